@@ -74,7 +74,9 @@ export const JsonRpcErrorMessage: Readonly<Record<number, string>> = {
 /** True when `code` lies in JSON-RPC's implementation-defined server error range. */
 export function isJsonRpcServerErrorCode(code: number): boolean {
   return (
-    Number.isInteger(code) && code >= JsonRpcErrorCode.SERVER_ERROR_MIN && code <= JsonRpcErrorCode.SERVER_ERROR_MAX
+    Number.isInteger(code) &&
+    code >= JsonRpcErrorCode.SERVER_ERROR_MIN &&
+    code <= JsonRpcErrorCode.SERVER_ERROR_MAX
   );
 }
 
@@ -149,6 +151,11 @@ export const ServiceErrorCode = {
 export type ServiceErrorCode = (typeof ServiceErrorCode)[keyof typeof ServiceErrorCode];
 
 /** Every string code known to the project. */
-export type StringErrorCode = KvErrorCode | ChatErrorCode | TcpErrorCode | FramingErrorCode | ServiceErrorCode;
+export type StringErrorCode =
+  | KvErrorCode
+  | ChatErrorCode
+  | TcpErrorCode
+  | FramingErrorCode
+  | ServiceErrorCode;
 /** Any code a `ProtocolError` may carry. */
 export type ErrorCode = StringErrorCode | JsonRpcErrorCode | number;

@@ -18,7 +18,11 @@ export class ProtocolError<C extends ErrorCode = ErrorCode> extends Error {
 
   /** True for a `ProtocolError` from any copy of this package (the brand survives duplicate installs). */
   static is(value: unknown): value is ProtocolError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kProtocolError] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[kProtocolError] === true
+    );
   }
 
   /** Plain JSON form: `{ code, message, data? }`. */
@@ -68,9 +72,10 @@ export interface TcpWireError {
 
 /** Turns any thrown value into a binary TCP error frame body. */
 export function toTcpError(err: unknown, now: Date = new Date()): TcpWireError {
-  const base = ProtocolError.is(err) && typeof err.code === 'string'
-    ? { code: err.code, message: err.message }
-    : { code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  const base =
+    ProtocolError.is(err) && typeof err.code === 'string'
+      ? { code: err.code, message: err.message }
+      : { code: 'INTERNAL_ERROR', message: 'Internal server error' };
   return { type: 'error', ...base, timestamp: now.toISOString() };
 }
 

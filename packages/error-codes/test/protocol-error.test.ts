@@ -48,9 +48,9 @@ describe('wire shapes', () => {
   });
 
   it('json-rpc: numeric codes pass through with data; others become -32603', () => {
-    expect(toJsonRpcError(new ProtocolError(JsonRpcErrorCode.INVALID_PARAMS, 'Invalid params', { data: 1 }))).toEqual(
-      { code: -32602, message: 'Invalid params', data: 1 },
-    );
+    expect(
+      toJsonRpcError(new ProtocolError(JsonRpcErrorCode.INVALID_PARAMS, 'Invalid params', { data: 1 })),
+    ).toEqual({ code: -32602, message: 'Invalid params', data: 1 });
     expect(toJsonRpcError(new ProtocolError(KvErrorCode.INVALID_INPUT, 'x'))).toEqual({
       code: -32603,
       message: 'Internal error',
@@ -75,6 +75,10 @@ describe('wire shapes', () => {
       code: 'NOT_JOINED',
       message: 'You must join the chat first',
     });
-    expect(toChatError(undefined)).toEqual({ status: 'error', code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    expect(toChatError(undefined)).toEqual({
+      status: 'error',
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
   });
 });
