@@ -1,0 +1,143 @@
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from '@sockworks/logging';
+import type { BoundAddress, ListenTarget } from './address.js';
+import { ConnectionTracker } from './connection-tracker.js';
+import { defaultLogger } from './default-logger.js';
+import { listen } from './listen.js';
+import { NET_SERVICE_DEFAULTS } from './net-service.js';
+import { remoteOf } from './remote.js';
+
+/** Options of {@link trackHttpServer}. */
+export interface TrackHttpServerOptions {
+  /** @default silent */
+  logger?: Logger;
+  /** Sockets beyond this get `rejectConnection` (default: a raw 503) and are closed. @default 10000 */
+  maxConnections?: number;
+  /** Default drain deadline of `close()`. @default 10000 */
+  closeTimeoutMs?: number;
+  /** How long a refused socket may take to read its error. @default 1000 */
+  rejectGraceMs?: number;
+  /** Writes the refusal; the runtime ends the socket afterwards. @default HTTP 503 "Too many connections" */
+  rejectConnection?(socket: Socket): void;
+  /** Called once when `close()` starts, after the server stopped accepting (e.g. close WebSockets with 1001). */
+  onShutdown?(): void | Promise<void>;
+}
+
+/** An `http.Server` (plain or with WebSocket upgrades) under the runtime's tracking and close rules. */
+export interface TrackedHttpServer extends AsyncDisposable {
+  readonly server: HttpServer;
+  /** Open sockets (HTTP keep-alive and upgraded ones). */
+  readonly connections: ReadonlySet<Socket>;
+  /** Bound address once `listen()` resolved. */
+  readonly address: BoundAddress | null;
+  /** `listen(server, target)` with this tracker's logger. */
+  listen(target: ListenTarget): Promise<BoundAddress>;
+  /**
+   * Stops accepting, closes idle keep-alive sockets, answers in-flight requests with `Connection: close`,
+   * runs `onShutdown`, waits for every socket to end and destroys the rest after `timeoutMs`. Idempotent.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+const REJECT_503 =
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 21\r\n\r\nToo many connections\n';
+
+/** How often idle keep-alive sockets are swept while draining (they become idle as responses finish). */
+const IDLE_SWEEP_MS = 50;
+
+/**
+ * Adds connection tracking, a connection limit and graceful close to an `http.Server`. Use it with
+ * `listen()` (or the returned `listen`) for the HTTP and WebSocket apps, where NetService does not fit.
+ */
+export function trackHttpServer(server: HttpServer, options: TrackHttpServerOptions = {}): TrackedHttpServer {
+  const logger = options.logger ?? defaultLogger();
+  const tracker = new ConnectionTracker<Socket>(
+    options.maxConnections ?? NET_SERVICE_DEFAULTS.maxConnections,
+  );
+  const closeTimeoutMs = options.closeTimeoutMs ?? NET_SERVICE_DEFAULTS.closeTimeoutMs;
+  const rejectGraceMs = options.rejectGraceMs ?? NET_SERVICE_DEFAULTS.rejectGraceMs;
+  let closing: Promise<void> | undefined;
+  let address: BoundAddress | null = null;
+
+  server.on('connection', (socket: Socket) => {
+    socket.on('error', onSocketError);
+    if (closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    if (!tracker.tryAdd(socket)) {
+      logger.warn({ max: tracker.max, remote: remoteOf(socket) }, 'connection limit reached; refusing');
+      const timer = setTimeout(() => socket.destroy(), rejectGraceMs);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+      try {
+        if (options.rejectConnection) options.rejectConnection(socket);
+        else socket.write(REJECT_503);
+      } catch (err) {
+        logger.error({ err }, 'rejectConnection failed');
+      }
+      socket.end();
+      return;
+    }
+    socket.once('close', () => tracker.delete(socket));
+  });
+
+  // Requests that arrive while draining are served, then their keep-alive socket is closed.
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
+  });
+
+  async function close(timeoutMs: number): Promise<void> {
+    const serverClosed = new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+    server.closeIdleConnections();
+    if (tracker.size > 0) logger.info({ connections: tracker.size, timeoutMs }, 'draining connections');
+    try {
+      await options.onShutdown?.();
+    } catch (err) {
+      logger.error({ err }, 'onShutdown failed');
+    }
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const result = await Promise.race([tracker.whenEmpty(), deadline]);
+    clearTimeout(timer);
+    clearInterval(sweep);
+    if (result === 'timeout') {
+      logger.warn({ connections: tracker.size }, 'drain deadline passed; destroying connections');
+      server.closeAllConnections();
+      for (const socket of tracker) socket.destroy();
+      await tracker.whenEmpty();
+    }
+    await serverClosed;
+    logger.info('closed');
+  }
+
+  return {
+    server,
+    get connections() {
+      return tracker.items;
+    },
+    get address() {
+      return address;
+    },
+    async listen(target) {
+      address = await listen(server, target, { logger });
+      return address;
+    },
+    close(opts = {}) {
+      closing ??= close(opts.timeoutMs ?? closeTimeoutMs);
+      return closing;
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
+  };
+}
+
+function onSocketError(): void {}

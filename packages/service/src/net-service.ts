@@ -1,0 +1,247 @@
+import { createServer, type Server, type ServerOpts, type Socket } from 'node:net';
+import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
+import { connectionLogger, type Logger } from '@sockworks/logging';
+import type { BoundAddress, ListenTarget } from './address.js';
+import { ConnectionTracker } from './connection-tracker.js';
+import { defaultLogger } from './default-logger.js';
+import { listen } from './listen.js';
+import { remoteOf } from './remote.js';
+
+/** What the runtime needs from an app's per-socket connection object. */
+export interface ConnectionHandle {
+  /** Graceful: finish in-flight work, say goodbye if the protocol has one, then end the socket. */
+  shutdown(): void;
+  /** Forceful: drop the socket now. */
+  destroy(): void;
+}
+
+/** What `createConnection` receives besides the socket. */
+export interface ConnectionContext {
+  /** Sequential connection id, unique within this service. */
+  id: number;
+  /** Child logger carrying `conn` and `remote`. */
+  logger: Logger;
+  /** `host:port` of the peer, or `unix` for a Unix socket client. */
+  remote: string;
+}
+
+/** Defaults of {@link NetServiceOptions}. */
+export const NET_SERVICE_DEFAULTS = {
+  /** @default 10000 (Redis maxclients) */
+  maxConnections: 10_000,
+  /** @default 10000 ms drain before remaining connections are destroyed */
+  closeTimeoutMs: 10_000,
+  /** @default 1000 ms a refused connection gets to read its error before it is destroyed */
+  rejectGraceMs: 1_000,
+} as const;
+
+/** Options of {@link NetService}. */
+export interface NetServiceOptions<C extends ConnectionHandle> {
+  /** Parent of every connection logger. @default silent */
+  logger?: Logger;
+  /** Connections beyond this get `rejectConnection` and are closed. @default 10000 */
+  maxConnections?: number;
+  /** Default drain deadline of `close()`. @default 10000 */
+  closeTimeoutMs?: number;
+  /** File mode of a Unix socket when the listen target gives none. @default 0o660 */
+  socketMode?: number;
+  /** How long a refused connection may take to read its error. @default 1000 */
+  rejectGraceMs?: number;
+  /** Builds the app's connection for an accepted socket (which already has an 'error' listener). */
+  createConnection(socket: Socket, ctx: ConnectionContext): C;
+  /** Writes the app's "too many connections" error; the runtime then ends the socket. */
+  rejectConnection?(socket: Socket): void;
+  /** Passed to `net.createServer`. */
+  serverOptions?: ServerOpts;
+}
+
+type State = 'idle' | 'listening' | 'closing' | 'closed';
+
+/**
+ * A TCP or Unix socket server that owns listening, connection tracking, the connection limit and
+ * graceful close. Apps supply `createConnection`; everything per-socket lives in their connection.
+ */
+export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
+  readonly server: Server;
+  readonly #logger: Logger;
+  readonly #tracker: ConnectionTracker<C>;
+  readonly #sockets = new Map<C, Socket>();
+  readonly #rejected = new Set<Socket>();
+  readonly #options: NetServiceOptions<C>;
+  readonly #closeTimeoutMs: number;
+  readonly #rejectGraceMs: number;
+  #nextId = 0;
+  #state: State = 'idle';
+  #address: BoundAddress | null = null;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: NetServiceOptions<C>) {
+    this.#options = options;
+    this.#logger = options.logger ?? defaultLogger();
+    const max = options.maxConnections ?? NET_SERVICE_DEFAULTS.maxConnections;
+    this.#tracker = new ConnectionTracker<C>(max);
+    this.#closeTimeoutMs = checkMs(
+      'closeTimeoutMs',
+      options.closeTimeoutMs ?? NET_SERVICE_DEFAULTS.closeTimeoutMs,
+    );
+    this.#rejectGraceMs = checkMs(
+      'rejectGraceMs',
+      options.rejectGraceMs ?? NET_SERVICE_DEFAULTS.rejectGraceMs,
+    );
+    this.server = createServer(options.serverOptions ?? {}, (socket) => this.#onConnection(socket));
+    this.server.on('error', (err) => this.#logger.error({ err }, 'server error'));
+  }
+
+  /** The live connections. */
+  get connections(): ReadonlySet<C> {
+    return this.#tracker.items;
+  }
+
+  /** The bound address once listening, else null. */
+  get address(): BoundAddress | null {
+    return this.#address;
+  }
+
+  /** The connection limit. */
+  get maxConnections(): number {
+    return this.#tracker.max;
+  }
+
+  /** Listens on a TCP address or Unix socket path; resolves with the bound address. */
+  async listen(target: ListenTarget): Promise<BoundAddress> {
+    if (this.#state !== 'idle') {
+      throw new ProtocolError(ServiceErrorCode.SERVER_CLOSED, `cannot listen: service is ${this.#state}`);
+    }
+    const withMode =
+      'path' in target && target.mode === undefined && this.#options.socketMode !== undefined
+        ? { path: target.path, mode: this.#options.socketMode }
+        : target;
+    this.#state = 'listening';
+    try {
+      this.#address = await listen(this.server, withMode, { logger: this.#logger });
+    } catch (err) {
+      this.#state = 'idle';
+      throw err;
+    }
+    return this.#address;
+  }
+
+  /**
+   * Stops accepting, asks every connection to `shutdown()`, waits for them to end and destroys the
+   * rest after `timeoutMs` (default `closeTimeoutMs`). Removes the Unix socket file. Idempotent.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.timeoutMs ?? this.#closeTimeoutMs);
+    return this.#closing;
+  }
+
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #close(timeoutMs: number): Promise<void> {
+    const wasListening = this.server.listening;
+    this.#state = 'closing';
+    const serverClosed = new Promise<void>((resolve) => {
+      if (!wasListening) return resolve();
+      this.server.close(() => resolve());
+    });
+    for (const socket of this.#rejected) socket.destroy();
+    const count = this.#tracker.size;
+    if (count > 0) this.#logger.info({ connections: count, timeoutMs }, 'draining connections');
+    for (const conn of this.#tracker) {
+      try {
+        conn.shutdown();
+      } catch (err) {
+        this.#logger.error({ err }, 'connection shutdown failed; destroying it');
+        this.#destroy(conn);
+      }
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const result = await Promise.race([this.#tracker.whenEmpty(), deadline]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      this.#logger.warn({ connections: this.#tracker.size }, 'drain deadline passed; destroying connections');
+      for (const conn of this.#tracker) this.#destroy(conn);
+      await this.#tracker.whenEmpty();
+    }
+    await serverClosed;
+    this.#state = 'closed';
+    this.#logger.info('closed');
+  }
+
+  #destroy(conn: C): void {
+    try {
+      conn.destroy();
+    } catch (err) {
+      this.#logger.error({ err }, 'connection destroy failed');
+    }
+    // The socket itself too: an app's destroy() must not be able to keep close() waiting.
+    this.#sockets.get(conn)?.destroy();
+  }
+
+  #onConnection(socket: Socket): void {
+    socket.on('error', onSocketError);
+    if (this.#state !== 'listening') {
+      socket.destroy();
+      return;
+    }
+    if (this.#tracker.full) {
+      this.#reject(socket);
+      return;
+    }
+    const id = ++this.#nextId;
+    const remote = remoteOf(socket);
+    const logger = connectionLogger(this.#logger, { conn: id, remote });
+    let conn: C;
+    try {
+      conn = this.#options.createConnection(socket, { id, logger, remote });
+    } catch (err) {
+      logger.error({ err }, 'createConnection failed; closing the socket');
+      socket.destroy();
+      return;
+    }
+    this.#tracker.tryAdd(conn);
+    this.#sockets.set(conn, socket);
+    socket.once('close', () => {
+      this.#sockets.delete(conn);
+      this.#tracker.delete(conn);
+    });
+  }
+
+  #reject(socket: Socket): void {
+    this.#logger.warn(
+      { max: this.#tracker.max, remote: remoteOf(socket) },
+      'connection limit reached; refusing',
+    );
+    this.#rejected.add(socket);
+    const timer = setTimeout(() => socket.destroy(), this.#rejectGraceMs);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.#rejected.delete(socket);
+    });
+    try {
+      this.#options.rejectConnection?.(socket);
+    } catch (err) {
+      this.#logger.error({ err }, 'rejectConnection failed');
+    }
+    // Input of a refused client is discarded, so its writes cannot fill our buffers.
+    socket.resume();
+    socket.end();
+  }
+}
+
+/** Socket errors (ECONNRESET, EPIPE) are normal on a busy server; the 'close' event does the cleanup. */
+function onSocketError(): void {}
+
+function checkMs(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,124 @@
+import { basename, extname } from 'node:path';
+import { ProtocolError } from '@sockworks/error-codes';
+import { flushLogger, type Logger } from '@sockworks/logging';
+import { ConfigError } from './cli/config-error.js';
+import { HelpShown } from './cli/define-cli.js';
+
+/** Anything `runService` can drain: a NetService, a tracked HTTP server, or an app's own wrapper. */
+export interface Closable {
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** Process hooks, injectable for tests. */
+export interface ProcessIo {
+  /** @default process.exit */
+  exit?: (code: number) => void;
+  /** @default process.stderr */
+  stderr?: { write(text: string): unknown };
+}
+
+/** Options of {@link runService}. */
+export interface RunServiceOptions extends ProcessIo {
+  /** Prefix of the one-line start-up error (`<name>: <message>`). */
+  name: string;
+  logger: Logger;
+  /** Starts the service (parse config, listen) and returns what to close on a signal. */
+  start: () => Promise<Closable>;
+  /** Drain deadline passed to `close({ timeoutMs })`. @default 10000 */
+  graceMs?: number;
+  /** Signals that trigger a graceful shutdown. @default ['SIGINT', 'SIGTERM'] */
+  signals?: readonly NodeJS.Signals[];
+}
+
+/** Exit code for a bad flag, env var or option value. */
+export const EXIT_CONFIG = 2;
+/** Exit code for any other failure. */
+export const EXIT_FAILURE = 1;
+
+/**
+ * The `main` of a server: runs `start()`; a start-up failure prints one line (`<name>: <message>`)
+ * and exits 2 (ConfigError) or 1. Then SIGINT/SIGTERM log, drain with `close({ timeoutMs: graceMs })`,
+ * flush the logger and exit 0; a second signal exits 1 at once. Resolves once the service is up.
+ */
+export async function runService(options: RunServiceOptions): Promise<void> {
+  const { name, logger } = options;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const stderr = options.stderr ?? process.stderr;
+  const graceMs = options.graceMs ?? 10_000;
+  let service: Closable;
+  try {
+    service = await options.start();
+  } catch (err) {
+    if (err instanceof HelpShown) return;
+    logger.debug({ err }, 'start failed');
+    stderr.write(`${name}: ${oneLine(err)}\n`);
+    await flushLogger(logger);
+    exit(exitCodeFor(err));
+    return;
+  }
+
+  let stopping = false;
+  const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      stderr.write(`${name}: ${signal} again, exiting without waiting for connections\n`);
+      exit(EXIT_FAILURE);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal, graceMs }, 'shutting down');
+    service.close({ timeoutMs: graceMs }).then(
+      async () => {
+        logger.info('stopped');
+        await flushLogger(logger);
+        for (const s of signals) process.off(s, onSignal);
+        exit(0);
+      },
+      async (err: unknown) => {
+        logger.error({ err }, 'close failed');
+        stderr.write(`${name}: shutdown failed: ${oneLine(err)}\n`);
+        await flushLogger(logger);
+        exit(EXIT_FAILURE);
+      },
+    );
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+}
+
+/**
+ * The `main` of a client bin: runs `main()`; a ConfigError prints one line and exits 2, any other
+ * error one line and exit 1. No stack traces (set DEBUG_STACK=1 to get them).
+ */
+export function runCli(main: () => Promise<void>, options: ProcessIo & { name?: string } = {}): void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const stderr = options.stderr ?? process.stderr;
+  const name = options.name ?? programName();
+  main().then(
+    () => {},
+    (err: unknown) => {
+      if (err instanceof HelpShown) return;
+      if (process.env.DEBUG_STACK === '1' && err instanceof Error && err.stack)
+        stderr.write(`${err.stack}\n`);
+      stderr.write(`${name}: ${oneLine(err)}\n`);
+      exit(exitCodeFor(err));
+    },
+  );
+}
+
+/** 2 for configuration errors, 1 for everything else. */
+export function exitCodeFor(err: unknown): number {
+  return ConfigError.isConfigError(err) ? EXIT_CONFIG : EXIT_FAILURE;
+}
+
+/** The error's message on one line (never a stack trace). */
+export function oneLine(err: unknown): string {
+  const message = err instanceof Error || ProtocolError.is(err) ? (err as Error).message : String(err);
+  return message.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+}
+
+function programName(): string {
+  const script = process.argv[1];
+  if (script === undefined) return 'cli';
+  return basename(script, extname(script));
+}
