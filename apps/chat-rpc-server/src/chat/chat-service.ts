@@ -1,0 +1,298 @@
+import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import { invalidParams, paramsObject, stringParam } from '../rpc/errors.js';
+import { defineRpcMethod, type JsonObject, type RpcPeer, type RpcTransport } from '../rpc/types.js';
+import { chatMessage, SystemText, systemMessage } from './messages.js';
+import { type Clock, TokenBucket } from './token-bucket.js';
+import {
+  DEFAULT_TEXT_LIMITS,
+  type TextLimits,
+  usernameKey,
+  validateMessage,
+  validateUsername,
+} from './validation.js';
+
+/** What happens when a requested name is already in use. */
+export type DuplicateNamePolicy = 'suffix' | 'reject';
+
+/** Options of the chat layer. */
+export interface ChatOptions extends TextLimits {
+  /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
+  duplicateNames: DuplicateNamePolicy;
+  /** Token bucket size: join_chat/send_message calls allowed at once. @default 10 */
+  rateBurst: number;
+  /** Token bucket refill per second. @default 2 */
+  ratePerSecond: number;
+  /** Disconnect a client that has not joined within this many ms (0: never). @default 60000 */
+  joinTimeoutMs: number;
+  /** Time source for the rate limiter, in ms. @default performance.now */
+  now?: Clock;
+  /** @default silent */
+  logger?: Logger;
+}
+
+/** Defaults of {@link ChatOptions}. */
+export const DEFAULT_CHAT_OPTIONS: Readonly<ChatOptions> = {
+  ...DEFAULT_TEXT_LIMITS,
+  duplicateNames: 'suffix',
+  rateBurst: 10,
+  ratePerSecond: 2,
+  joinTimeoutMs: 60_000,
+};
+
+/** A joined user. */
+export interface ChatSession {
+  readonly peer: RpcPeer;
+  readonly username: string;
+  readonly key: string;
+}
+
+/** Per-connection state, joined or not. */
+interface PeerState {
+  readonly bucket: TokenBucket;
+  session: ChatSession | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** The simple get_users reply. */
+export interface UsersReply extends JsonObject {
+  status: 'success';
+  users: string[];
+  count: number;
+}
+
+/** The detailed get_users reply. */
+export interface DetailedUsersReply extends JsonObject {
+  status: 'success';
+  message: string;
+  users: { username: string; address: string }[];
+  count: number;
+}
+
+/**
+ * The chat rules: sessions, names, messages, rate limits. It knows peers only through
+ * {@link RpcTransport}; it never touches a socket.
+ */
+export class ChatService {
+  readonly #transport: RpcTransport;
+  readonly #options: ChatOptions;
+  readonly #log: Logger;
+  readonly #peers = new Map<RpcPeer, PeerState>();
+  /** Joined sessions by name key, in join order (Map keeps insertion order). */
+  readonly #byKey = new Map<string, ChatSession>();
+
+  constructor(transport: RpcTransport, options: Partial<ChatOptions> = {}) {
+    this.#options = { ...DEFAULT_CHAT_OPTIONS, ...options };
+    validateChatOptions(this.#options);
+    this.#transport = transport;
+    this.#log = this.#options.logger ?? silentLogger();
+    transport.onConnect((peer) => this.#connected(peer));
+    transport.onDisconnect((peer) => this.#disconnected(peer));
+    this.#registerMethods();
+  }
+
+  /** Joined sessions in join order. */
+  get sessions(): readonly ChatSession[] {
+    return [...this.#byKey.values()];
+  }
+
+  #registerMethods(): void {
+    const t = this.#transport;
+    t.register(
+      'join_chat',
+      defineRpcMethod({
+        description: 'Join the chat with a username.',
+        parseParams: (p) => stringParam(p, 'username'),
+        handler: (username, { peer, afterReply }) => {
+          const state = this.#state(peer);
+          if (state.session)
+            throw new ProtocolError(
+              ChatErrorCode.ALREADY_JOINED,
+              `Already joined as ${state.session.username}`,
+            );
+          this.#charge(state);
+          const session = this.#admit(peer, validateUsername(username, this.#options));
+          state.session = session;
+          this.#clearIdle(state);
+          this.#log.info({ conn: peer.id, username: truncateForLog(session.username) }, 'joined');
+          afterReply(() => {
+            t.broadcast(systemMessage(SystemText.welcome(session.username)), [peer]);
+            t.broadcast(systemMessage(SystemText.joined(session.username)), this.#othersThan(peer));
+          });
+          return { status: 'success', message: `Joined chat as ${session.username}`, users: this.#names() };
+        },
+      }),
+    );
+    t.register(
+      'send_message',
+      defineRpcMethod({
+        description: 'Send a chat message to every other joined user.',
+        parseParams: (p) => stringParam(p, 'message'),
+        handler: (raw, { peer, afterReply }) => {
+          const state = this.#state(peer);
+          const session = state.session;
+          if (!session)
+            throw new ProtocolError(
+              ChatErrorCode.NOT_JOINED,
+              'You must join the chat before sending messages',
+            );
+          this.#charge(state);
+          const message = validateMessage(raw, this.#options);
+          afterReply(() => t.broadcast(chatMessage(session.username, message), this.#othersThan(peer)));
+          return { status: 'success', message: 'Message sent successfully' };
+        },
+      }),
+    );
+    t.register(
+      'get_users',
+      defineRpcMethod({
+        description: 'List joined users: names (default) or {"format":"detailed"} for names and addresses.',
+        parseParams: (p) => {
+          const format = paramsObject(p).format ?? 'simple';
+          if (format !== 'simple' && format !== 'detailed')
+            throw invalidParams('format must be "simple" or "detailed"');
+          return format;
+        },
+        handler: (format): UsersReply | DetailedUsersReply => {
+          if (format === 'simple')
+            return { status: 'success', users: this.#names(), count: this.#byKey.size };
+          const users = this.sessions.map((s) => ({ username: s.username, address: s.peer.address }));
+          return { status: 'success', message: 'Users retrieved successfully', users, count: users.length };
+        },
+      }),
+    );
+    t.register(
+      'leave_chat',
+      defineRpcMethod({
+        description: 'Leave the chat; the connection stays open and may join again.',
+        parseParams: (p) => paramsObject(p),
+        handler: (_params, { peer, afterReply }) => {
+          const state = this.#state(peer);
+          const session = state.session;
+          if (!session) throw new ProtocolError(ChatErrorCode.NOT_JOINED, 'You are not in the chat');
+          this.#remove(state, session);
+          this.#armIdle(peer, state);
+          afterReply(() =>
+            t.broadcast(systemMessage(SystemText.left(session.username)), this.#othersThan(peer)),
+          );
+          return { status: 'success', message: 'Left chat successfully' };
+        },
+      }),
+    );
+  }
+
+  /** Picks the final name for `requested` under the duplicate policy and records the session. */
+  #admit(peer: RpcPeer, requested: string): ChatSession {
+    let username = requested;
+    let key = usernameKey(username);
+    if (this.#byKey.has(key)) {
+      if (this.#options.duplicateNames === 'reject') {
+        throw new ProtocolError(ChatErrorCode.USERNAME_TAKEN, 'Username already taken');
+      }
+      const suffix = String(peer.remotePort ?? peer.id);
+      username = `${requested}_${suffix}`;
+      key = usernameKey(username);
+      // Someone may already be called "Alice_12345"; count on until the name is free.
+      for (let n = 2; this.#byKey.has(key); n++) {
+        username = `${requested}_${suffix}_${n}`;
+        key = usernameKey(username);
+      }
+    }
+    const session: ChatSession = { peer, username, key };
+    this.#byKey.set(key, session);
+    return session;
+  }
+
+  #charge(state: PeerState): void {
+    if (state.bucket.tryTake()) return;
+    const wait = state.bucket.msUntilNextToken();
+    throw new ProtocolError(ChatErrorCode.RATE_LIMITED, `Rate limit exceeded, retry in ${wait} ms`, {
+      data: { retryAfterMs: wait },
+    });
+  }
+
+  #state(peer: RpcPeer): PeerState {
+    let state = this.#peers.get(peer);
+    if (!state) {
+      // Only reachable if a transport calls a handler before onConnect; keep working regardless.
+      state = this.#newState();
+      this.#peers.set(peer, state);
+    }
+    return state;
+  }
+
+  #newState(): PeerState {
+    const { rateBurst: burst, ratePerSecond, now } = this.#options;
+    return {
+      bucket: new TokenBucket({ burst, ratePerSecond, now }),
+      session: undefined,
+      idleTimer: undefined,
+    };
+  }
+
+  #connected(peer: RpcPeer): void {
+    const state = this.#newState();
+    this.#peers.set(peer, state);
+    this.#armIdle(peer, state);
+  }
+
+  #disconnected(peer: RpcPeer): void {
+    const state = this.#peers.get(peer);
+    if (!state) return;
+    this.#peers.delete(peer);
+    this.#clearIdle(state);
+    const session = state.session;
+    if (!session) return;
+    this.#remove(state, session);
+    this.#log.info(
+      { conn: peer.id, username: truncateForLog(session.username) },
+      'disconnected while joined',
+    );
+    this.#transport.broadcast(systemMessage(SystemText.left(session.username)), this.#othersThan(peer));
+  }
+
+  #remove(state: PeerState, session: ChatSession): void {
+    state.session = undefined;
+    if (this.#byKey.get(session.key) === session) this.#byKey.delete(session.key);
+  }
+
+  #armIdle(peer: RpcPeer, state: PeerState): void {
+    const ms = this.#options.joinTimeoutMs;
+    if (ms <= 0) return;
+    state.idleTimer = setTimeout(() => {
+      state.idleTimer = undefined;
+      if (state.session) return;
+      this.#log.info({ conn: peer.id }, 'closing: did not join in time');
+      peer.close(systemMessage(SystemText.idleTimeout(ms), ChatErrorCode.IDLE_TIMEOUT));
+    }, ms);
+    state.idleTimer.unref();
+  }
+
+  #clearIdle(state: PeerState): void {
+    if (state.idleTimer) clearTimeout(state.idleTimer);
+    state.idleTimer = undefined;
+  }
+
+  #names(): string[] {
+    return this.sessions.map((s) => s.username);
+  }
+
+  /** Joined peers except `peer`, for broadcasts. */
+  *#othersThan(peer: RpcPeer): Generator<RpcPeer> {
+    for (const s of this.#byKey.values()) if (s.peer !== peer) yield s.peer;
+  }
+}
+
+function validateChatOptions(o: ChatOptions): void {
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer (got ${v})`);
+  };
+  positiveInt('maxUsernameLength', o.maxUsernameLength);
+  positiveInt('maxMessageLength', o.maxMessageLength);
+  positiveInt('rateBurst', o.rateBurst);
+  if (!(o.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be positive (got ${o.ratePerSecond})`);
+  if (!(o.joinTimeoutMs >= 0)) throw new RangeError(`joinTimeoutMs must be >= 0 (got ${o.joinTimeoutMs})`);
+  if (o.duplicateNames !== 'suffix' && o.duplicateNames !== 'reject') {
+    throw new RangeError(`duplicateNames must be "suffix" or "reject" (got ${String(o.duplicateNames)})`);
+  }
+}

@@ -1,0 +1,38 @@
+import type { JsonObject } from '../rpc/types.js';
+import { SYSTEM_USERNAME } from './validation.js';
+
+/** A chat message as broadcast to the other users. */
+export interface ChatBroadcast extends JsonObject {
+  type: 'chat';
+  message: string;
+  username: string;
+}
+
+/** A server notice (join, leave, welcome, shutdown, idle timeout). */
+export interface SystemBroadcast extends JsonObject {
+  type: 'system';
+  message: string;
+  username: typeof SYSTEM_USERNAME;
+  code?: string;
+}
+
+/** Builds a chat broadcast. */
+export function chatMessage(username: string, message: string): ChatBroadcast {
+  return { type: 'chat', message, username };
+}
+
+/** Builds a system broadcast, optionally tagged with a stable code. */
+export function systemMessage(message: string, code?: string): SystemBroadcast {
+  return code === undefined
+    ? { type: 'system', message, username: SYSTEM_USERNAME }
+    : { type: 'system', message, username: SYSTEM_USERNAME, code };
+}
+
+/** The texts of the spec's system messages. */
+export const SystemText = {
+  welcome: (name: string) => `Welcome to the chat, ${name}!`,
+  joined: (name: string) => `${name} has joined the chat!`,
+  left: (name: string) => `${name} has left the chat!`,
+  shuttingDown: 'Server is shutting down',
+  idleTimeout: (ms: number) => `Disconnected: no join_chat within ${Math.round(ms / 1000)} s`,
+} as const;

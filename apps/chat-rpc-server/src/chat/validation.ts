@@ -1,0 +1,83 @@
+import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
+
+/** Limits the chat layer enforces on user input, counted in Unicode code points. */
+export interface TextLimits {
+  /** Longest accepted username, in code points after trimming. @default 50 */
+  maxUsernameLength: number;
+  /** Longest accepted chat message, in code points after trimming. @default 1000 */
+  maxMessageLength: number;
+}
+
+/** The spec's validation limits. */
+export const DEFAULT_TEXT_LIMITS: Readonly<TextLimits> = { maxUsernameLength: 50, maxMessageLength: 1000 };
+
+/** Name reserved for server-generated system messages; no user may take it. */
+export const SYSTEM_USERNAME = 'SYSTEM';
+
+// Characters a name may not contain: C0/C1 controls (newlines, ESC of ANSI sequences), line and
+// paragraph separators, lone surrogates, and default-ignorable code points (bidi controls
+// U+202A–202E and U+2066–2069, zero-width characters U+200B–200F, U+2060, U+FEFF, soft hyphen,
+// Hangul fillers, tag characters). Variation selectors are default-ignorable too but are what
+// turns ❤ into ❤️, so they are allowed and ignored when comparing names.
+const FORBIDDEN_IN_NAME =
+  /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]|(?![\uFE00-\uFE0F\u{E0100}-\u{E01EF}])\p{Default_Ignorable_Code_Point}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
+const VARIATION_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+
+/** Number of Unicode code points in `text` (an emoji is one, "e" + U+0301 is two). */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * The key two names are compared by: NFKC, then full case folding (approximated as upper- then
+ * lower-casing, which folds ß/SS and final sigma), then NFKC again; variation selectors dropped.
+ */
+export function usernameKey(name: string): string {
+  const nfkc = name.replace(VARIATION_SELECTORS, '').normalize('NFKC');
+  return nfkc.toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+/** Checks a requested username and returns it trimmed; throws INVALID_USERNAME explaining why. */
+export function validateUsername(raw: string, limits: TextLimits = DEFAULT_TEXT_LIMITS): string {
+  // Checked before trimming: trim() would silently drop a BOM or a trailing newline.
+  const bad = FORBIDDEN_IN_NAME.exec(raw);
+  if (bad) {
+    const cp = bad[0].codePointAt(0) ?? 0;
+    throw invalidUsername(
+      `Username contains a forbidden character (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`,
+    );
+  }
+  const name = raw.trim();
+  if (name.length === 0) throw invalidUsername('Username cannot be empty');
+  const length = codePointLength(name);
+  if (length > limits.maxUsernameLength) {
+    throw invalidUsername(`Username too long (${length} characters, maximum ${limits.maxUsernameLength})`);
+  }
+  if (usernameKey(name).trim().length === 0) throw invalidUsername('Username cannot be empty');
+  if (usernameKey(name) === usernameKey(SYSTEM_USERNAME)) throw invalidUsername('Username is reserved');
+  return name;
+}
+
+/** Checks a chat message and returns it trimmed; throws INVALID_MESSAGE explaining why. */
+export function validateMessage(raw: string, limits: TextLimits = DEFAULT_TEXT_LIMITS): string {
+  const message = raw.trim();
+  if (message.length === 0) throw invalidMessage('Message cannot be empty');
+  const length = codePointLength(message);
+  if (length > limits.maxMessageLength) {
+    throw invalidMessage(`Message too long (${length} characters, maximum ${limits.maxMessageLength})`);
+  }
+  // A lone surrogate is not text; clients would have to invent a replacement character for it.
+  if (LONE_SURROGATE.test(message)) throw invalidMessage('Message contains a lone surrogate');
+  return message;
+}
+
+function invalidUsername(message: string): ProtocolError<typeof ChatErrorCode.INVALID_USERNAME> {
+  return new ProtocolError(ChatErrorCode.INVALID_USERNAME, message);
+}
+
+function invalidMessage(message: string): ProtocolError<typeof ChatErrorCode.INVALID_MESSAGE> {
+  return new ProtocolError(ChatErrorCode.INVALID_MESSAGE, message);
+}

@@ -1,0 +1,27 @@
+import { JsonRpcErrorCode, JsonRpcErrorMessage, ProtocolError } from '@sockworks/error-codes';
+
+/** A JSON-RPC protocol error whose message starts with the standard words, e.g. "Invalid params: ...". */
+export function rpcError(code: number, detail?: string): ProtocolError<number> {
+  const base = JsonRpcErrorMessage[code] ?? 'Server error';
+  return new ProtocolError(code, detail === undefined ? base : `${base}: ${detail}`);
+}
+
+/** INVALID_PARAMS (-32602) naming what is wrong with the params. */
+export function invalidParams(detail: string): ProtocolError<number> {
+  return rpcError(JsonRpcErrorCode.INVALID_PARAMS, detail);
+}
+
+/** Reads `params` as an object: absent or null is `{}`, anything else but an object is INVALID_PARAMS. */
+export function paramsObject(params: unknown): Record<string, unknown> {
+  if (params === undefined || params === null) return {};
+  if (typeof params !== 'object' || Array.isArray(params)) throw invalidParams('params must be an object');
+  return params as Record<string, unknown>;
+}
+
+/** Reads a required string member of `params`. */
+export function stringParam(params: unknown, name: string): string {
+  const object = paramsObject(params);
+  const value = Object.hasOwn(object, name) ? object[name] : undefined;
+  if (typeof value !== 'string') throw invalidParams(`${name} must be a string`);
+  return value;
+}

@@ -1,0 +1,63 @@
+import { ProtocolError, toChatError } from '@sockworks/error-codes';
+import type { JsonObject, RpcMethod, RpcPeer, RpcTransport } from '../src/rpc/types.js';
+
+/** A peer that records what it was sent. */
+export class FakePeer implements RpcPeer {
+  readonly received: JsonObject[] = [];
+  closedWith: JsonObject | undefined | null = null;
+  constructor(
+    readonly id: number,
+    readonly remotePort: number | undefined = 40000 + id,
+    readonly address = `127.0.0.1:${remotePort}`,
+  ) {}
+  close(finalMessage?: JsonObject): void {
+    this.closedWith = finalMessage;
+  }
+}
+
+/** An in-memory transport: calls handlers directly, records broadcasts per peer. */
+export class FakeTransport implements RpcTransport {
+  readonly methods = new Map<string, RpcMethod<unknown, JsonObject>>();
+  readonly #connect: ((p: RpcPeer) => void)[] = [];
+  readonly #disconnect: ((p: RpcPeer) => void)[] = [];
+  #nextId = 1;
+
+  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
+    this.methods.set(name, method as unknown as RpcMethod<unknown, JsonObject>);
+  }
+  broadcast(message: JsonObject, recipients: Iterable<RpcPeer>): void {
+    for (const p of recipients) (p as FakePeer).received.push(message);
+  }
+  onConnect(listener: (peer: RpcPeer) => void): void {
+    this.#connect.push(listener);
+  }
+  onDisconnect(listener: (peer: RpcPeer) => void): void {
+    this.#disconnect.push(listener);
+  }
+
+  connect(port?: number): FakePeer {
+    const peer = new FakePeer(this.#nextId++, port);
+    for (const l of this.#connect) l(peer);
+    return peer;
+  }
+  disconnect(peer: FakePeer): void {
+    for (const l of this.#disconnect) l(peer);
+  }
+
+  /** Calls `method` as the transport would; errors come back in the chat wire shape. */
+  call(peer: FakePeer, method: string, params?: unknown): JsonObject {
+    const def = this.methods.get(method);
+    if (!def) throw new Error(`no method ${method}`);
+    const after: (() => void)[] = [];
+    let reply: JsonObject;
+    try {
+      reply = def.handler(def.parseParams(params), { peer, afterReply: (fn) => after.push(fn) });
+    } catch (err) {
+      if (ProtocolError.is(err) && typeof err.code === 'number')
+        return { error: err.message, code: err.code };
+      return { ...toChatError(err) };
+    }
+    for (const fn of after) fn();
+    return reply;
+  }
+}
