@@ -1,7 +1,8 @@
-import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
+import { closeHttpServer } from './close-http-server.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
 import { listen } from './listen.js';
@@ -43,9 +44,6 @@ export interface TrackedHttpServer extends AsyncDisposable {
 const REJECT_503 =
   'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 21\r\n\r\nToo many connections\n';
 
-/** How often idle keep-alive sockets are swept while draining (they become idle as responses finish). */
-const IDLE_SWEEP_MS = 50;
-
 /**
  * Adds connection tracking, a connection limit and graceful close to an `http.Server`. Use it with
  * `listen()` (or the returned `listen`) for the HTTP and WebSocket apps, where NetService does not fit.
@@ -83,38 +81,21 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
     socket.once('close', () => tracker.delete(socket));
   });
 
-  // Requests that arrive while draining are served, then their keep-alive socket is closed.
-  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-    if (closing !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
-  });
-
   async function close(timeoutMs: number): Promise<void> {
-    const serverClosed = new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    });
-    server.closeIdleConnections();
     if (tracker.size > 0) logger.info({ connections: tracker.size, timeoutMs }, 'draining connections');
+    const drained = closeHttpServer(server, {
+      timeoutMs,
+      logger,
+      onDeadline: () => {
+        for (const socket of tracker) socket.destroy();
+      },
+    });
     try {
       await options.onShutdown?.();
     } catch (err) {
       logger.error({ err }, 'onShutdown failed');
     }
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const result = await Promise.race([tracker.whenEmpty(), deadline]);
-    clearTimeout(timer);
-    clearInterval(sweep);
-    if (result === 'timeout') {
-      logger.warn({ connections: tracker.size }, 'drain deadline passed; destroying connections');
-      server.closeAllConnections();
-      for (const socket of tracker) socket.destroy();
-      await tracker.whenEmpty();
-    }
-    await serverClosed;
+    await drained;
     logger.info('closed');
   }
 

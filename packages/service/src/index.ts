@@ -26,6 +26,7 @@ export type {
   StringOptionSpec,
 } from './cli/option-spec.js';
 export { formatBytes, formatDuration } from './cli/values.js';
+export { type CloseHttpServerOptions, closeHttpServer } from './close-http-server.js';
 export { ConnectionTracker } from './connection-tracker.js';
 export {
   type TrackedHttpServer,
