@@ -1,0 +1,193 @@
+import { JsonRpcErrorCode, ProtocolError, toJsonRpcError } from '@sockworks/error-codes';
+import jayson from 'jayson';
+import type { JsonRpcLogger } from './logger.js';
+import type { MethodDefinition } from './method.js';
+import { MAX_ECHOED_METHOD_NAME } from './options.js';
+import { internalErrorResponse, standardMessage } from './responses.js';
+import type { JsonRpcErrorObject, JsonRpcRequest, JsonRpcResponse } from './types.js';
+
+/** A value now, or later. Sync handlers stay synchronous all the way so single requests skip extra ticks. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What jayson hands a method as its "context": a box, so any `ctx` (even undefined or 0) survives. */
+interface CallBox<C> {
+  ctx: C;
+}
+
+type JaysonCallback = (error: JsonRpcErrorObject | null, result?: unknown) => void;
+
+export interface DispatcherOptions {
+  logger: JsonRpcLogger;
+  methodNotFoundDetail: boolean;
+  mapError: ((error: unknown, method: string) => JsonRpcErrorObject | undefined) | undefined;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Runs validated single requests through a jayson Server. Validation, batches and serialisation happen
+ * in the engine; jayson routes, executes the method and builds the response object. Methods live in a
+ * Map reached through jayson's `router` option, so names such as `rpc.discover` or `__proto__` work.
+ */
+export class JaysonDispatcher<C> {
+  readonly #routes = new Map<string, jayson.Method>();
+  readonly #server: jayson.Server;
+  readonly #opts: DispatcherOptions;
+
+  constructor(opts: DispatcherOptions) {
+    this.#opts = opts;
+    this.#server = new jayson.Server(
+      {},
+      {
+        useContext: true,
+        // An unknown name yields undefined, which jayson answers with -32601.
+        router: (name: string) => this.#routes.get(name) as jayson.MethodLike,
+      },
+    );
+    for (const code of [
+      JsonRpcErrorCode.PARSE_ERROR,
+      JsonRpcErrorCode.INVALID_REQUEST,
+      JsonRpcErrorCode.METHOD_NOT_FOUND,
+      JsonRpcErrorCode.INVALID_PARAMS,
+      JsonRpcErrorCode.INTERNAL_ERROR,
+    ]) {
+      // jayson's own wording ("Parse Error", "Invalid request") differs from the specification's.
+      this.#server.errorMessages[code] = standardMessage(code);
+    }
+  }
+
+  /** Adds a method under `name` (the engine checks names and duplicates). */
+  add(name: string, def: MethodDefinition<unknown, unknown, C>): void {
+    const handler = (params: unknown, box: object, callback: JaysonCallback): void => {
+      this.#run(name, def, params, (box as CallBox<C>).ctx, callback);
+    };
+    this.#routes.set(name, new jayson.Method(handler as jayson.MethodHandlerContext, { useContext: true }));
+  }
+
+  /** Dispatches one valid request; resolves to its response, or undefined for a notification. */
+  dispatch(req: JsonRpcRequest, ctx: C): MaybePromise<JsonRpcResponse | undefined> {
+    const idIsNull = req.id === null;
+    // jayson treats "id": null as a notification; per the specification it is a request. Give jayson a
+    // stand-in id and put null back in the response.
+    const call = idIsNull ? { jsonrpc: '2.0', method: req.method, params: req.params, id: 0 } : req;
+    let done = false;
+    let syncReply: JsonRpcResponse | undefined;
+    let resolveLater: ((reply: JsonRpcResponse | undefined) => void) | undefined;
+    const finish = (reply: JsonRpcResponse | undefined): void => {
+      if (done) return;
+      done = true;
+      if (reply !== undefined) {
+        if (idIsNull) reply.id = null;
+        this.#decorateMethodNotFound(reply, req.method);
+      }
+      if (resolveLater === undefined) syncReply = reply;
+      else resolveLater(reply);
+    };
+    try {
+      this.#server.call(call as jayson.JSONRPCRequest, { ctx } satisfies CallBox<C>, (err, res) => {
+        finish((err ?? res ?? undefined) as JsonRpcResponse | undefined);
+      });
+    } catch (error) {
+      this.#opts.logger.error({ err: error, method: req.method }, 'jayson call threw');
+      finish(req.id === undefined ? undefined : internalErrorResponse(req.id));
+    }
+    if (done) return syncReply;
+    return new Promise((resolve) => {
+      resolveLater = resolve;
+    });
+  }
+
+  #run(
+    name: string,
+    def: MethodDefinition<unknown, unknown, C>,
+    raw: unknown,
+    ctx: C,
+    cb: JaysonCallback,
+  ): void {
+    let params: unknown = raw;
+    if (def.params !== undefined) {
+      try {
+        params = def.params.parse(raw);
+      } catch (error) {
+        cb(this.#paramsError(name, error));
+        return;
+      }
+    }
+    let result: unknown;
+    try {
+      result = def.handler(params, ctx);
+    } catch (error) {
+      cb(this.#handlerError(name, error));
+      return;
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => this.#succeed(name, value, cb),
+        (error: unknown) => cb(this.#handlerError(name, error)),
+      );
+    } else {
+      this.#succeed(name, result, cb);
+    }
+  }
+
+  #succeed(name: string, value: unknown, cb: JaysonCallback): void {
+    // JSON.stringify would silently drop these and leave a Response without "result".
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      this.#opts.logger.error(
+        { method: name, resultType: typeof value },
+        'JSON-RPC handler returned a non-JSON value',
+      );
+      cb(internalError());
+      return;
+    }
+    cb(null, value);
+  }
+
+  #paramsError(name: string, error: unknown): JsonRpcErrorObject {
+    if (ProtocolError.is(error) && typeof error.code === 'number') return toJsonRpcError(error);
+    // A validator library's own error type: still the client's fault, but its text stays private.
+    this.#opts.logger.debug({ err: error, method: name }, 'params rejected');
+    return {
+      code: JsonRpcErrorCode.INVALID_PARAMS,
+      message: standardMessage(JsonRpcErrorCode.INVALID_PARAMS),
+    };
+  }
+
+  #handlerError(name: string, error: unknown): JsonRpcErrorObject {
+    const { mapError, logger } = this.#opts;
+    if (mapError !== undefined) {
+      try {
+        const mapped = mapError(error, name);
+        if (mapped !== undefined) return mapped;
+      } catch (mapFailure) {
+        logger.error({ err: mapFailure, method: name }, 'mapError threw');
+        return internalError();
+      }
+    }
+    if (ProtocolError.is(error) && typeof error.code === 'number') return toJsonRpcError(error);
+    logger.error({ err: error, method: name }, 'JSON-RPC handler failed');
+    return internalError();
+  }
+
+  #decorateMethodNotFound(reply: JsonRpcResponse, method: string): void {
+    if (!this.#opts.methodNotFoundDetail || !('error' in reply)) return;
+    // Only jayson's own "no such route" answer, not a handler that chose to throw -32601.
+    if (reply.error.code !== JsonRpcErrorCode.METHOD_NOT_FOUND || this.#routes.has(method)) return;
+    const shown =
+      method.length > MAX_ECHOED_METHOD_NAME ? `${method.slice(0, MAX_ECHOED_METHOD_NAME)}…` : method;
+    reply.error = {
+      ...reply.error,
+      message: `${standardMessage(JsonRpcErrorCode.METHOD_NOT_FOUND)}: ${shown}`,
+    };
+  }
+}
+
+function internalError(): JsonRpcErrorObject {
+  return { code: JsonRpcErrorCode.INTERNAL_ERROR, message: standardMessage(JsonRpcErrorCode.INTERNAL_ERROR) };
+}
