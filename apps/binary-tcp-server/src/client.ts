@@ -1,0 +1,375 @@
+/**
+ * TcpClient: one connection to a binary TCP server. Requests are answered in order, so replies are
+ * matched to requests first-in first-out; broadcasts and heartbeats are not replies and arrive as
+ * events. Optionally reconnects with exponential backoff and jitter.
+ */
+import { EventEmitter } from 'node:events';
+import { connect as netConnect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { FramingError } from '@sockworks/framing';
+import type { Logger } from '@sockworks/logging';
+import { silentLogger } from '@sockworks/logging';
+import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
+import { connectionClosed, requestTimeout, TcpRequestError } from './client-errors.js';
+import { createFrameDecoder, encodeFrame, parsePayload } from './codec.js';
+import {
+  type BroadcastFrame,
+  type BroadcastSent,
+  type EchoResponse,
+  type ErrorFrame,
+  type Frame,
+  isFrame,
+  type MessageReceived,
+  type PongReply,
+  type ServerStats,
+} from './protocol.js';
+
+/** Defaults of {@link TcpClientOptions}. */
+export const TCP_CLIENT_DEFAULTS = {
+  /** @default 'localhost' */
+  host: 'localhost',
+  /** @default 9999 */
+  port: 9999,
+  /** Largest reply frame accepted (replies may be a little larger than the server's request limit). @default 2 MiB */
+  maxFrameBytes: 2 * 1024 * 1024,
+  /** A request without a reply this long fails and the connection is reset; 0 = no timeout. @default 10000 */
+  requestTimeoutMs: 10_000,
+  /** @default 5000 */
+  connectTimeoutMs: 5_000,
+  /** Sent as `client_info` in pings. @default 'sockworks TcpClient' */
+  clientInfo: 'sockworks TcpClient',
+} as const;
+
+/** Options of {@link TcpClient}. */
+export interface TcpClientOptions {
+  host?: string;
+  port?: number;
+  maxFrameBytes?: number;
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  clientInfo?: string;
+  /** Reconnect after an unexpected disconnect: true for the default backoff, or backoff settings. @default false */
+  reconnect?: boolean | Partial<BackoffOptions>;
+  /** @default silent */
+  logger?: Logger;
+}
+
+/** Events of {@link TcpClient}. */
+export interface TcpClientEvents {
+  /** A frame that is not a reply: a broadcast, a heartbeat, or an error the server sent unasked. */
+  message: [frame: Frame];
+  /** A broadcast from another client (also emitted as `message`). */
+  broadcast: [frame: BroadcastFrame];
+  /** Connected (also after each successful reconnection). */
+  connect: [];
+  /** The connection is gone; `willReconnect` says whether a reconnection is scheduled. */
+  disconnect: [info: { error?: Error; willReconnect: boolean }];
+  /** A reconnection attempt is scheduled. */
+  reconnecting: [info: { attempt: number; delayMs: number }];
+  /** A reconnection succeeded after `attempt` attempts. */
+  reconnect: [info: { attempt: number }];
+  /** Reconnection stopped after `maxAttempts` failures. */
+  reconnect_failed: [info: { attempts: number; error?: Error }];
+}
+
+interface Pending {
+  resolve(frame: Frame): void;
+  reject(error: Error): void;
+  sentAt: number;
+}
+
+type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A client of the binary TCP protocol. */
+export class TcpClient extends EventEmitter<TcpClientEvents> {
+  readonly host: string;
+  readonly port: number;
+  readonly #opts: Required<Omit<TcpClientOptions, 'reconnect' | 'logger'>>;
+  readonly #backoff: BackoffOptions | null;
+  readonly #logger: Logger;
+  #socket: Socket | null = null;
+  #pending: Pending[] = [];
+  #state: State = 'idle';
+  #attempt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #timeoutTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: TcpClientOptions = {}) {
+    super();
+    this.#opts = {
+      host: options.host ?? TCP_CLIENT_DEFAULTS.host,
+      port: options.port ?? TCP_CLIENT_DEFAULTS.port,
+      maxFrameBytes: options.maxFrameBytes ?? TCP_CLIENT_DEFAULTS.maxFrameBytes,
+      requestTimeoutMs: options.requestTimeoutMs ?? TCP_CLIENT_DEFAULTS.requestTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? TCP_CLIENT_DEFAULTS.connectTimeoutMs,
+      clientInfo: options.clientInfo ?? TCP_CLIENT_DEFAULTS.clientInfo,
+    };
+    this.host = this.#opts.host;
+    this.port = this.#opts.port;
+    const r = options.reconnect ?? false;
+    this.#backoff = r === false ? null : { ...BACKOFF_DEFAULTS, ...(r === true ? {} : r) };
+    this.#logger = options.logger ?? silentLogger();
+  }
+
+  /** True while the connection is open. */
+  get connected(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** Requests sent and not answered yet. */
+  get inFlight(): number {
+    return this.#pending.length;
+  }
+
+  /** Opens the connection; rejects if the first attempt fails (reconnection covers later drops only). */
+  async connect(): Promise<void> {
+    if (this.#state === 'open') return;
+    if (this.#state === 'closed') this.#state = 'idle';
+    this.#state = 'connecting';
+    try {
+      await this.#open();
+    } catch (err) {
+      this.#state = 'idle';
+      throw err;
+    }
+  }
+
+  /** Sends a ping; resolves with the round-trip time in milliseconds. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.pingFrame();
+    return performance.now() - started;
+  }
+
+  /** Sends a ping; resolves with the pong frame. */
+  pingFrame(): Promise<PongReply> {
+    return this.request<PongReply>({
+      type: 'ping',
+      timestamp: new Date().toISOString(),
+      client_info: this.#opts.clientInfo,
+    });
+  }
+
+  /** Asks the server to echo `content` (any JSON value). */
+  echo(content: unknown): Promise<EchoResponse> {
+    return this.request<EchoResponse>({ type: 'echo', content, timestamp: new Date().toISOString() });
+  }
+
+  /** Sends `content` to every other client; resolves with how many received it. */
+  broadcast(content: unknown): Promise<BroadcastSent> {
+    return this.request<BroadcastSent>({ type: 'broadcast', content, timestamp: new Date().toISOString() });
+  }
+
+  /** Fetches the server's statistics. */
+  getServerStats(): Promise<ServerStats> {
+    return this.request<ServerStats>({ type: 'get_stats', timestamp: new Date().toISOString() });
+  }
+
+  /** Sends plain text as a `message`; the server acknowledges it with `message_received`. */
+  sendMessage(content: string): Promise<MessageReceived> {
+    return this.request<MessageReceived>({ type: 'message', content, timestamp: new Date().toISOString() });
+  }
+
+  /**
+   * Sends a frame of any `type`: the fields of `data` (an object) are merged into it, so
+   * `sendCustomMessage('echo', { content: 'x' })` is an echo. Resolves with the server's reply;
+   * a type the server does not know fails with code UNKNOWN_MESSAGE_TYPE.
+   */
+  sendCustomMessage(type: string, data: Record<string, unknown> = {}): Promise<Frame> {
+    return this.request({ ...data, type, timestamp: new Date().toISOString() });
+  }
+
+  /**
+   * Sends one frame and resolves with the next reply in order. An `error` reply rejects with a
+   * TcpRequestError carrying the server's code.
+   */
+  request<T = Frame>(frame: Frame): Promise<T> {
+    return this.#send(frame) as Promise<unknown> as Promise<T>;
+  }
+
+  #send(frame: Frame): Promise<Frame> {
+    const socket = this.#socket;
+    if (this.#state !== 'open' || socket === null) return Promise.reject(connectionClosed());
+    let bytes: Buffer;
+    try {
+      bytes = encodeFrame(JSON.stringify(frame));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<Frame>((resolve, reject) => {
+      this.#pending.push({ resolve, reject, sentAt: Date.now() });
+      socket.write(bytes);
+      this.#armTimeout();
+    });
+  }
+
+  /** Closes the connection (no reconnection); pending requests fail with CONNECTION_CLOSED. */
+  async disconnect(): Promise<void> {
+    this.#state = 'closed';
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    const socket = this.#socket;
+    if (socket === null || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.end();
+      // A server that never answers our FIN must not keep disconnect() waiting.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    });
+  }
+
+  /** Same as disconnect(). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  #open(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const socket = netConnect({ host: this.#opts.host, port: this.#opts.port });
+      socket.setNoDelay(true);
+      const timer = setTimeout(
+        () => socket.destroy(new Error('connect timeout')),
+        this.#opts.connectTimeoutMs,
+      );
+      let settled = false;
+      socket.once('connect', () => {
+        settled = true;
+        clearTimeout(timer);
+        this.#attach(socket);
+        resolve();
+      });
+      socket.on('error', (err) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(timer);
+          reject(err);
+          return;
+        }
+        this.#logger.debug({ err }, 'socket error');
+      });
+    });
+  }
+
+  #attach(socket: Socket): void {
+    this.#socket = socket;
+    this.#state = 'open';
+    const decoder = createFrameDecoder(this.#opts.maxFrameBytes, {
+      onFrame: (payload) => this.#onFrame(payload),
+      onError: (error: FramingError) => {
+        this.#logger.warn({ code: error.code }, 'bad frame from server; closing');
+        socket.destroy(error);
+      },
+    });
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+    socket.once('close', () => this.#onClose(socket));
+    this.emit('connect');
+  }
+
+  #onFrame(payload: Buffer): void {
+    let value: unknown;
+    try {
+      value = parsePayload(payload, 256);
+    } catch (err) {
+      this.#logger.warn({ err }, 'unparsable frame from server');
+      this.#socket?.destroy(err as Error);
+      return;
+    }
+    if (!isFrame(value)) {
+      this.#logger.warn('frame without a type from server');
+      return;
+    }
+    // Broadcasts and heartbeats are never replies; everything else answers the oldest request.
+    if (value.type === 'broadcast' || value.type === 'heartbeat' || this.#pending.length === 0) {
+      this.#onUnsolicited(value);
+      return;
+    }
+    const pending = this.#pending.shift()!;
+    if (this.#pending.length === 0) this.#disarmTimeout();
+    if (value.type === 'error') pending.reject(new TcpRequestError(value as Frame & ErrorFrame));
+    else pending.resolve(value);
+  }
+
+  #onUnsolicited(frame: Frame): void {
+    if (frame.type === 'heartbeat') {
+      const socket = this.#socket;
+      if (socket !== null && !socket.destroyed) {
+        socket.write(
+          encodeFrame(JSON.stringify({ type: 'heartbeat_ack', timestamp: new Date().toISOString() })),
+        );
+      }
+    }
+    if (frame.type === 'broadcast') this.emit('broadcast', frame as Frame & BroadcastFrame);
+    this.emit('message', frame);
+  }
+
+  #onClose(socket: Socket): void {
+    if (this.#socket !== socket) return;
+    this.#socket = null;
+    this.#disarmTimeout();
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) p.reject(connectionClosed('Connection closed before the reply arrived'));
+    const willReconnect = this.#state !== 'closed' && this.#backoff !== null;
+    if (this.#state !== 'closed') this.#state = willReconnect ? 'reconnecting' : 'idle';
+    this.emit('disconnect', { willReconnect });
+    if (willReconnect) {
+      this.#attempt = 0;
+      this.#scheduleReconnect();
+    }
+  }
+
+  #scheduleReconnect(error?: Error): void {
+    const backoff = this.#backoff;
+    if (backoff === null || this.#state !== 'reconnecting') return;
+    this.#attempt++;
+    if (this.#attempt > backoff.maxAttempts) {
+      this.#state = 'idle';
+      this.emit('reconnect_failed', { attempts: this.#attempt - 1, ...(error ? { error } : {}) });
+      return;
+    }
+    const delayMs = backoffDelay(this.#attempt, backoff);
+    this.emit('reconnecting', { attempt: this.#attempt, delayMs });
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#state !== 'reconnecting') return;
+      this.#open().then(
+        () => this.emit('reconnect', { attempt: this.#attempt }),
+        (err: Error) => {
+          this.#logger.debug({ err, attempt: this.#attempt }, 'reconnect failed');
+          this.#scheduleReconnect(err);
+        },
+      );
+    }, delayMs);
+  }
+
+  #armTimeout(): void {
+    const ms = this.#opts.requestTimeoutMs;
+    if (ms === 0 || this.#timeoutTimer !== undefined) return;
+    // One timer for the oldest request: replies come in order, so if the oldest is late, all are.
+    this.#timeoutTimer = setTimeout(() => this.#checkTimeout(), ms);
+    this.#timeoutTimer.unref();
+  }
+
+  #disarmTimeout(): void {
+    clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
+  }
+
+  #checkTimeout(): void {
+    this.#timeoutTimer = undefined;
+    const oldest = this.#pending[0];
+    if (oldest === undefined) return;
+    const ms = this.#opts.requestTimeoutMs;
+    const late = Date.now() - oldest.sentAt;
+    if (late < ms) {
+      this.#timeoutTimer = setTimeout(() => this.#checkTimeout(), ms - late);
+      this.#timeoutTimer.unref();
+      return;
+    }
+    // Order is all that matches replies to requests; after a lost reply it cannot be trusted again.
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) p.reject(requestTimeout(ms));
+    this.#socket?.destroy();
+  }
+}

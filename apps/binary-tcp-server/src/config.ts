@@ -1,0 +1,102 @@
+/** Flags and environment variables of the server (`binary-tcp-server --help`). */
+import { defineCli } from '@sockworks/service';
+import { TCP_SERVER_DEFAULTS } from './server.js';
+
+export const serverCli = defineCli({
+  name: 'binary-tcp-server',
+  description:
+    'Length-prefixed JSON TCP server: frames are a 4-byte big-endian length and a UTF-8 JSON object. ' +
+    'Answers ping, echo, broadcast, get_stats and message.',
+  options: {
+    host: {
+      type: 'string',
+      flag: '--host',
+      env: 'TCP_HOST',
+      default: TCP_SERVER_DEFAULTS.host,
+      description: 'Address to listen on (0.0.0.0 for every interface)',
+    },
+    port: {
+      type: 'port',
+      flag: '--port',
+      short: '-p',
+      env: 'TCP_PORT',
+      default: TCP_SERVER_DEFAULTS.port,
+      description: 'TCP port (0 picks a free one)',
+    },
+    maxFrameBytes: {
+      type: 'bytes',
+      flag: '--max-frame-bytes',
+      env: 'TCP_MAX_FRAME_BYTES',
+      default: TCP_SERVER_DEFAULTS.maxFrameBytes,
+      min: 1,
+      max: 0xffff_ffff,
+      description: 'Largest frame payload; a bigger length header gets FRAME_TOO_LARGE and a close',
+    },
+    maxOutputQueueBytes: {
+      type: 'bytes',
+      flag: '--max-output-queue',
+      env: 'TCP_MAX_OUTPUT_QUEUE',
+      default: TCP_SERVER_DEFAULTS.maxOutputQueueBytes,
+      min: 1,
+      description: 'Unsent output a client may have queued before it is disconnected',
+    },
+    maxConnections: {
+      type: 'int',
+      flag: '--max-connections',
+      env: 'TCP_MAX_CONNECTIONS',
+      default: TCP_SERVER_DEFAULTS.maxConnections,
+      min: 1,
+      description: 'Connections beyond this get TOO_MANY_CONNECTIONS and are closed',
+    },
+    maxDepth: {
+      type: 'int',
+      flag: '--max-depth',
+      env: 'TCP_MAX_DEPTH',
+      default: TCP_SERVER_DEFAULTS.maxDepth,
+      min: 1,
+      max: 10_000,
+      description: 'Deepest JSON nesting accepted in a payload',
+    },
+    heartbeatIntervalMs: {
+      type: 'duration',
+      flag: '--heartbeat-interval',
+      env: 'TCP_HEARTBEAT_INTERVAL',
+      default: TCP_SERVER_DEFAULTS.heartbeatIntervalMs,
+      description: 'Send a heartbeat frame to clients idle this long; 0 = off',
+    },
+    heartbeatTimeoutMs: {
+      type: 'duration',
+      flag: '--heartbeat-timeout',
+      env: 'TCP_HEARTBEAT_TIMEOUT',
+      default: TCP_SERVER_DEFAULTS.heartbeatTimeoutMs,
+      min: 1,
+      description: 'Drop a client that sends nothing this long after a heartbeat',
+    },
+    shutdownGraceMs: {
+      type: 'duration',
+      flag: '--shutdown-grace',
+      env: 'TCP_SHUTDOWN_GRACE',
+      default: TCP_SERVER_DEFAULTS.closeTimeoutMs,
+      description: 'On SIGINT/SIGTERM, wait this long for clients before destroying them',
+    },
+    logLevel: {
+      type: 'enum',
+      flag: '--log-level',
+      env: 'LOG_LEVEL',
+      choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+      default: 'info',
+      description: 'Minimum log level',
+    },
+    logFile: {
+      type: 'path',
+      flag: '--log-file',
+      env: 'LOG_FILE',
+      description: 'Also append JSON log lines to this file',
+    },
+  },
+  examples: [
+    'binary-tcp-server',
+    'binary-tcp-server --host 0.0.0.0 --port 9999',
+    'TCP_PORT=0 binary-tcp-server',
+  ],
+});

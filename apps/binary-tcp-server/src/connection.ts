@@ -1,0 +1,258 @@
+/**
+ * One client socket: bytes -> frames -> handlers -> batched reply write. Owns backpressure (stops
+ * reading while its own replies are not drained), the output-queue cap (a client that never reads is
+ * cut off), heartbeat state, and graceful shutdown.
+ */
+import type { Socket } from 'node:net';
+import type { FramingError, LengthPrefixedDecoder } from '@sockworks/framing';
+import type { Logger } from '@sockworks/logging';
+import {
+  closesConnection,
+  createFrameDecoder,
+  encodeFrame,
+  type FrameBatch,
+  parsePayload,
+  tcpCodeForFramingError,
+} from './codec.js';
+import { type HandlerPeer, type HandlerServer, handleFrame } from './handlers.js';
+import { errorJson, heartbeatJson } from './replies.js';
+
+/** The server as a connection sees it. */
+export interface ConnectionHost extends HandlerServer {
+  readonly maxFrameBytes: number;
+  readonly maxOutputQueueBytes: number;
+  readonly maxDepth: number;
+  /** The shared reply batch (see FrameBatch). */
+  readonly batch: FrameBatch;
+  /** Ends the current fan-out: sends what broadcasts queued for other clients. */
+  flushFanOut(): void;
+}
+
+/** Replies are written out mid-chunk once this many bytes are batched, to bound the copy. */
+const FLUSH_THRESHOLD = 64 * 1024;
+
+const kConnection = Symbol('tcpConnection');
+type TaggedSocket = Socket & { [kConnection]?: TcpConnection };
+
+// Socket listeners are shared functions that find their connection through the socket, so an idle
+// connection costs no closures for them.
+function onSocketData(this: TaggedSocket, chunk: Buffer): void {
+  this[kConnection]?.onData(chunk);
+}
+function onSocketDrain(this: TaggedSocket): void {
+  this[kConnection]?.onDrain();
+}
+function onSocketError(this: TaggedSocket, err: Error): void {
+  this[kConnection]?.onSocketError(err);
+}
+function onSocketClose(this: TaggedSocket): void {
+  this[kConnection]?.onClose();
+}
+
+/** Why a connection was ended by the server, for logs and statistics. */
+export type DropReason = 'slow-reader' | 'heartbeat' | 'protocol';
+
+export class TcpConnection implements HandlerPeer {
+  /** `"host:port"` of the client, JSON-quoted once so replies can splice it in. */
+  readonly clientIdJson: string;
+  /** Wall-clock ms of the last bytes received (or of the connect). */
+  lastActivityMs: number;
+  /** Wall-clock ms the unanswered heartbeat was sent, 0 when none is outstanding. */
+  heartbeatSentMs = 0;
+  /** Set once the connection is closed; its socket is gone. */
+  closed = false;
+
+  readonly #socket: TaggedSocket;
+  readonly #host: ConnectionHost;
+  readonly #decoder: LengthPrefixedDecoder;
+  /** The per-connection child logger (carries `conn` and `remote`). */
+  readonly logger: Logger;
+  /** No more input is processed (framing lost, or shut down). */
+  #stopped = false;
+  /** Shutting down: end once the frame being received is complete. */
+  #draining = false;
+  #corked = false;
+
+  constructor(
+    socket: Socket,
+    readonly id: number,
+    clientId: string,
+    host: ConnectionHost,
+    logger: Logger,
+  ) {
+    this.#socket = socket as TaggedSocket;
+    this.#host = host;
+    this.logger = logger;
+    this.clientIdJson = JSON.stringify(clientId);
+    this.lastActivityMs = host.clock.now();
+    this.#decoder = createFrameDecoder(host.maxFrameBytes, {
+      onFrame: (payload) => this.#onFrame(payload),
+      onError: (error) => this.#onFramingError(error),
+    });
+    this.#socket[kConnection] = this;
+    socket.setNoDelay(true);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    socket.on('data', onSocketData);
+  }
+
+  /** Bytes written to the socket and not yet taken by the kernel. */
+  get queuedBytes(): number {
+    return this.#socket.writableLength;
+  }
+
+  /** Input: decode every frame in the chunk, answer each, and write all replies at once. */
+  onData(chunk: Buffer): void {
+    if (this.#stopped) return;
+    const host = this.#host;
+    this.lastActivityMs = host.clock.now();
+    this.heartbeatSentMs = 0;
+    try {
+      this.#decoder.push(chunk);
+    } finally {
+      this.#flushReplies();
+      host.flushFanOut();
+    }
+    if (this.#draining && !this.#stopped && this.#decoder.buffered === 0) this.#endGracefully();
+  }
+
+  #onFrame(payload: Buffer): void {
+    if (this.#stopped) return;
+    const host = this.#host;
+    host.stats.totalMessages++;
+    let reply: string | null;
+    try {
+      reply = handleFrame(parsePayload(payload, host.maxDepth), this, host);
+    } catch (err) {
+      reply = this.#errorForPayload(err);
+    }
+    if (reply === null) return;
+    const batch = host.batch;
+    batch.push(reply);
+    if (batch.length >= FLUSH_THRESHOLD) this.#flushReplies();
+  }
+
+  #errorForPayload(err: unknown): string {
+    const framing = err as FramingError;
+    if (typeof framing?.code === 'string') {
+      const { code, message } = tcpCodeForFramingError(framing);
+      return errorJson(code, message, this.#host.clock.iso());
+    }
+    this.logger.error({ err }, 'handler failed');
+    return errorJson('INTERNAL_ERROR', 'Internal server error', this.#host.clock.iso());
+  }
+
+  #onFramingError(error: FramingError): void {
+    const { code, message } = tcpCodeForFramingError(error);
+    this.#host.batch.push(errorJson(code, message, this.#host.clock.iso()));
+    if (!closesConnection(error)) return;
+    this.logger.info({ code }, 'framing lost: closing connection');
+    this.#flushReplies();
+    this.#stop();
+  }
+
+  /** Writes the batched replies of this connection in one write. */
+  #flushReplies(): void {
+    const batch = this.#host.batch;
+    if (batch.length === 0) return;
+    const bytes = batch.take();
+    if (this.closed) return;
+    const socket = this.#socket;
+    if (socket.writableLength > this.#host.maxOutputQueueBytes) {
+      this.drop('slow-reader');
+      return;
+    }
+    if (!socket.write(bytes) && !socket.isPaused()) {
+      // The client is not keeping up with its own replies: stop reading its requests until it does.
+      socket.pause();
+      socket.once('drain', onSocketDrain);
+    }
+  }
+
+  /** Resumes reading once the replies have drained. */
+  onDrain(): void {
+    if (!this.#stopped && !this.closed) this.#socket.resume();
+  }
+
+  /**
+   * Queues a shared broadcast frame. Returns false (and disconnects the client) when its queue is past
+   * the cap: a client that does not read must not grow server memory.
+   */
+  sendShared(frame: Buffer): boolean {
+    if (this.closed || this.#stopped) return false;
+    const socket = this.#socket;
+    if (socket.writableLength > this.#host.maxOutputQueueBytes) {
+      this.drop('slow-reader');
+      return false;
+    }
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+    }
+    socket.write(frame);
+    return true;
+  }
+
+  /** Sends what sendShared() queued; called once per fan-out. */
+  uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#socket.uncork();
+  }
+
+  /** Sends a server-initiated heartbeat frame. */
+  sendHeartbeat(nowMs: number): void {
+    if (this.closed || this.#stopped) return;
+    this.heartbeatSentMs = nowMs;
+    this.#socket.write(encodeFrame(heartbeatJson(this.#host.clock.iso())));
+  }
+
+  /** Graceful: a frame already partly received is completed and answered, then the socket ends. */
+  shutdown(): void {
+    if (this.closed || this.#stopped) return;
+    this.#draining = true;
+    if (this.#decoder.buffered === 0) this.#endGracefully();
+  }
+
+  /** Forceful close. */
+  destroy(): void {
+    this.#stopped = true;
+    this.#socket.destroy();
+  }
+
+  /** Disconnects the client for a server-side reason. */
+  drop(reason: DropReason): void {
+    if (this.closed) return;
+    this.logger.warn({ reason, queued: this.#socket.writableLength }, 'disconnecting client');
+    if (reason === 'slow-reader') this.#host.stats.slowClientsDropped++;
+    else if (reason === 'heartbeat') this.#host.stats.deadClientsDropped++;
+    this.destroy();
+  }
+
+  #endGracefully(): void {
+    this.#stop();
+  }
+
+  /** Stops processing input and ends the socket once queued output is written. */
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#socket.end();
+    // Input after the end is not read; resume so a paused socket still sees the peer's FIN.
+    this.#socket.resume();
+  }
+
+  onSocketError(err: Error): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Resets and broken pipes are how clients usually leave; they are not server errors.
+    if (code === 'ECONNRESET' || code === 'EPIPE') this.logger.debug({ code }, 'socket closed by peer');
+    else this.logger.warn({ err }, 'socket error');
+  }
+
+  onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#stopped = true;
+    this.#socket[kConnection] = undefined;
+  }
+}

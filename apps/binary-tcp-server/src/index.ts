@@ -1,0 +1,18 @@
+/** Public API of binary-tcp-server: the server factory, its options, the client and the load generator. */
+export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
+export { TCP_CLIENT_DEFAULTS, TcpClient, type TcpClientEvents, type TcpClientOptions } from './client.js';
+export { TcpRequestError } from './client-errors.js';
+export { encodeFrame } from './codec.js';
+export type {
+  BroadcastFrame,
+  BroadcastSent,
+  EchoResponse,
+  ErrorFrame,
+  Frame,
+  HeartbeatFrame,
+  MessageReceived,
+  PongReply,
+  ServerStats,
+} from './protocol.js';
+export { ECHOED_BY, ReplyType, RequestType } from './protocol.js';
+export { createTcpServer, TCP_SERVER_DEFAULTS, TcpServer, type TcpServerOptions } from './server.js';

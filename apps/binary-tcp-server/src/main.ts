@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/** Server entry: flags/env -> options, listen, drain on SIGINT/SIGTERM. */
+import { createLogger } from '@sockworks/logging';
+import { runCli, runService } from '@sockworks/service';
+import { serverCli } from './config.js';
+import { createTcpServer } from './server.js';
+
+runCli(
+  async () => {
+    const { values } = serverCli.parse();
+    const logger = createLogger({
+      service: 'binary-tcp-server',
+      level: values.logLevel,
+      ...(values.logFile === undefined ? {} : { file: values.logFile }),
+    });
+    await runService({
+      name: 'binary-tcp-server',
+      logger,
+      graceMs: values.shutdownGraceMs,
+      start: async () => {
+        const server = createTcpServer({
+          host: values.host,
+          port: values.port,
+          maxFrameBytes: values.maxFrameBytes,
+          maxOutputQueueBytes: values.maxOutputQueueBytes,
+          maxConnections: values.maxConnections,
+          maxDepth: values.maxDepth,
+          heartbeatIntervalMs: values.heartbeatIntervalMs,
+          heartbeatTimeoutMs: values.heartbeatTimeoutMs,
+          closeTimeoutMs: values.shutdownGraceMs,
+          logger,
+        });
+        await server.listen();
+        return server;
+      },
+    });
+  },
+  { name: 'binary-tcp-server' },
+);
