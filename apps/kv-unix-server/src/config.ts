@@ -1,0 +1,168 @@
+import { type Config, ConfigError, defineCli } from '@sockworks/service';
+import { FSYNC_POLICIES } from './persistence/data-file.js';
+import { KV_SERVER_DEFAULTS, type KvServerOptions } from './server.js';
+
+const D = KV_SERVER_DEFAULTS;
+
+/** The server's flags and environment variables. */
+export const serverCli = defineCli({
+  name: 'kv-unix-server',
+  description:
+    'Key-value command server: newline-delimited JSON requests on a Unix domain socket ' +
+    '(echo, time, calculate, store, retrieve, list_keys, delete, ping, help).',
+  options: {
+    socket: {
+      type: 'path',
+      flag: '--socket',
+      short: '-s',
+      env: 'KV_SOCKET_PATH',
+      default: D.socketPath,
+      description: 'Unix socket path (at most 107 bytes)',
+    },
+    socketMode: {
+      type: 'string',
+      flag: '--socket-mode',
+      env: 'KV_SOCKET_MODE',
+      default: '0660',
+      placeholder: 'octal',
+      description: 'File mode of the socket',
+    },
+    maxLineBytes: {
+      type: 'bytes',
+      flag: '--max-line-bytes',
+      env: 'KV_MAX_LINE_BYTES',
+      default: D.maxLineBytes,
+      min: 64,
+      description: 'Longest request line; longer gets MESSAGE_TOO_LARGE and a close',
+    },
+    maxDepth: {
+      type: 'int',
+      flag: '--max-depth',
+      env: 'KV_MAX_DEPTH',
+      default: D.maxDepth,
+      min: 1,
+      max: 1000,
+      description: 'Deepest JSON nesting accepted in a request',
+    },
+    maxConnections: {
+      type: 'int',
+      flag: '--max-connections',
+      env: 'KV_MAX_CONNECTIONS',
+      default: D.maxConnections,
+      min: 1,
+      description: 'Concurrent connections; the next one gets TOO_MANY_CONNECTIONS',
+    },
+    maxKeyBytes: {
+      type: 'bytes',
+      flag: '--max-key-bytes',
+      env: 'KV_MAX_KEY_BYTES',
+      default: D.maxKeyBytes,
+      min: 1,
+      description: 'Longest key (UTF-8 bytes); longer gets INVALID_INPUT',
+    },
+    maxKeys: {
+      type: 'int',
+      flag: '--max-keys',
+      env: 'KV_MAX_KEYS',
+      default: D.maxKeys,
+      min: 1,
+      description: 'Most keys stored; a store past it gets STORAGE_FULL',
+    },
+    maxStorageBytes: {
+      type: 'bytes',
+      flag: '--max-storage-bytes',
+      env: 'KV_MAX_STORAGE_BYTES',
+      default: D.maxStorageBytes,
+      min: 1,
+      description: 'Most bytes stored (keys + value JSON); a store past it gets STORAGE_FULL',
+    },
+    outputHighWaterMark: {
+      type: 'bytes',
+      flag: '--output-high-water-mark',
+      env: 'KV_OUTPUT_HIGH_WATER_MARK',
+      default: D.outputHighWaterMark,
+      min: 1024,
+      description: 'Unsent reply bytes per client before its input is paused',
+    },
+    dataFile: {
+      type: 'path',
+      flag: '--data-file',
+      env: 'KV_DATA_FILE',
+      description: 'Append-only data file; keeps the store across restarts (default: memory only)',
+    },
+    fsync: {
+      type: 'enum',
+      flag: '--fsync',
+      env: 'KV_FSYNC',
+      choices: FSYNC_POLICIES,
+      default: D.fsync,
+      description: 'When the data file is fsync-ed: before every reply, once a second, or never',
+    },
+    compactMinBytes: {
+      type: 'bytes',
+      flag: '--compact-min-bytes',
+      env: 'KV_COMPACT_MIN_BYTES',
+      default: D.compactMinBytes,
+      min: 1,
+      description: 'Compact the data file once it is this large and over twice the live data',
+    },
+    closeTimeout: {
+      type: 'duration',
+      flag: '--close-timeout',
+      env: 'KV_CLOSE_TIMEOUT',
+      default: D.closeTimeoutMs,
+      description: 'Drain deadline on shutdown before connections are destroyed',
+    },
+    logLevel: {
+      type: 'enum',
+      flag: '--log-level',
+      env: 'LOG_LEVEL',
+      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      description: 'Log level (debug logs every command)',
+    },
+    logFile: {
+      type: 'path',
+      flag: '--log-file',
+      env: 'KV_LOG_FILE',
+      description: 'Also write logs to this file',
+    },
+  },
+  examples: [
+    'kv-unix-server',
+    'kv-unix-server --socket /run/kv/kv.sock --data-file /var/lib/kv/data.log',
+    'KV_MAX_KEYS=1000 kv-unix-server --log-level debug',
+  ],
+});
+
+/** The parsed server configuration. */
+export type ServerConfig = Config<typeof serverCli.spec.options>;
+
+/** Parses an octal file mode such as `0660` or `660`. */
+export function parseSocketMode(text: string): number {
+  if (!/^0?[0-7]{3,4}$/.test(text)) {
+    throw new ConfigError(
+      `--socket-mode (KV_SOCKET_MODE): expected an octal mode such as 0660, got '${text}'`,
+    );
+  }
+  return Number.parseInt(text, 8);
+}
+
+/** Maps the parsed flags onto server options. */
+export function serverOptionsFromConfig(config: ServerConfig): KvServerOptions {
+  return {
+    socketPath: config.socket,
+    socketMode: parseSocketMode(config.socketMode),
+    maxLineBytes: config.maxLineBytes,
+    maxDepth: config.maxDepth,
+    maxConnections: config.maxConnections,
+    maxKeyBytes: config.maxKeyBytes,
+    maxKeys: config.maxKeys,
+    maxStorageBytes: config.maxStorageBytes,
+    outputHighWaterMark: config.outputHighWaterMark,
+    closeTimeoutMs: config.closeTimeout,
+    dataFile: config.dataFile,
+    fsync: config.fsync,
+    compactMinBytes: config.compactMinBytes,
+  };
+}

@@ -1,0 +1,247 @@
+import type { Socket } from 'node:net';
+import { KvErrorCode } from '@sockworks/error-codes';
+import { FramingError, FramingErrorCode, looksLikeHttpRequest, type NdjsonDecoder } from '@sockworks/framing';
+import type { Logger } from '@sockworks/logging';
+import type { ConnectionHandle } from '@sockworks/service';
+import { createRequestDecoder } from './codec.js';
+import type { RequestHandler } from './request-handler.js';
+
+/** Per-connection settings (from the server options). */
+export interface KvConnectionOptions {
+  maxLineBytes: number;
+  maxDepth: number;
+  /** Stop processing queued requests (and reading) once this many reply bytes wait to be written. */
+  outputHighWaterMark: number;
+}
+
+/** What a connection shares with its server. */
+export interface KvConnectionDeps {
+  handler: RequestHandler;
+  /** Called before replies are written (the data file's flush), so acknowledged means journaled. */
+  beforeReply: () => void;
+  logger: Logger;
+}
+
+type State = 'open' | 'draining' | 'closing' | 'ended';
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * One client socket: bytes -> decoder -> queue of requests -> handler -> one write per batch.
+ * Requests are processed in order; while replies wait in the socket's buffer above the high-water mark,
+ * processing stops and reading is paused until 'drain', so a client that does not read cannot make the
+ * server buffer without bound.
+ */
+export class KvConnection implements ConnectionHandle {
+  readonly #socket: Socket;
+  readonly #decoder: NdjsonDecoder;
+  readonly #deps: KvConnectionDeps;
+  readonly #log: Logger;
+  readonly #hwm: number;
+  /** Decoded messages and framing errors, in stream order; `#head` is the next to process. */
+  #queue: unknown[] = [];
+  #head = 0;
+  #state: State = 'open';
+  #inputEnded = false;
+  #waitingDrain = false;
+  #scheduled = false;
+  /** While closing: requests still answered normally (the ones in flight when shutdown began). */
+  #allowance = 0;
+
+  constructor(socket: Socket, deps: KvConnectionDeps, options: KvConnectionOptions) {
+    this.#socket = socket;
+    this.#deps = deps;
+    this.#log = deps.logger;
+    this.#hwm = options.outputHighWaterMark;
+    this.#decoder = createRequestDecoder({
+      maxLineBytes: options.maxLineBytes,
+      maxDepth: options.maxDepth,
+      onMessage: (message) => this.#queue.push(message),
+      onError: (error) => this.#queue.push(error),
+    });
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('drain', () => this.#onDrain());
+    socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
+    socket.on('close', () => this.#log.info('client disconnected'));
+    this.#log.info('client connected');
+  }
+
+  /** Bytes of replies waiting in the socket's write buffer. */
+  get pendingOutputBytes(): number {
+    return this.#socket.writableLength;
+  }
+
+  /** Requests decoded but not answered yet. */
+  get queuedRequests(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** True while reading is paused for backpressure. */
+  get readingPaused(): boolean {
+    return this.#socket.isPaused();
+  }
+
+  /**
+   * Graceful close: requests already received (and a line partly received) are answered; anything
+   * after them gets SHUTTING_DOWN; then the socket is ended. The check is deferred one turn so bytes
+   * that arrived together with the signal are counted as received.
+   */
+  shutdown(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'draining';
+    setImmediate(() => {
+      if (this.#state !== 'draining') return;
+      this.#state = 'closing';
+      this.#allowance = this.queuedRequests + (this.#decoder.buffered > 0 ? 1 : 0);
+      this.#process();
+    });
+  }
+
+  /** Drops the socket at once. */
+  destroy(): void {
+    this.#state = 'ended';
+    this.#decoder.close();
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#state === 'ended') return;
+    this.#decoder.push(chunk);
+    this.#process();
+  }
+
+  #onEnd(): void {
+    if (this.#state === 'ended') return;
+    this.#inputEnded = true;
+    // A last request without its newline is still a request (`printf '{...}' | nc -U` works).
+    if (this.#decoder.buffered > 0) this.#decoder.push(NEWLINE);
+    this.#decoder.close();
+    this.#process();
+  }
+
+  #onDrain(): void {
+    this.#waitingDrain = false;
+    this.#process();
+  }
+
+  /** Answers queued requests until the queue is empty or the output buffer is full; one write. */
+  #process(): void {
+    if (this.#waitingDrain || this.#state === 'ended') return;
+    const socket = this.#socket;
+    const queue = this.#queue;
+    const base = socket.writableLength;
+    let out = '';
+    let close = false;
+    while (this.#head < queue.length) {
+      const item = queue[this.#head];
+      queue[this.#head++] = undefined;
+      if (item instanceof FramingError) {
+        const reply = this.#framingReply(item);
+        out += reply.line;
+        if (reply.close) {
+          close = true;
+          break;
+        }
+      } else if (this.#state === 'closing' && this.#allowance === 0) {
+        out += this.#deps.handler.error(KvErrorCode.SHUTTING_DOWN, 'Server is shutting down');
+      } else {
+        if (this.#state === 'closing') this.#allowance--;
+        out += this.#deps.handler.handle(item, this.#log);
+      }
+      if (base + out.length >= this.#hwm) break;
+    }
+    if (this.#head === queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+    if (close) {
+      this.#finish(out);
+      return;
+    }
+    if (out.length > 0 && !this.#write(out)) return;
+    if (this.queuedRequests > 0) {
+      // Stopped at the high-water mark but the socket took it all: yield to other clients, then go on.
+      socket.pause();
+      this.#schedule();
+      return;
+    }
+    const doneClosing = this.#state === 'closing' && this.#allowance === 0;
+    if (this.#inputEnded || doneClosing) {
+      this.#finish('');
+      return;
+    }
+    if (socket.isPaused()) socket.resume();
+  }
+
+  #write(out: string): boolean {
+    try {
+      this.#deps.beforeReply();
+    } catch (err) {
+      // The journal could not be written: these replies must not claim success.
+      this.#log.error({ err }, 'data file write failed; dropping the connection without replying');
+      this.destroy();
+      return false;
+    }
+    if (this.#socket.write(out)) return true;
+    this.#waitingDrain = true;
+    this.#socket.pause();
+    return false;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#process();
+    });
+  }
+
+  /** Writes the last replies and ends the socket; further input is ignored. */
+  #finish(out: string): void {
+    if (out.length > 0) {
+      try {
+        this.#deps.beforeReply();
+      } catch (err) {
+        this.#log.error({ err }, 'data file write failed; dropping the connection without replying');
+        this.destroy();
+        return;
+      }
+    }
+    this.#state = 'ended';
+    this.#decoder.close();
+    this.#queue = [];
+    this.#head = 0;
+    if (out.length > 0) this.#socket.end(out);
+    else this.#socket.end();
+    // Keep draining input so a peer still writing cannot stall our FIN behind a full window.
+    this.#socket.resume();
+  }
+
+  #framingReply(error: FramingError): { line: string; close: boolean } {
+    const handler = this.#deps.handler;
+    switch (error.code) {
+      case FramingErrorCode.FRAME_TOO_LARGE:
+        this.#log.warn({ input: error.excerpt }, 'request line too long; closing');
+        return { line: handler.error(KvErrorCode.MESSAGE_TOO_LARGE, error.message), close: true };
+      case FramingErrorCode.INVALID_JSON:
+        if (error.excerpt !== undefined && looksLikeHttpRequest(error.excerpt)) {
+          this.#log.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');
+          return {
+            line: handler.error(
+              KvErrorCode.PROTOCOL_MISMATCH,
+              'This is a newline-delimited JSON server, not an HTTP server',
+            ),
+            close: true,
+          };
+        }
+        this.#log.debug({ input: error.excerpt }, 'invalid JSON');
+        return { line: handler.error(KvErrorCode.INVALID_JSON, 'Message is not valid JSON'), close: false };
+      default:
+        // INVALID_UTF8 and TOO_DEEP: the line is unusable but framing is intact.
+        this.#log.debug({ input: error.excerpt, code: error.code }, 'undecodable line');
+        return { line: handler.error(KvErrorCode.INVALID_JSON, error.message), close: error.fatal };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import type { Logger } from '@sockworks/logging';
+import type { CommandContext } from './commands/registry.js';
+import { encodeError, encodeSuccess, parseRequest, peekRequestId, type RequestId } from './protocol.js';
+
+/**
+ * Turns one decoded request into one reply line. Pure with respect to sockets: the connection feeds
+ * it messages and writes what it returns.
+ */
+export class RequestHandler {
+  readonly #ctx: CommandContext;
+  #stampMs = -1;
+  #stamp = '';
+
+  constructor(ctx: CommandContext) {
+    this.#ctx = ctx;
+  }
+
+  /** ISO 8601 timestamp of now, formatted at most once per millisecond. */
+  timestamp(): string {
+    const ms = this.#ctx.now().getTime();
+    if (ms !== this.#stampMs) {
+      this.#stampMs = ms;
+      this.#stamp = new Date(ms).toISOString();
+    }
+    return this.#stamp;
+  }
+
+  /** The reply line for one decoded message; never throws. */
+  handle(message: unknown, log: Logger): string {
+    let requestId: RequestId | undefined;
+    let command = '';
+    try {
+      const request = parseRequest(message);
+      requestId = request.requestId;
+      command = request.command;
+      if (log.isLevelEnabled('debug')) log.debug({ command, request_id: requestId }, 'command');
+      const definition = this.#ctx.registry.get(command);
+      if (definition === undefined) {
+        throw new ProtocolError(KvErrorCode.UNKNOWN_COMMAND, `Unknown command: ${command}`);
+      }
+      return encodeSuccess(requestId, this.timestamp(), definition.handler(request.data, this.#ctx));
+    } catch (err) {
+      return this.#failure(err, requestId ?? peekRequestId(message), command, log);
+    }
+  }
+
+  /** An error reply line with a known code. */
+  error(code: KvErrorCode, message: string, requestId?: RequestId): string {
+    return encodeError(requestId, this.timestamp(), code, message);
+  }
+
+  #failure(err: unknown, requestId: RequestId | undefined, command: string, log: Logger): string {
+    if (ProtocolError.is(err) && typeof err.code === 'string') {
+      return encodeError(requestId, this.timestamp(), err.code, err.message);
+    }
+    // A handler bug (or a value JSON cannot serialise): log it, keep the details off the wire.
+    log.error({ err, command }, 'command failed with an internal error');
+    return encodeError(requestId, this.timestamp(), KvErrorCode.INTERNAL_ERROR, 'Internal server error');
+  }
+}
