@@ -1,6 +1,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@sockworks/logging';
 import { defaultLogger } from './default-logger.js';
+import { releaseSocketFile } from './listen.js';
 import { NET_SERVICE_DEFAULTS } from './net-service.js';
 
 /** Options of {@link closeHttpServer}. */
@@ -39,6 +40,7 @@ async function drain(server: HttpServer, options: CloseHttpServerOptions): Promi
   const timeoutMs = options.timeoutMs ?? NET_SERVICE_DEFAULTS.closeTimeoutMs;
   // server.close(cb) fires on 'close', which waits for every socket (also when it was not listening).
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  releaseSocketFile(server);
   server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   });

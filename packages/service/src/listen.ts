@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs, lstatSync, unlinkSync } from 'node:fs';
 import type { ListenOptions as NetListenOptions, Server } from 'node:net';
+import { dirname, join } from 'node:path';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import type { Logger } from '@sockworks/logging';
 import {
@@ -12,7 +14,12 @@ import {
 } from './address.js';
 import { ConfigError } from './cli/config-error.js';
 import { defaultLogger } from './default-logger.js';
-import { checkUnixSocketPathLength, errnoCode, prepareUnixSocketPath } from './unix-socket.js';
+import {
+  checkUnixSocketPathLength,
+  errnoCode,
+  MAX_UNIX_SOCKET_PATH_BYTES,
+  prepareUnixSocketPath,
+} from './unix-socket.js';
 
 /** Default file mode of a Unix socket: owner and group may connect (Redis `unixsocketperm`). */
 export const DEFAULT_SOCKET_MODE = 0o660;
@@ -60,27 +67,84 @@ async function listenUnix(server: Server, path: string, mode: number): Promise<B
   }
   checkUnixSocketPathLength(path);
   await prepareUnixSocketPath(path);
-  await listenOnce(server, { path }, { path });
-  let identity: { dev: number; ino: number };
-  try {
-    await fs.chmod(path, mode);
-    const stat = await fs.stat(path);
-    identity = { dev: stat.dev, ino: stat.ino };
-  } catch (err) {
-    server.close();
-    throw err;
-  }
-  // Unlink only our own socket: another instance may have replaced the file since.
-  server.once('close', () => unlinkIfSame(path, identity));
+  const identity = (await bindViaLink(server, path, mode)) ?? (await bindDirect(server, path, mode));
+  // Unlink only our own socket (another instance may have replaced the file since), as soon as the
+  // server stops accepting (closeHttpServer / NetService call releaseSocketFile) or at 'close' at the latest.
+  const release = (): void => {
+    if (releasers.get(server) !== release) return;
+    releasers.delete(server);
+    unlinkIfSame(path, identity);
+  };
+  releasers.set(server, release);
+  server.once('close', release);
   return { kind: 'unix', path };
 }
 
-function unlinkIfSame(path: string, identity: { dev: number; ino: number }): void {
+/** Removes the Unix socket file `listen()` created for `server`, if it is still ours. */
+export function releaseSocketFile(server: Server): void {
+  releasers.get(server)?.();
+}
+
+const releasers = new WeakMap<Server, () => void>();
+
+type Identity = { dev: number; ino: number };
+
+/**
+ * libuv unlinks a pipe's bind name on close without checking whose file it is. So bind a private
+ * temporary name, chmod it, then hard-link it to the real path (link() never replaces an existing
+ * file, closing the race with a concurrent starter) and drop the temporary name: libuv's unlink at
+ * close then hits nothing and our inode-checked unlink decides. Null when hard links are unsupported.
+ */
+async function bindViaLink(server: Server, path: string, mode: number): Promise<Identity | null> {
+  const temp = join(dirname(path), `.sw-${randomBytes(6).toString('hex')}.sock`);
+  if (Buffer.byteLength(temp) > MAX_UNIX_SOCKET_PATH_BYTES) return null;
+  await listenOnce(server, { path: temp }, { path });
+  try {
+    await fs.chmod(temp, mode);
+    await fs.link(temp, path);
+  } catch (err) {
+    await closeServer(server);
+    if (errnoCode(err) === 'EEXIST') {
+      throw new ProtocolError(
+        ServiceErrorCode.ADDRESS_IN_USE,
+        `unix:${path} appeared while starting; refusing to replace it`,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (errnoCode(err) === 'EPERM' || errnoCode(err) === 'ENOTSUP' || errnoCode(err) === 'EOPNOTSUPP')
+      return null;
+    throw err;
+  } finally {
+    await fs.unlink(temp).catch(() => {});
+  }
+  const stat = await fs.stat(path);
+  return { dev: stat.dev, ino: stat.ino };
+}
+
+async function bindDirect(server: Server, path: string, mode: number): Promise<Identity> {
+  await listenOnce(server, { path }, { path });
+  try {
+    await fs.chmod(path, mode);
+    const stat = await fs.stat(path);
+    return { dev: stat.dev, ino: stat.ino };
+  } catch (err) {
+    await closeServer(server);
+    throw err;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function unlinkIfSame(path: string, identity: Identity): void {
   try {
     const stat = lstatSync(path);
     if (stat.dev === identity.dev && stat.ino === identity.ino) unlinkSync(path);
   } catch {
-    // ENOENT (libuv already unlinked it) or a permission problem: nothing more we can do at close.
+    // ENOENT (already gone) or a permission problem: nothing more we can do at close.
   }
 }
 

@@ -4,7 +4,7 @@ import { connectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
-import { listen } from './listen.js';
+import { listen, releaseSocketFile } from './listen.js';
 import { remoteOf } from './remote.js';
 
 /** What the runtime needs from an app's per-socket connection object. */
@@ -146,6 +146,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     const serverClosed = new Promise<void>((resolve) => {
       if (!wasListening) return resolve();
       this.server.close(() => resolve());
+      releaseSocketFile(this.server);
     });
     for (const socket of this.#rejected) socket.destroy();
     const count = this.#tracker.size;
