@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { defineCli, runCli } from '@sockworks/service';
+import { formatResponse, REQUEST_DEFAULTS, RequestError, request, SOCKET_KINDS } from '../client.js';
+
+/** Exit code when the server answered with a non-2xx status. */
+export const EXIT_HTTP_ERROR = 1;
+/** Exit code when no response arrived (cannot connect, timeout, oversize body). */
+export const EXIT_NO_RESPONSE = 3;
+
+/** Flags and environment variables of `http-local-request`. */
+export const requestCli = defineCli({
+  name: 'http-local-request',
+  description:
+    'Sends one HTTP request to http-local-server over TCP or a Unix socket and prints the raw status line, ' +
+    `headers and body. Exit code 0 on a 2xx status, ${EXIT_HTTP_ERROR} on any other status, 2 on bad usage, ` +
+    `${EXIT_NO_RESPONSE} when no response arrived (cannot connect, timeout).`,
+  options: {
+    socket: {
+      type: 'enum',
+      flag: '--socket',
+      short: '-s',
+      env: 'HTTP_SOCKET',
+      choices: SOCKET_KINDS,
+      default: REQUEST_DEFAULTS.socket,
+      description: 'transport: tcp (host:port) or unix (socket file at --path)',
+    },
+    host: {
+      type: 'string',
+      flag: '--host',
+      env: 'HTTP_HOST',
+      default: REQUEST_DEFAULTS.host,
+      description: 'TCP host',
+    },
+    port: {
+      type: 'port',
+      flag: '--port',
+      short: '-p',
+      env: 'HTTP_PORT',
+      default: REQUEST_DEFAULTS.port,
+      description: 'TCP port',
+    },
+    path: {
+      type: 'path',
+      flag: '--path',
+      env: 'HTTP_SOCKET_PATH',
+      default: REQUEST_DEFAULTS.path,
+      description: 'Unix socket path',
+    },
+    method: {
+      type: 'string',
+      flag: '--method',
+      short: '-X',
+      default: REQUEST_DEFAULTS.method,
+      description: 'HTTP method (GET, HEAD, POST, ...)',
+    },
+    target: {
+      type: 'string',
+      flag: '--target',
+      default: REQUEST_DEFAULTS.target,
+      description: 'request target: path and query',
+    },
+    timeout: {
+      type: 'duration',
+      flag: '--timeout',
+      default: REQUEST_DEFAULTS.timeoutMs,
+      min: 1,
+      description: 'deadline for connecting and reading the whole response',
+    },
+  },
+  examples: [
+    'http-local-request                     # GET http://localhost:8080/',
+    'http-local-request --socket unix       # GET over /tmp/local_server.sock',
+    'http-local-request -X POST --port 9000',
+  ],
+});
+
+async function main(): Promise<void> {
+  const { values } = requestCli.parse();
+  try {
+    const res = await request({
+      socket: values.socket,
+      host: values.host,
+      port: values.port,
+      path: values.path,
+      method: values.method,
+      target: values.target,
+      timeoutMs: values.timeout,
+    });
+    process.stdout.write(`${formatResponse(res)}\n`);
+    if (res.status < 200 || res.status > 299) process.exitCode = EXIT_HTTP_ERROR;
+  } catch (err) {
+    if (!(err instanceof RequestError)) throw err;
+    process.stderr.write(`http-local-request: ${err.message}\n`);
+    process.exitCode = EXIT_NO_RESPONSE;
+  }
+}
+
+runCli(main, { name: 'http-local-request' });

@@ -1,0 +1,41 @@
+import type { Socket } from 'node:net';
+import { connectionLogger, type Logger } from '@sockworks/logging';
+import { remoteOf } from '@sockworks/service';
+
+/**
+ * The connection layer of the HTTP server. Node's http module owns the socket I/O (parser, writes,
+ * backpressure) and @sockworks/service's `trackHttpServer` owns tracking, the limit and draining;
+ * this class adds the per-connection identity: a connection id, the spec's "New ... connection" log
+ * line, and a child logger for later events on the socket.
+ *
+ * The benchmark opens one connection per request, so the work here is one WeakMap insert; loggers
+ * and peer strings are only built when their level is enabled.
+ */
+export class ConnectionLog {
+  readonly #logger: Logger;
+  readonly #ids = new WeakMap<Socket, number>();
+  #nextId = 0;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  /** Registers an accepted socket and logs it at info. */
+  accept(socket: Socket): void {
+    const id = ++this.#nextId;
+    this.#ids.set(socket, id);
+    if (!this.#logger.isLevelEnabled('info')) return;
+    // The spec's two log lines; the peer of a Unix socket client has no address.
+    if (socket.remoteAddress === undefined) {
+      connectionLogger(this.#logger, { conn: id, remote: 'unix' }).info('New Unix domain socket connection');
+    } else {
+      const peer = remoteOf(socket);
+      connectionLogger(this.#logger, { conn: id, remote: peer }).info(`New TCP connection from ${peer}`);
+    }
+  }
+
+  /** A child logger for `socket` carrying its connection id and peer. */
+  loggerFor(socket: Socket): Logger {
+    return connectionLogger(this.#logger, { conn: this.#ids.get(socket) ?? 0, remote: remoteOf(socket) });
+  }
+}

@@ -1,0 +1,37 @@
+export {
+  describeTarget,
+  formatResponse,
+  type HttpLocalResponse,
+  REQUEST_DEFAULTS,
+  RequestError,
+  type RequestErrorCode,
+  type RequestOptions,
+  request,
+  SOCKET_KINDS,
+  type SocketKind,
+} from './client.js';
+export { answerForClientError, type ParserLimits, parserOptions } from './codec.js';
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_SOCKET_PATH,
+  listenTargetOf,
+  parseSocketMode,
+  type ServerConfig,
+  serverCli,
+  serverOptionsOf,
+} from './config.js';
+export { omitsBody, responseFor } from './handlers.js';
+export {
+  ALLOWED_METHODS,
+  METHOD_NOT_ALLOWED_RESPONSE,
+  type PreparedResponse,
+  STATUS_BODY,
+  STATUS_RESPONSE,
+} from './responses.js';
+export {
+  createHttpLocalServer,
+  HTTP_LOCAL_SERVER_DEFAULTS,
+  HttpLocalServer,
+  type HttpLocalServerOptions,
+} from './server.js';

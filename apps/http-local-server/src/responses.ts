@@ -1,0 +1,47 @@
+/**
+ * The server's responses, built once at module load: the hot path only picks one and hands Node a
+ * ready header array and body Buffer, so answering costs no string building or header validation.
+ */
+
+/** A response prepared ahead of time: status, flat `[name, value, ...]` header list and body. */
+export interface PreparedResponse {
+  readonly status: number;
+  readonly headers: readonly string[];
+  readonly body: Buffer;
+  /** The body as a string: Node writes a string body in one piece with the header block. */
+  readonly bodyText: string;
+}
+
+function prepare(status: number, body: string, extraHeaders: readonly string[] = []): PreparedResponse {
+  const bytes = Buffer.from(body, 'utf8');
+  return Object.freeze({
+    status,
+    // Order and spelling follow the spec's example response.
+    headers: Object.freeze([
+      'Content-Type',
+      'text/plain',
+      'Content-Length',
+      String(bytes.length),
+      ...extraHeaders,
+      'Connection',
+      'close',
+    ]),
+    body: bytes,
+    bodyText: body,
+  });
+}
+
+/** The body of every successful status response. */
+export const STATUS_BODY = 'running';
+
+/** `200 OK` with body `running`, sent for GET and (headers only) for HEAD. */
+export const STATUS_RESPONSE: PreparedResponse = prepare(200, STATUS_BODY);
+
+/** The methods the server answers; everything else gets {@link METHOD_NOT_ALLOWED_RESPONSE}. */
+export const ALLOWED_METHODS = ['GET', 'HEAD'] as const;
+
+/** `405 Method Not Allowed` with the `Allow` header RFC 9110 requires. */
+export const METHOD_NOT_ALLOWED_RESPONSE: PreparedResponse = prepare(405, 'Method not allowed', [
+  'Allow',
+  ALLOWED_METHODS.join(', '),
+]);

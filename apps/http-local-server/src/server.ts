@@ -1,0 +1,221 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
+import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import {
+  type BoundAddress,
+  ConfigError,
+  formatAddress,
+  type ListenTarget,
+  listen,
+  type TrackedHttpServer,
+  trackHttpServer,
+} from '@sockworks/service';
+import { answerForClientError, parserOptions } from './codec.js';
+import { ConnectionLog } from './connection.js';
+import { omitsBody, responseFor } from './handlers.js';
+
+/** Defaults of {@link HttpLocalServerOptions} (RELIABILITY.md targets). */
+export const HTTP_LOCAL_SERVER_DEFAULTS = {
+  /** @default 10000 ms to send the complete request head (Node's default is 60 s) */
+  headersTimeoutMs: 10_000,
+  /** @default 30000 ms to send the complete request (Node's default is 300 s) */
+  requestTimeoutMs: 30_000,
+  /** @default 16384 bytes of request line plus headers; larger heads get 431 */
+  maxHeaderBytes: 16 * 1024,
+  /** @default 10000 concurrent connections; the excess gets a 503 and is closed */
+  maxConnections: 10_000,
+  /** @default 1000 ms between checks of the two timeouts (Node's default is 30 s) */
+  timeoutCheckIntervalMs: 1_000,
+  /** @default 1000 ms a refused connection gets to read its 503 before it is destroyed */
+  rejectGraceMs: 1_000,
+  /** @default 10000 ms drain on close() before the remaining connections are destroyed */
+  closeTimeoutMs: 10_000,
+  /** @default 0o660 file mode of the Unix socket */
+  socketMode: 0o660,
+} as const;
+
+/** Options of {@link createHttpLocalServer}; every one has a default in {@link HTTP_LOCAL_SERVER_DEFAULTS}. */
+export interface HttpLocalServerOptions {
+  /** Server and per-connection log lines. @default silent */
+  logger?: Logger;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxHeaderBytes?: number;
+  maxConnections?: number;
+  timeoutCheckIntervalMs?: number;
+  rejectGraceMs?: number;
+  closeTimeoutMs?: number;
+  socketMode?: number;
+}
+
+type ResolvedOptions = Required<Omit<HttpLocalServerOptions, 'logger'>>;
+
+type State = 'idle' | 'listening' | 'closing' | 'closed';
+
+function positiveInt(name: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
+function resolveOptions(options: HttpLocalServerOptions): ResolvedOptions {
+  const o = { ...HTTP_LOCAL_SERVER_DEFAULTS, ...stripUndefined(options) };
+  const resolved: ResolvedOptions = {
+    headersTimeoutMs: positiveInt('headersTimeoutMs', o.headersTimeoutMs),
+    requestTimeoutMs: positiveInt('requestTimeoutMs', o.requestTimeoutMs),
+    maxHeaderBytes: positiveInt('maxHeaderBytes', o.maxHeaderBytes),
+    maxConnections: positiveInt('maxConnections', o.maxConnections),
+    timeoutCheckIntervalMs: positiveInt('timeoutCheckIntervalMs', o.timeoutCheckIntervalMs),
+    rejectGraceMs: positiveInt('rejectGraceMs', o.rejectGraceMs),
+    closeTimeoutMs: positiveInt('closeTimeoutMs', o.closeTimeoutMs, 0),
+    socketMode: positiveInt('socketMode', o.socketMode, 0),
+  };
+  // Node throws on this combination deep inside createServer; name the options instead.
+  if (resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
+    throw new ConfigError(
+      `headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed requestTimeoutMs (${resolved.requestTimeoutMs})`,
+    );
+  }
+  return resolved;
+}
+
+function stripUndefined(options: HttpLocalServerOptions): Partial<ResolvedOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && key !== 'logger') out[key] = value;
+  }
+  return out as Partial<ResolvedOptions>;
+}
+
+/**
+ * The HTTP status server: answers GET and HEAD on any path with `200 running`, anything else with
+ * 405, over TCP or a Unix socket. Pure: nothing listens until {@link HttpLocalServer.listen}.
+ */
+export class HttpLocalServer implements AsyncDisposable {
+  /** The underlying Node server (for tests and embedding); prefer listen()/close(). */
+  readonly server: Server;
+  readonly options: Readonly<ResolvedOptions>;
+  readonly #logger: Logger;
+  readonly #tracked: TrackedHttpServer;
+  readonly #connectionLog: ConnectionLog;
+  #state: State = 'idle';
+  #address: BoundAddress | null = null;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: HttpLocalServerOptions = {}) {
+    this.options = Object.freeze(resolveOptions(options));
+    this.#logger = options.logger ?? silentLogger();
+    this.server = createServer(parserOptions(this.options), (req: IncomingMessage, res: ServerResponse) => {
+      // A socket over the connection limit already got the runtime's 503 and is being closed:
+      // answering again would write after its end.
+      if (!connections.has(req.socket)) return;
+      // The hot path: choose a prepared response and hand Node ready-made headers and body.
+      const prepared = responseFor(req.method);
+      res.sendDate = false;
+      res.writeHead(prepared.status, prepared.headers as string[]);
+      if (omitsBody(req.method)) res.end();
+      else res.end(prepared.bodyText);
+    });
+    this.#tracked = trackHttpServer(this.server, {
+      logger: this.#logger,
+      maxConnections: this.options.maxConnections,
+      closeTimeoutMs: this.options.closeTimeoutMs,
+      rejectGraceMs: this.options.rejectGraceMs,
+    });
+    const connections = this.#tracked.connections;
+    const connectionLog = new ConnectionLog(this.#logger);
+    this.#connectionLog = connectionLog;
+    // Registered after the tracker's listener, so refused sockets are already known here.
+    this.server.on('connection', (socket: Socket) => {
+      if (connections.has(socket)) connectionLog.accept(socket);
+    });
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+      this.#onClientError(err, socket),
+    );
+  }
+
+  /** The bound address once listening, else null. */
+  get address(): BoundAddress | null {
+    return this.#address;
+  }
+
+  /** Number of open accepted connections. */
+  get connectionCount(): number {
+    return this.#tracked.connections.size;
+  }
+
+  /**
+   * Listens on `{ host, port }` or `{ path, mode? }` and resolves with the bound address. Unix paths
+   * get the runtime's checks: stale file removed, a live owner refused, mode applied, unlinked on close.
+   */
+  async listen(target: ListenTarget): Promise<BoundAddress> {
+    if (this.#state !== 'idle') {
+      throw new ProtocolError(ServiceErrorCode.SERVER_CLOSED, `cannot listen: server is ${this.#state}`);
+    }
+    this.#state = 'listening';
+    const withMode: ListenTarget =
+      'path' in target && target.mode === undefined ? { ...target, mode: this.options.socketMode } : target;
+    try {
+      // listen() without a logger: the spec's "Server running" line below replaces its "listening".
+      this.#address = await listen(this.server, withMode);
+    } catch (err) {
+      this.#state = 'idle';
+      throw err;
+    }
+    // Errors after start-up (EMFILE on accept) are logged, never thrown out of the event loop.
+    this.server.on('error', (err) => this.#logger.error({ err }, 'server error'));
+    const where = formatAddress(this.#address);
+    this.#logger.info(
+      { address: where },
+      this.#address.kind === 'unix' ? `Server running on ${where}` : `Server running on http://${where}`,
+    );
+    return this.#address;
+  }
+
+  /**
+   * Graceful and idempotent: stop accepting, let requests in flight be answered, destroy connections
+   * still open after `timeoutMs` (default `closeTimeoutMs`), remove the Unix socket file.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#state = 'closing';
+    this.#closing ??= this.#tracked.close(options).then(() => {
+      this.#state = 'closed';
+    });
+    return this.#closing;
+  }
+
+  /** Same as close(). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    const answer = answerForClientError(err.code);
+    if (answer.status !== 0 && socket.writable) {
+      socket.end(answer.bytes);
+      // end() waits for the peer's half of the close; a slowloris never sends it, so drop the
+      // socket once the answer is flushed.
+      socket.once('finish', () => socket.destroy());
+    } else {
+      socket.destroy();
+    }
+    if (this.#logger.isLevelEnabled('debug')) {
+      const raw = (err as { rawPacket?: unknown }).rawPacket;
+      this.#connectionLog.loggerFor(socket).debug(
+        {
+          code: err.code,
+          status: answer.status,
+          ...(Buffer.isBuffer(raw) ? { input: truncateForLog(raw.toString('latin1')) } : {}),
+        },
+        'rejected request',
+      );
+    }
+  }
+}
+
+/** Creates the HTTP status server (no listening, no signal handlers). */
+export function createHttpLocalServer(options: HttpLocalServerOptions = {}): HttpLocalServer {
+  return new HttpLocalServer(options);
+}
