@@ -122,6 +122,19 @@ export const TcpErrorCode = {
 } as const;
 export type TcpErrorCode = (typeof TcpErrorCode)[keyof typeof TcpErrorCode];
 
+/** Codes raised by the apps' client libraries (never sent by a server). */
+export const ClientErrorCode = {
+  /** The connection could not be made (refused, no socket file, DNS failure). */
+  CONNECT_FAILED: 'CONNECT_FAILED',
+  /** The connection is not open, or closed before the reply arrived. */
+  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  /** No reply arrived within the request timeout. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The reply is larger than the client's limit. */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
+} as const;
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
 /** Codes of framing errors raised by `@sockworks/framing` decoders. */
 export const FramingErrorCode = {
   /** A frame, line or value is longer than the decoder's maximum. Framing is lost. */

@@ -1,5 +1,6 @@
 export {
   ChatErrorCode,
+  ClientErrorCode,
   type ErrorCode,
   FramingErrorCode,
   isJsonRpcServerErrorCode,

@@ -28,6 +28,7 @@ const maps = {
   TcpErrorCode: codes.TcpErrorCode,
   FramingErrorCode: codes.FramingErrorCode,
   ServiceErrorCode: codes.ServiceErrorCode,
+  ClientErrorCode: codes.ClientErrorCode,
 } as const;
 
 describe('README documents every code', () => {
