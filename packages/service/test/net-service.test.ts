@@ -1,0 +1,260 @@
+import { existsSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { type ConnectionHandle, NetService, type NetServiceOptions } from '../src/index.js';
+import { closed, connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
+
+/** A line protocol for tests: `work` waits for the test to release it, anything else is echoed. */
+class TestConnection implements ConnectionHandle {
+  readonly socket: Socket;
+  inFlight = 0;
+  shuttingDown = false;
+  readonly release: Array<() => void>;
+  readonly ignoreShutdown: boolean;
+
+  constructor(socket: Socket, release: Array<() => void>, ignoreShutdown = false) {
+    this.socket = socket;
+    this.release = release;
+    this.ignoreShutdown = ignoreShutdown;
+    socket.setEncoding('utf8');
+    socket.write('hello\n');
+    socket.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter(Boolean)) this.#handle(line);
+    });
+  }
+
+  #handle(line: string): void {
+    if (line !== 'work') {
+      this.socket.write(`echo ${line}\n`);
+      return;
+    }
+    this.inFlight++;
+    this.release.push(() => {
+      this.inFlight--;
+      this.socket.write('work done\n');
+      if (this.shuttingDown && this.inFlight === 0) this.socket.end('bye\n');
+    });
+  }
+
+  shutdown(): void {
+    if (this.ignoreShutdown) return;
+    this.shuttingDown = true;
+    if (this.inFlight === 0) this.socket.end('bye\n');
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+function makeService(
+  options: Partial<NetServiceOptions<TestConnection>> & { ignoreShutdown?: boolean } = {},
+): { service: NetService<TestConnection>; release: Array<() => void> } {
+  const release: Array<() => void> = [];
+  const service = new NetService<TestConnection>({
+    createConnection: (socket) => new TestConnection(socket, release, options.ignoreShutdown),
+    rejectConnection: (socket) => socket.write('error too many connections\n'),
+    ...options,
+  });
+  onTestFinished(() => service.close({ timeoutMs: 0 }));
+  return { service, release };
+}
+
+describe('NetService', () => {
+  it('listens on TCP port 0 and hands connections to createConnection with a context', async () => {
+    const contexts: Array<{ id: number; remote: string }> = [];
+    const { service } = makeService({
+      createConnection: (socket, ctx) => {
+        contexts.push({ id: ctx.id, remote: ctx.remote });
+        return new TestConnection(socket, []);
+      },
+    });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    expect(service.address).toEqual(address);
+    const client = await connectTo(address);
+    client.write('abc\n');
+    expect(await readUntil(client, 'echo abc\n')).toBe('hello\necho abc\n');
+    expect(contexts).toEqual([{ id: 1, remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }]);
+    expect(service.connections.size).toBe(1);
+  });
+
+  it('refuses a second listen()', async () => {
+    const { service } = makeService();
+    await service.listen({ host: '127.0.0.1', port: 0 });
+    await expect(service.listen({ host: '127.0.0.1', port: 0 })).rejects.toMatchObject({
+      code: 'SERVER_CLOSED',
+    });
+  });
+
+  it('sends the excess connection the app error, closes it, and reuses a freed slot', async () => {
+    const { service } = makeService({ maxConnections: 2 });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const a = await connectTo(address);
+    await readUntil(a, 'hello\n');
+    const b = await connectTo(address);
+    await readUntil(b, 'hello\n');
+
+    const c = await connectTo(address);
+    expect(await readAll(c)).toBe('error too many connections\n');
+    expect(service.connections.size).toBe(2);
+
+    a.end();
+    await waitFor(() => service.connections.size === 1, 5000, 'slot to be freed');
+    const d = await connectTo(address);
+    d.write('again\n');
+    expect(await readUntil(d, 'echo again\n')).toBe('hello\necho again\n');
+    expect(service.connections.size).toBe(2);
+  });
+
+  it('refuses exactly the connections over the limit under a burst', async () => {
+    const { service } = makeService({ maxConnections: 40 });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const clients = await Promise.all(Array.from({ length: 60 }, () => connectTo(address)));
+    const firstLines = await Promise.all(
+      clients.map((client) => readUntil(client, '\n').then((text) => text.split('\n')[0])),
+    );
+    expect(firstLines.filter((line) => line === 'hello')).toHaveLength(40);
+    expect(firstLines.filter((line) => line === 'error too many connections')).toHaveLength(20);
+  });
+
+  it('destroys a refused connection that never reads after the grace period', async () => {
+    const { service } = makeService({ maxConnections: 0, rejectGraceMs: 50, rejectConnection: () => {} });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    client.on('error', () => {});
+    client.pause();
+    await closed(client);
+  });
+
+  it('close() lets in-flight work finish and deliver its reply, then resolves', async () => {
+    const { service, release } = makeService();
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    const received = readAll(client);
+    client.write('work\n');
+    await waitFor(() => release.length === 1, 5000, 'work to start');
+
+    let done = false;
+    const closing = service.close({ timeoutMs: 10_000 }).then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    release[0]?.();
+    await closing;
+    expect(await received).toBe('hello\nwork done\nbye\n');
+    expect(service.connections.size).toBe(0);
+    expect(service.server.listening).toBe(false);
+  });
+
+  it('close() is idempotent: the same promise every time', async () => {
+    const { service } = makeService();
+    await service.listen({ host: '127.0.0.1', port: 0 });
+    const first = service.close();
+    expect(service.close()).toBe(first);
+    expect(service.close({ timeoutMs: 1 })).toBe(first);
+    await first;
+    expect(service[Symbol.asyncDispose]()).toBe(first);
+  });
+
+  it('close() on a service that never listened resolves', async () => {
+    const { service } = makeService();
+    await service.close();
+  });
+
+  it('destroys connections that ignore shutdown() once the deadline passes', async () => {
+    const { service } = makeService({ ignoreShutdown: true });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    await readUntil(client, 'hello\n');
+    const clientClosed = closed(client);
+    await service.close({ timeoutMs: 50 });
+    await clientClosed;
+    expect(service.connections.size).toBe(0);
+  });
+
+  it('uses closeTimeoutMs as the default deadline', async () => {
+    const { service } = makeService({ ignoreShutdown: true, closeTimeoutMs: 30 });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    await readUntil(client, 'hello\n');
+    await service.close();
+    await closed(client);
+  });
+
+  it('refuses new connections while closing and removes the socket file at once', async () => {
+    const path = tempSocketPath();
+    const { service } = makeService({ ignoreShutdown: true });
+    const address = await service.listen({ path });
+    const client = await connectTo(address);
+    await readUntil(client, 'hello\n');
+    const closing = service.close({ timeoutMs: 60_000 });
+    expect(existsSync(path)).toBe(false);
+    const refused = await new Promise<string>((resolve) => {
+      const late = connect({ path });
+      late.once('connect', () => resolve('connected'));
+      late.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    expect(refused).toBe('ENOENT');
+    client.end();
+    await closing;
+  });
+
+  it('refuses TCP connections while closing', async () => {
+    const { service } = makeService({ ignoreShutdown: true });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    await readUntil(client, 'hello\n');
+    const closing = service.close({ timeoutMs: 60_000 });
+    if (address.kind !== 'tcp') throw new Error('tcp expected');
+    const refused = await new Promise<string>((resolve) => {
+      const late = connect({ host: address.host, port: address.port });
+      late.once('connect', () => {
+        late.once('close', () => resolve('closed by server'));
+        late.resume();
+      });
+      late.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    expect(['ECONNREFUSED', 'ECONNRESET', 'closed by server']).toContain(refused);
+    expect(service.connections.size).toBe(1);
+    client.end();
+    await closing;
+  });
+
+  it('applies socketMode to a Unix socket and unlinks it after close', async () => {
+    const path = tempSocketPath();
+    const { service } = makeService({ socketMode: 0o600 });
+    await service.listen({ path });
+    const { statSync } = await import('node:fs');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await service.close();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('closes a socket whose createConnection throws and keeps serving', async () => {
+    let calls = 0;
+    const { service } = makeService({
+      createConnection: (socket) => {
+        calls++;
+        if (calls === 1) throw new Error('app bug');
+        return new TestConnection(socket, []);
+      },
+    });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const first = await connectTo(address);
+    first.on('error', () => {});
+    await closed(first);
+    const second = await connectTo(address);
+    expect(await readUntil(second, 'hello\n')).toBe('hello\n');
+    expect(service.connections.size).toBe(1);
+  });
+
+  it('survives a client that resets its connection', async () => {
+    const { service } = makeService();
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    await readUntil(client, 'hello\n');
+    client.resetAndDestroy();
+    await waitFor(() => service.connections.size === 0, 5000, 'reset connection to be dropped');
+  });
+});
