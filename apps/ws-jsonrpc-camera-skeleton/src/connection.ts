@@ -1,0 +1,146 @@
+import type { Socket } from 'node:net';
+import type { JsonRpcEngine } from '@sockworks/jsonrpc';
+import { type Logger, truncateForLog } from '@sockworks/logging';
+import WebSocket from 'ws';
+import type { RpcContext } from './context.js';
+import type { MessageLogLevel } from './options.js';
+
+/** Close code and reason sent to every client on shutdown. */
+export const GOING_AWAY = { code: 1001, reason: 'Server shutting down' } as const;
+
+/** What a connection needs from its server. */
+export interface ConnectionDeps {
+  engine: JsonRpcEngine<RpcContext>;
+  messageLogLevel: MessageLogLevel;
+  logMaxChars: number;
+  maxBufferedBytes: number;
+  /** Called once, after the socket closed. */
+  onClose(connection: RpcConnection, code: number): void;
+}
+
+/**
+ * One WebSocket client: feeds each message to the JSON-RPC engine and sends the reply. Owns
+ * backpressure (reading pauses while the socket's write buffer needs draining; a client whose queued
+ * output passes the cap is terminated), the heartbeat flag, and the message log lines.
+ */
+export class RpcConnection {
+  readonly id: number;
+  readonly remote: string;
+  readonly logger: Logger;
+  readonly #ws: WebSocket;
+  readonly #socket: Socket;
+  readonly #deps: ConnectionDeps;
+  readonly #ctx: RpcContext;
+  // Decided once per connection: the per-message path must not pay for disabled log lines.
+  readonly #logMessages: boolean;
+  readonly #receivedLine: string;
+  readonly #sendingLine: string;
+  #alive = true;
+  #paused = false;
+
+  constructor(ws: WebSocket, socket: Socket, ctx: RpcContext, deps: ConnectionDeps) {
+    this.id = ctx.connectionId;
+    this.remote = ctx.remote;
+    this.logger = ctx.logger;
+    this.#ws = ws;
+    this.#socket = socket;
+    this.#deps = deps;
+    this.#ctx = ctx;
+    const level = deps.messageLogLevel;
+    this.#logMessages = level !== 'silent' && ctx.logger.isLevelEnabled(level);
+    this.#receivedLine = `Received from ${ctx.remote}`;
+    this.#sendingLine = `Sending to ${ctx.remote}`;
+
+    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => {
+      this.#alive = true;
+    });
+    // ws reports protocol violations here (1009 too big, 1007 bad UTF-8, ...) and then closes the socket.
+    ws.on('error', (err: Error & { code?: string }) => {
+      this.logger.warn({ err: { code: err.code, message: err.message } }, 'WebSocket error');
+    });
+    ws.on('close', (code) => {
+      this.#socket.off('drain', this.#onDrain);
+      deps.onClose(this, code);
+    });
+  }
+
+  /** Sends a heartbeat ping; terminates the client when the previous ping got no pong. */
+  heartbeat(): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
+    if (!this.#alive) {
+      this.logger.warn('No pong since the last heartbeat: terminating');
+      this.#ws.terminate();
+      return;
+    }
+    this.#alive = false;
+    this.#ws.ping();
+  }
+
+  /** Graceful: close frame 1001, the peer answers, the socket ends. */
+  shutdown(): void {
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
+      this.#ws.close(GOING_AWAY.code, GOING_AWAY.reason);
+    }
+  }
+
+  /** Forceful: destroys the socket at once. */
+  destroy(): void {
+    this.#ws.terminate();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    // Text frames are UTF-8-validated by ws; binary frames go to the engine as bytes (it checks UTF-8).
+    const raw: string | Buffer = isBinary ? data : data.toString();
+    if (this.#logMessages) {
+      const text = typeof raw === 'string' ? raw : raw.toString();
+      this.logger[this.#deps.messageLogLevel](
+        { input: truncateForLog(text, this.#deps.logMaxChars) },
+        this.#receivedLine,
+      );
+    }
+    this.#deps.engine.handle(raw, this.#ctx).then(this.#reply, this.#handleFailed);
+  }
+
+  readonly #reply = (reply: string | undefined): void => {
+    if (reply !== undefined) this.#send(reply);
+  };
+
+  readonly #handleFailed = (err: unknown): void => {
+    // The engine promises never to reject; if it does, that is a bug worth an error line, not a crash.
+    this.logger.error({ err }, 'JSON-RPC engine failed');
+  };
+
+  #send(text: string): void {
+    const ws = this.#ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const queued = ws.bufferedAmount;
+    // A reply alone may exceed the cap (up to maxBatch results); what is capped is the unread backlog.
+    if (queued > 0 && queued + text.length > this.#deps.maxBufferedBytes) {
+      this.logger.warn(
+        { bufferedAmount: queued, maxBufferedBytes: this.#deps.maxBufferedBytes },
+        'Client is not reading its replies: output queue over the cap, terminating',
+      );
+      ws.terminate();
+      return;
+    }
+    if (this.#logMessages) {
+      this.logger[this.#deps.messageLogLevel](
+        { output: truncateForLog(text, this.#deps.logMaxChars) },
+        this.#sendingLine,
+      );
+    }
+    ws.send(text);
+    if (this.#socket.writableNeedDrain && !this.#paused) {
+      // Stop reading requests until the client reads its replies: TCP backpressure, bounded memory.
+      this.#paused = true;
+      ws.pause();
+      this.#socket.once('drain', this.#onDrain);
+    }
+  }
+
+  readonly #onDrain = (): void => {
+    this.#paused = false;
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.resume();
+  };
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { createLogger } from '@sockworks/logging';
+import { ConfigError, runCli, runService } from '@sockworks/service';
+import { parseOriginList, serverCli } from './config.js';
+import { createWsRpcServer } from './server.js';
+
+const NAME = 'ws-jsonrpc-camera-skeleton';
+
+async function main(): Promise<void> {
+  const { values: config } = serverCli.parse();
+  if (!config.path.startsWith('/'))
+    throw new ConfigError(`--path: must start with "/", got ${JSON.stringify(config.path)}`);
+  if (config.authToken === '') throw new ConfigError('--auth-token: must not be empty');
+  const logFile = config.logFile === '' ? undefined : resolve(config.logFile);
+  const logger = createLogger({ service: NAME, level: config.logLevel, file: logFile });
+  await runService({
+    name: NAME,
+    logger,
+    graceMs: config.closeTimeoutMs,
+    start: async () => {
+      logger.info(`Starting WebSocket JSON-RPC server on ${config.host}:${config.port}${config.path}`);
+      const server = createWsRpcServer({
+        path: config.path,
+        logger,
+        messageLogLevel: config.messageLogLevel,
+        logMaxChars: config.logMaxChars,
+        maxPayload: config.maxPayload,
+        maxBufferedBytes: config.maxBufferedBytes,
+        maxConnections: config.maxConnections,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        closeTimeoutMs: config.closeTimeoutMs,
+        maxBatch: config.maxBatch,
+        maxDepth: config.maxDepth,
+        authToken: config.authToken,
+        allowedOrigins: parseOriginList(config.allowedOrigins),
+      });
+      const address = await server.listen({ host: config.host, port: config.port });
+      const port = address.kind === 'tcp' ? address.port : config.port;
+      logger.info(
+        { url: server.url, logFile },
+        `Server started successfully at ws://${config.host}:${port}${config.path}`,
+      );
+      return server;
+    },
+  });
+}
+
+runCli(main, { name: NAME });

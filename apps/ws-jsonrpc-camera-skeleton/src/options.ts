@@ -1,0 +1,117 @@
+import type { Logger } from '@sockworks/logging';
+import { type MethodRegistry, methods } from './methods/index.js';
+
+/** A pino level name, or `silent`. */
+export type MessageLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** Options of {@link createWsRpcServer}; every limit has a flag and env var in `config.ts`. */
+export interface WsRpcServerOptions {
+  /** URL path of the WebSocket endpoint; upgrades elsewhere get HTTP 404. @default '/ws' */
+  path?: string;
+  /** The JSON-RPC methods (rpc.discover is added). @default the registry in src/methods/index.ts */
+  methods?: MethodRegistry;
+  /** Root logger; each connection gets a child. @default silent */
+  logger?: Logger;
+  /** Level of the per-message lines (received, sending, method called). @default 'info' (the spec's) */
+  messageLogLevel?: MessageLogLevel;
+  /** Logged message text is cut to this many characters. @default 200 */
+  logMaxChars?: number;
+  /** Largest incoming message in bytes; over it the connection is closed with 1009. @default 1 MiB */
+  maxPayload?: number;
+  /** Output queue cap per client in bytes; a client that stops reading is terminated past it. @default 1 MiB */
+  maxBufferedBytes?: number;
+  /** Concurrent WebSocket connections; the excess gets HTTP 503 before upgrading. @default 10000 */
+  maxConnections?: number;
+  /** Heartbeat ping interval in ms; a client that missed the previous pong is terminated. 0 = off. @default 30000 */
+  heartbeatIntervalMs?: number;
+  /** Shutdown grace in ms: clients get close 1001, stragglers are terminated after it. @default 10000 */
+  closeTimeoutMs?: number;
+  /** Requests per JSON-RPC batch. @default 100 */
+  maxBatch?: number;
+  /** JSON nesting depth. @default 64 */
+  maxDepth?: number;
+  /** When set, the upgrade needs `Authorization: Bearer <token>` (else 401). @default undefined */
+  authToken?: string;
+  /** When non-empty, an upgrade with an `Origin` header outside this list gets 403. @default [] */
+  allowedOrigins?: readonly string[];
+  /** Title and version in the rpc.discover document. @default { title: 'ws-jsonrpc-camera-skeleton', version: '0.1.0' } */
+  info?: { title: string; version: string };
+  /** HTTP headers timeout in ms (slowloris guard before the upgrade). @default 10000 */
+  headersTimeoutMs?: number;
+  /** HTTP request timeout in ms (plain requests such as /healthz). @default 30000 */
+  requestTimeoutMs?: number;
+  /** Largest HTTP request header block in bytes. @default 16 KiB */
+  maxHeaderBytes?: number;
+}
+
+/** The defaults of {@link WsRpcServerOptions}. */
+export const DEFAULT_SERVER_OPTIONS = {
+  path: '/ws',
+  messageLogLevel: 'info',
+  logMaxChars: 200,
+  maxPayload: 1024 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  maxConnections: 10_000,
+  heartbeatIntervalMs: 30_000,
+  closeTimeoutMs: 10_000,
+  maxBatch: 100,
+  maxDepth: 64,
+  allowedOrigins: [],
+  info: { title: 'ws-jsonrpc-camera-skeleton', version: '0.1.0' },
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxHeaderBytes: 16 * 1024,
+} as const satisfies Omit<WsRpcServerOptions, 'logger' | 'methods' | 'authToken'>;
+
+/** Options after merging with the defaults and validation. */
+export interface ResolvedServerOptions
+  extends Required<Omit<WsRpcServerOptions, 'logger' | 'authToken' | 'allowedOrigins'>> {
+  logger: Logger;
+  authToken: string | undefined;
+  allowedOrigins: ReadonlySet<string>;
+}
+
+/** Merges `options` with the defaults and throws a RangeError naming the first invalid option. */
+export function resolveServerOptions(options: WsRpcServerOptions, logger: Logger): ResolvedServerOptions {
+  const o = { ...DEFAULT_SERVER_OPTIONS, methods, ...stripUndefined(options) };
+  if (!o.path.startsWith('/'))
+    throw new RangeError(`path must start with "/", got ${JSON.stringify(o.path)}`);
+  positiveInt('maxPayload', o.maxPayload);
+  positiveInt('maxBufferedBytes', o.maxBufferedBytes);
+  positiveInt('maxConnections', o.maxConnections);
+  positiveInt('maxBatch', o.maxBatch);
+  positiveInt('maxDepth', o.maxDepth);
+  positiveInt('logMaxChars', o.logMaxChars);
+  nonNegativeInt('heartbeatIntervalMs', o.heartbeatIntervalMs);
+  nonNegativeInt('closeTimeoutMs', o.closeTimeoutMs);
+  positiveInt('headersTimeoutMs', o.headersTimeoutMs);
+  positiveInt('requestTimeoutMs', o.requestTimeoutMs);
+  positiveInt('maxHeaderBytes', o.maxHeaderBytes);
+  if (o.authToken !== undefined && o.authToken === '') throw new RangeError('authToken must not be empty');
+  return {
+    ...o,
+    logger,
+    authToken: o.authToken,
+    allowedOrigins: new Set(o.allowedOrigins.map(normalizeOrigin)),
+  };
+}
+
+/** Lower-cases an origin and drops a trailing slash, so `HTTPS://App.example/` matches `https://app.example`. */
+export function normalizeOrigin(origin: string): string {
+  const trimmed = origin.trim().toLowerCase();
+  return trimmed.endsWith('/') ? trimmed.slice(0, -1) : trimmed;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function positiveInt(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}
+
+function nonNegativeInt(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+}

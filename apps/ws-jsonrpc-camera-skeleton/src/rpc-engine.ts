@@ -1,0 +1,51 @@
+import { JsonRpcEngine } from '@sockworks/jsonrpc';
+import type { Logger } from '@sockworks/logging';
+import type { RpcContext } from './context.js';
+import type { RpcMethod } from './methods/define.js';
+import type { MethodRegistry } from './methods/index.js';
+import type { MessageLogLevel } from './options.js';
+
+/** Options of {@link createRpcEngine}. */
+export interface RpcEngineOptions {
+  methods: MethodRegistry;
+  maxBatch: number;
+  maxDepth: number;
+  info: { title: string; version: string };
+  /** Level of the "<Method> method called" line. */
+  callLogLevel: MessageLogLevel;
+  logger: Logger;
+}
+
+/**
+ * Builds the JSON-RPC engine: every method of the registry (each call logged as the spec's "Ping
+ * method called"), plus `rpc.discover` answering the OpenRPC document of the registry.
+ */
+export function createRpcEngine(options: RpcEngineOptions): JsonRpcEngine<RpcContext> {
+  const engine = new JsonRpcEngine<RpcContext>({
+    maxBatch: options.maxBatch,
+    maxDepth: options.maxDepth,
+    // The spec's client expects "Method not found: invalid_method".
+    methodNotFoundDetail: true,
+    logger: options.logger,
+  });
+  for (const [name, def] of Object.entries(options.methods)) {
+    engine.register(name, withCallLog(name, def, options.callLogLevel));
+  }
+  return engine.registerDiscover(options.info);
+}
+
+function withCallLog(
+  name: string,
+  def: RpcMethod<unknown, unknown>,
+  level: MessageLogLevel,
+): RpcMethod<unknown, unknown> {
+  if (level === 'silent') return def;
+  const line = `${name.charAt(0).toUpperCase()}${name.slice(1)} method called`;
+  return {
+    ...def,
+    handler(params, ctx) {
+      if (ctx.logger.isLevelEnabled(level)) ctx.logger[level]({ method: name }, line);
+      return def.handler(params, ctx);
+    },
+  };
+}

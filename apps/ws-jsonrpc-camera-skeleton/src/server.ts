@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { JsonRpcEngine } from '@sockworks/jsonrpc';
+import { connectionLogger, silentLogger } from '@sockworks/logging';
+import {
+  type BoundAddress,
+  ConnectionTracker,
+  remoteOf,
+  type TrackedHttpServer,
+  trackHttpServer,
+} from '@sockworks/service';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { createWsCodec } from './codec.js';
+import { GOING_AWAY, RpcConnection } from './connection.js';
+import type { RpcContext } from './context.js';
+import { handleHttpRequest } from './http-routes.js';
+import { type ResolvedServerOptions, resolveServerOptions, type WsRpcServerOptions } from './options.js';
+import { createRpcEngine } from './rpc-engine.js';
+import { checkUpgrade, type UpgradeRejection } from './upgrade-gate.js';
+
+/** Where the server listens (TCP only: WebSocket clients connect by URL). */
+export interface WsListenTarget {
+  host?: string;
+  port: number;
+}
+
+/**
+ * Sockets the HTTP layer accepts beyond `maxConnections`, so `/healthz` and refusals still get an
+ * answer while the WebSocket limit is reached.
+ */
+export const HTTP_SOCKET_HEADROOM = 64;
+
+/**
+ * The WebSocket JSON-RPC 2.0 server: an http.Server it owns, ws in `noServer` mode for the upgrade on
+ * one path, `GET /healthz`, connection tracking with a limit, heartbeat, graceful close with 1001.
+ */
+export class WsRpcServer {
+  /** The HTTP server (for tests and embedding); `listen()` binds it. */
+  readonly httpServer: Server;
+  readonly engine: JsonRpcEngine<RpcContext>;
+  readonly #opts: ResolvedServerOptions;
+  readonly #wss: WebSocketServer;
+  readonly #clients: ConnectionTracker<RpcConnection>;
+  readonly #tracked: TrackedHttpServer;
+  readonly #startedAt = Date.now();
+  #nextId = 1;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #closing = false;
+
+  constructor(options: WsRpcServerOptions = {}) {
+    const opts = resolveServerOptions(options, options.logger ?? silentLogger());
+    this.#opts = opts;
+    this.#clients = new ConnectionTracker(opts.maxConnections);
+    this.engine = createRpcEngine({
+      methods: opts.methods,
+      maxBatch: opts.maxBatch,
+      maxDepth: opts.maxDepth,
+      info: opts.info,
+      callLogLevel: opts.messageLogLevel,
+      logger: opts.logger,
+    });
+    this.#wss = createWsCodec({ maxPayload: opts.maxPayload, closeTimeoutMs: opts.closeTimeoutMs });
+    this.httpServer = createServer(
+      {
+        maxHeaderSize: opts.maxHeaderBytes,
+        headersTimeout: opts.headersTimeoutMs,
+        requestTimeout: opts.requestTimeoutMs,
+      },
+      (req, res) =>
+        handleHttpRequest(req, res, {
+          path: opts.path,
+          closing: this.#closing,
+          connections: this.#clients.size,
+          startedAt: this.#startedAt,
+        }),
+    );
+    this.#tracked = trackHttpServer(this.httpServer, {
+      logger: opts.logger,
+      maxConnections: opts.maxConnections + HTTP_SOCKET_HEADROOM,
+      closeTimeoutMs: opts.closeTimeoutMs,
+      onShutdown: () => this.#shutdownClients(),
+    });
+    this.httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onUpgrade(req, socket as Socket, head),
+    );
+  }
+
+  /** The bound address, once listening. */
+  get address(): BoundAddress | null {
+    return this.#tracked.address;
+  }
+
+  /** Number of open WebSocket clients. */
+  get connectionCount(): number {
+    return this.#clients.size;
+  }
+
+  /** The endpoint URL, e.g. `ws://127.0.0.1:8002/ws` (null before `listen()`). */
+  get url(): string | null {
+    const a = this.#tracked.address;
+    if (a?.kind !== 'tcp') return null;
+    const host = a.family === 'IPv6' ? `[${a.host}]` : a.host;
+    return `ws://${host}:${a.port}${this.#opts.path}`;
+  }
+
+  /** Binds the HTTP server and starts the heartbeat; resolves with the bound address. */
+  async listen(target: WsListenTarget): Promise<BoundAddress> {
+    const address = await this.#tracked.listen(target);
+    if (this.#opts.heartbeatIntervalMs > 0 && this.#heartbeat === null) {
+      this.#heartbeat = setInterval(() => {
+        for (const client of this.#clients) client.heartbeat();
+      }, this.#opts.heartbeatIntervalMs);
+      this.#heartbeat.unref();
+    }
+    return address;
+  }
+
+  /**
+   * Graceful and idempotent: refuses new connections, sends close 1001 to every client, waits for the
+   * sockets to end up to `timeoutMs` (default: the closeTimeoutMs option), then destroys the rest.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.#tracked.close(options);
+  }
+
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #shutdownClients(): void {
+    this.#closing = true;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#opts.logger.info(
+      { clients: this.#clients.size, closeCode: GOING_AWAY.code },
+      `Shutting down: closing ${this.#clients.size} clients with ${GOING_AWAY.code}`,
+    );
+    for (const client of this.#clients) client.shutdown();
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    // Node removes its HTTP error handling on upgrade; until ws adopts the socket, an error would throw.
+    socket.on('error', (err) => this.#opts.logger.debug({ err }, 'Socket error during the upgrade'));
+    const rejection = checkUpgrade(req, this.#opts, { closing: this.#closing, full: this.#clients.full });
+    if (rejection) {
+      this.#opts.logger.info(
+        { status: rejection.status, path: req.url?.slice(0, 200), remote: remoteOf(socket) },
+        `Upgrade refused: ${rejection.reason}`,
+      );
+      rejectUpgrade(socket, rejection);
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, socket));
+  }
+
+  #onConnection(ws: WebSocket, socket: Socket): void {
+    const id = this.#nextId++;
+    const remote = remoteOf(socket);
+    const logger = connectionLogger(this.#opts.logger, { conn: id, remote });
+    const client = new RpcConnection(
+      ws,
+      socket,
+      { connectionId: id, remote, logger },
+      {
+        engine: this.engine,
+        messageLogLevel: this.#opts.messageLogLevel,
+        logMaxChars: this.#opts.logMaxChars,
+        maxBufferedBytes: this.#opts.maxBufferedBytes,
+        onClose: (c, code) => {
+          this.#clients.delete(c);
+          c.logger.info(
+            { code, total: this.#clients.size },
+            `Client disconnected: ${remote} (Total clients: ${this.#clients.size})`,
+          );
+        },
+      },
+    );
+    // The gate checked the limit in this same tick (handleUpgrade completes synchronously), so this
+    // only fails if that changes; 1013 "try again later" is the WebSocket way to say so.
+    if (!this.#clients.tryAdd(client)) {
+      ws.close(1013, 'Too many connections');
+      return;
+    }
+    if (this.#closing) client.shutdown();
+    logger.info(
+      { total: this.#clients.size },
+      `Client connected: ${remote} (Total clients: ${this.#clients.size})`,
+    );
+  }
+}
+
+/** Creates the server (pure: no listening, no signal handlers). */
+export function createWsRpcServer(options: WsRpcServerOptions = {}): WsRpcServer {
+  return new WsRpcServer(options);
+}
+
+function rejectUpgrade(socket: Socket, rejection: UpgradeRejection): void {
+  const body = `${rejection.reason}\n`;
+  const headers = {
+    Connection: 'close',
+    'Content-Type': 'text/plain',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...rejection.headers,
+  };
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  const statusText = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${rejection.status} ${statusText[rejection.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`,
+  );
+}
