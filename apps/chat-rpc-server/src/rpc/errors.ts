@@ -1,14 +1,12 @@
 import { JsonRpcErrorCode, JsonRpcErrorMessage, ProtocolError } from '@sockworks/error-codes';
+import { invalidParams } from '@sockworks/jsonrpc';
 
-/** A JSON-RPC protocol error whose message starts with the standard words, e.g. "Invalid params: ...". */
+export { invalidParams };
+
+/** A JSON-RPC protocol error whose message starts with the standard words, e.g. "Invalid Request: ...". */
 export function rpcError(code: number, detail?: string): ProtocolError<number> {
   const base = JsonRpcErrorMessage[code] ?? 'Server error';
   return new ProtocolError(code, detail === undefined ? base : `${base}: ${detail}`);
-}
-
-/** INVALID_PARAMS (-32602) naming what is wrong with the params. */
-export function invalidParams(detail: string): ProtocolError<number> {
-  return rpcError(JsonRpcErrorCode.INVALID_PARAMS, detail);
 }
 
 /** Reads `params` as an object: absent or null is `{}`, anything else but an object is INVALID_PARAMS. */
@@ -24,4 +22,9 @@ export function stringParam(params: unknown, name: string): string {
   const value = Object.hasOwn(object, name) ? object[name] : undefined;
   if (typeof value !== 'string') throw invalidParams(`${name} must be a string`);
   return value;
+}
+
+/** The JSON-RPC code a chat business error gets in JSON-RPC 2.0 mode. */
+export function jsonRpcCodeForChatError(code: string): number {
+  return code === 'RATE_LIMITED' ? JsonRpcErrorCode.RATE_LIMITED : JsonRpcErrorCode.SERVER_ERROR_MAX;
 }

@@ -1,0 +1,287 @@
+import type { Socket } from 'node:net';
+import { JsonRpcErrorCode, type ProtocolError } from '@sockworks/error-codes';
+import type { JsonStreamDecoder } from '@sockworks/framing';
+import { type FramingError, FramingErrorCode, looksLikeHttpRequest } from '@sockworks/framing';
+import type { Logger } from '@sockworks/logging';
+import { truncateForLog } from '@sockworks/logging';
+import type { ConnectionHandle } from '@sockworks/service';
+import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
+import { rpcError } from './rpc/errors.js';
+import { legacyError, type RpcRouter } from './rpc/router.js';
+import type { JsonObject, RpcCallContext, RpcPeer } from './rpc/types.js';
+
+/** Per-connection limits. */
+export interface ConnectionLimits extends CodecLimits {
+  /** Bytes a client may leave unread in its output queue before it is disconnected. @default 1 MiB */
+  maxOutputBytes: number;
+  /** After close() or a fatal error, how long the peer gets to read the last message. @default 2000 */
+  lingerMs: number;
+}
+
+/** What a connection needs from its server. */
+export interface ConnectionDeps {
+  router: RpcRouter;
+  limits: ConnectionLimits;
+  /** The final message a graceful shutdown sends (e.g. "server is shutting down"). */
+  goodbye?: () => JsonObject | undefined;
+}
+
+// Messages queued behind an in-flight async request before reading pauses.
+const MAX_QUEUED_MESSAGES = 256;
+
+/**
+ * One client socket: feeds bytes to the request decoder, answers each request in order, writes
+ * broadcasts, enforces the output cap, and closes gracefully. It is also the {@link RpcPeer} the
+ * chat layer sees.
+ */
+export class RpcConnection implements ConnectionHandle, RpcPeer {
+  readonly id: number;
+  readonly address: string;
+  readonly remotePort: number | undefined;
+  /**
+   * Dialect of the client's most recent request: when JSON-RPC 2.0, broadcasts go out as
+   * notifications and errors that belong to no request as JSON-RPC error responses (id null).
+   */
+  jsonRpc = false;
+  /** Set whenever bytes arrive; the heartbeat clears it. */
+  alive = true;
+
+  readonly #socket: Socket;
+  readonly #log: Logger;
+  readonly #deps: ConnectionDeps;
+  readonly #decoder: JsonStreamDecoder;
+  readonly #queue: unknown[] = [];
+  #busy = false;
+  /** No more input is processed; the socket ends once the queue is empty. */
+  #ending = false;
+  #ended = false;
+  #finalMessage: JsonObject | undefined;
+  #pausedForOutput = false;
+  #pausedForQueue = false;
+
+  constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ConnectionDeps) {
+    this.id = ctx.id;
+    this.address = ctx.remote;
+    this.remotePort = socket.remotePort;
+    this.#socket = socket;
+    this.#log = ctx.logger;
+    this.#deps = deps;
+    this.#decoder = createRequestDecoder(deps.limits, {
+      onMessage: (value) => this.#enqueue(value),
+      onError: (error) => this.#onFramingError(error),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.alive = true;
+      if (!this.#ending) this.#decoder.push(chunk);
+    });
+    socket.on('end', () => {
+      // The client sent everything it will send: answer what is queued, then end our side.
+      this.#decoder.end();
+      this.#beginEnd(undefined);
+    });
+    socket.on('drain', () => {
+      if (this.#pausedForOutput) {
+        this.#pausedForOutput = false;
+        this.#updateReading();
+      }
+    });
+    socket.on('close', () => {
+      this.#ending = true;
+      this.#ended = true;
+      this.#decoder.close();
+      this.#queue.length = 0;
+    });
+    this.#log.debug('connected');
+  }
+
+  /** Sends one encoded message unless the client's unread output would pass the cap. */
+  send(buffer: Buffer): void {
+    const socket = this.#socket;
+    if (this.#ended || socket.destroyed || !socket.writable) return;
+    if (socket.writableLength + buffer.length > this.#deps.limits.maxOutputBytes) {
+      this.#log.warn(
+        { queued: socket.writableLength, max: this.#deps.limits.maxOutputBytes },
+        'output queue over the cap (client not reading); disconnecting',
+      );
+      this.destroy();
+      return;
+    }
+    socket.write(buffer);
+    if (socket.writableNeedDrain && !this.#pausedForOutput) {
+      // Stop reading requests from a client that is not reading its replies.
+      this.#pausedForOutput = true;
+      this.#updateReading();
+    }
+  }
+
+  /** Encodes and sends one message. */
+  sendMessage(message: JsonObject): void {
+    this.send(encodeMessage(message));
+  }
+
+  /** RpcPeer: say `finalMessage` (a broadcast-shaped notice), then end the connection. */
+  close(finalMessage?: JsonObject): void {
+    this.#beginEnd(finalMessage);
+  }
+
+  /** ConnectionHandle: finish queued requests, send the goodbye notice, end. */
+  shutdown(): void {
+    this.#beginEnd(this.#deps.goodbye?.());
+  }
+
+  /** ConnectionHandle: drop the socket now. */
+  destroy(): void {
+    this.#ending = true;
+    this.#ended = true;
+    this.#socket.destroy();
+  }
+
+  /** Wraps a broadcast for this client's dialect. */
+  notification(message: JsonObject): JsonObject {
+    return this.jsonRpc ? { jsonrpc: '2.0', method: 'chat', params: message } : message;
+  }
+
+  #enqueue(message: unknown): void {
+    if (this.#ending) return;
+    if (!this.#busy && this.#queue.length === 0 && !this.#deps.router.isJsonRpc(message)) {
+      this.#answerPlain(message);
+      return;
+    }
+    this.#queue.push(message);
+    if (this.#queue.length >= MAX_QUEUED_MESSAGES && !this.#pausedForQueue) {
+      this.#pausedForQueue = true;
+      this.#updateReading();
+    }
+    if (!this.#busy) void this.#drain();
+  }
+
+  /** Answers queued messages one at a time, so replies keep request order across both dialects. */
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    try {
+      while (this.#queue.length > 0 && !this.#ended) {
+        const message = this.#queue.shift();
+        if (message instanceof QueuedError) this.#sendError(message.error);
+        else if (this.#deps.router.isJsonRpc(message)) await this.#answerJsonRpc(message);
+        else this.#answerPlain(message);
+      }
+    } catch (err) {
+      this.#log.error({ err }, 'request processing failed; closing');
+      this.destroy();
+    } finally {
+      this.#busy = false;
+    }
+    if (this.#pausedForQueue) {
+      this.#pausedForQueue = false;
+      this.#updateReading();
+    }
+    this.#maybeFinish();
+  }
+
+  #answerPlain(message: unknown): void {
+    this.jsonRpc = false;
+    const after: (() => void)[] = [];
+    const reply = this.#deps.router.handlePlain(message, this.#context(after));
+    this.sendMessage(reply);
+    for (const fn of after) fn();
+  }
+
+  async #answerJsonRpc(message: unknown): Promise<void> {
+    this.jsonRpc = true;
+    const after: (() => void)[] = [];
+    const reply = await this.#deps.router.handleJsonRpc(message, this.#context(after));
+    if (reply !== undefined) this.sendMessage(reply as unknown as JsonObject);
+    for (const fn of after) fn();
+  }
+
+  #context(after: (() => void)[]): RpcCallContext {
+    return { peer: this, afterReply: (fn) => after.push(fn) };
+  }
+
+  #onFramingError(error: FramingError): void {
+    const excerpt = error.excerpt ?? '';
+    if (error.code === FramingErrorCode.TRUNCATED) {
+      this.#log.debug({ input: truncateForLog(excerpt) }, 'connection ended inside a request');
+      return;
+    }
+    if (error.code === FramingErrorCode.INVALID_JSON && looksLikeHttpRequest(excerpt)) {
+      this.#log.info({ input: truncateForLog(excerpt) }, 'HTTP request on the chat port; closing');
+      this.#sendError(
+        rpcError(JsonRpcErrorCode.INVALID_REQUEST, 'this is a JSON chat server, not an HTTP server'),
+      );
+      this.#decoder.close();
+      this.#beginEnd(undefined);
+      return;
+    }
+    this.#log.debug({ code: error.code, input: truncateForLog(excerpt) }, 'bad input');
+    const reply =
+      error.code === FramingErrorCode.FRAME_TOO_LARGE
+        ? rpcError(
+            JsonRpcErrorCode.INVALID_REQUEST,
+            `request larger than ${this.#deps.limits.maxRequestBytes} bytes`,
+          )
+        : error.code === FramingErrorCode.TOO_DEEP
+          ? rpcError(
+              JsonRpcErrorCode.INVALID_REQUEST,
+              `JSON nested deeper than ${this.#deps.limits.maxDepth} levels`,
+            )
+          : rpcError(JsonRpcErrorCode.PARSE_ERROR, error.message);
+    // Errors are queued like replies so they arrive in order with the replies to earlier requests.
+    this.#enqueueError(reply);
+    if (error.fatal) {
+      this.#decoder.close();
+      this.#beginEnd(undefined);
+    }
+  }
+
+  #enqueueError(err: ProtocolError<number>): void {
+    if (this.#busy || this.#queue.length > 0) {
+      this.#queue.push(new QueuedError(err));
+      return;
+    }
+    this.#sendError(err);
+  }
+
+  #sendError(err: ProtocolError<number>): void {
+    this.sendMessage(
+      this.jsonRpc
+        ? { jsonrpc: '2.0', error: { code: err.code, message: err.message }, id: null }
+        : legacyError(err),
+    );
+  }
+
+  #beginEnd(finalMessage: JsonObject | undefined): void {
+    if (this.#ended) return;
+    if (finalMessage !== undefined && this.#finalMessage === undefined) this.#finalMessage = finalMessage;
+    if (!this.#ending) {
+      this.#ending = true;
+      this.#socket.pause();
+      // A peer that never reads must not keep the socket open for ever.
+      setTimeout(() => this.destroy(), this.#deps.limits.lingerMs).unref();
+    }
+    this.#maybeFinish();
+  }
+
+  #maybeFinish(): void {
+    if (!this.#ending || this.#ended || this.#busy || this.#queue.length > 0) return;
+    this.#ended = true;
+    if (this.#finalMessage !== undefined) {
+      const socket = this.#socket;
+      if (!socket.destroyed && socket.writable)
+        socket.write(encodeMessage(this.notification(this.#finalMessage)));
+    }
+    this.#socket.end();
+  }
+
+  #updateReading(): void {
+    if (this.#ending) return;
+    if (this.#pausedForOutput || this.#pausedForQueue) this.#socket.pause();
+    else this.#socket.resume();
+  }
+}
+
+/** A protocol error waiting in the queue behind earlier requests. */
+class QueuedError {
+  constructor(readonly error: ProtocolError<number>) {}
+}

@@ -1,0 +1,106 @@
+import { JsonRpcErrorCode, ProtocolError, toChatError } from '@sockworks/error-codes';
+import { JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
+import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import { jsonRpcCodeForChatError, rpcError } from './errors.js';
+import type { JsonObject, RpcCallContext, RpcMethod } from './types.js';
+
+/** The spec's protocol error shape: `{"error": "Method not found", "code": -32601}`. */
+export interface LegacyProtocolError extends JsonObject {
+  error: string;
+  code: number;
+}
+
+/** Options of {@link RpcRouter}. */
+export interface RpcRouterOptions {
+  /** Most requests in one JSON-RPC 2.0 batch. @default 100 */
+  maxBatch: number;
+  /** Deepest JSON nesting accepted by the JSON-RPC engine. @default 64 */
+  maxDepth: number;
+  logger?: Logger;
+}
+
+/**
+ * Routes decoded requests to registered methods in two dialects: the spec's plain form
+ * (`{"method","params"}` answered with the method's reply object) and JSON-RPC 2.0 (any message with
+ * `"jsonrpc": "2.0"`, and batches), answered through the shared JSON-RPC engine.
+ */
+export class RpcRouter {
+  readonly #methods = new Map<string, RpcMethod<unknown, JsonObject>>();
+  readonly #engine: JsonRpcEngine<RpcCallContext>;
+  readonly #log: Logger;
+
+  constructor(options: RpcRouterOptions) {
+    this.#log = options.logger ?? silentLogger();
+    this.#engine = new JsonRpcEngine<RpcCallContext>({
+      maxBatch: options.maxBatch,
+      maxDepth: options.maxDepth,
+      logger: this.#log,
+      // Chat business errors carry string codes; JSON-RPC needs numbers, so the string goes in data.
+      mapError: (error) => {
+        if (!ProtocolError.is(error) || typeof error.code !== 'string') return undefined;
+        const extra = typeof error.data === 'object' && error.data !== null ? error.data : {};
+        return {
+          code: jsonRpcCodeForChatError(error.code),
+          message: error.message,
+          data: { ...extra, code: error.code },
+        };
+      },
+    });
+  }
+
+  /** Registers `method` under `name` for both dialects. */
+  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
+    if (this.#methods.has(name)) throw new Error(`method "${name}" is already registered`);
+    const erased = method as unknown as RpcMethod<unknown, JsonObject>;
+    this.#methods.set(name, erased);
+    this.#engine.register(name, {
+      description: method.description,
+      params: { schema: { type: 'object' }, parse: (p) => method.parseParams(p) },
+      handler: (params: P, ctx: RpcCallContext) => method.handler(params, ctx),
+    });
+  }
+
+  /** True when `message` is JSON-RPC 2.0: a batch, or an object with `"jsonrpc": "2.0"`. */
+  isJsonRpc(message: unknown): boolean {
+    if (Array.isArray(message)) return true;
+    return typeof message === 'object' && message !== null && (message as JsonObject).jsonrpc === '2.0';
+  }
+
+  /** Handles a JSON-RPC 2.0 message; resolves to the response(s) or undefined (notifications). */
+  handleJsonRpc(message: unknown, ctx: RpcCallContext): Promise<JsonRpcReply> {
+    return this.#engine.handleValue(message, ctx);
+  }
+
+  /** Handles a plain request synchronously; returns the reply object to send. */
+  handlePlain(message: unknown, ctx: RpcCallContext): JsonObject {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      return legacyError(rpcError(JsonRpcErrorCode.INVALID_REQUEST, 'request must be a JSON object'));
+    }
+    const request = message as JsonObject;
+    const name = request.method;
+    if (typeof name !== 'string') {
+      return legacyError(rpcError(JsonRpcErrorCode.INVALID_REQUEST, 'method must be a string'));
+    }
+    const method = this.#methods.get(name);
+    if (!method) {
+      this.#log.debug({ method: truncateForLog(name, 64) }, 'method not found');
+      return legacyError(rpcError(JsonRpcErrorCode.METHOD_NOT_FOUND));
+    }
+    try {
+      return method.handler(method.parseParams(request.params), ctx);
+    } catch (err) {
+      if (ProtocolError.is(err)) {
+        return typeof err.code === 'number'
+          ? legacyError(err as ProtocolError<number>)
+          : { ...toChatError(err) };
+      }
+      this.#log.error({ err, method: name }, 'handler failed');
+      return legacyError(rpcError(JsonRpcErrorCode.INTERNAL_ERROR));
+    }
+  }
+}
+
+/** The spec's protocol error object for a numeric-code error. */
+export function legacyError(err: ProtocolError<number>): LegacyProtocolError {
+  return { error: err.message, code: err.code };
+}
