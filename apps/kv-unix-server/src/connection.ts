@@ -4,6 +4,7 @@ import { FramingError, FramingErrorCode, looksLikeHttpRequest, type NdjsonDecode
 import type { Logger } from '@sockworks/logging';
 import type { ConnectionHandle } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
+import { peekRequestId } from './protocol.js';
 import type { RequestHandler } from './request-handler.js';
 
 /** Per-connection settings (from the server options). */
@@ -144,7 +145,11 @@ export class KvConnection implements ConnectionHandle {
           break;
         }
       } else if (this.#state === 'closing' && this.#allowance === 0) {
-        out += this.#deps.handler.error(KvErrorCode.SHUTTING_DOWN, 'Server is shutting down');
+        out += this.#deps.handler.error(
+          KvErrorCode.SHUTTING_DOWN,
+          'Server is shutting down',
+          peekRequestId(item),
+        );
       } else {
         if (this.#state === 'closing') this.#allowance--;
         out += this.#deps.handler.handle(item, this.#log);

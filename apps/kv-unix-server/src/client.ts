@@ -1,0 +1,289 @@
+import { createConnection, type Socket } from 'node:net';
+import { type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
+import type {
+  CalculateResult,
+  DeleteResult,
+  EchoResult,
+  HelpResult,
+  ListKeysResult,
+  PingResult,
+  RetrieveResult,
+  StoreResult,
+  TimeResult,
+} from './client-types.js';
+import type { CalculateOperation } from './commands/calculate.js';
+import { isJsonObject, type KvResponse } from './protocol.js';
+
+/** Options of {@link KvClient.connect}. */
+export interface KvClientOptions {
+  /** Longest reply line accepted. @default 64 MiB */
+  maxLineBytes?: number;
+  /** Reject a request that gets no reply within this many ms (0: wait forever). @default 0 */
+  requestTimeoutMs?: number;
+  /** Reject `connect()` after this many ms. @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+/** Stable codes of client-side failures (server-side ones arrive as ProtocolError with the server's code). */
+export const KvClientErrorCode = {
+  /** The connection closed (or failed) before the reply arrived. */
+  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
+  /** No reply within `requestTimeoutMs`. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** The server sent something that is not a reply line. */
+  BAD_RESPONSE: 'BAD_RESPONSE',
+} as const;
+export type KvClientErrorCode = (typeof KvClientErrorCode)[keyof typeof KvClientErrorCode];
+
+/** A failure on the client's side of the connection (not a server error reply). */
+export class KvClientError extends Error {
+  override readonly name = 'KvClientError';
+  constructor(
+    readonly code: KvClientErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+interface Pending {
+  resolve(response: KvResponse): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Client of the key-value server. Requests carry generated ids and may be pipelined: call as many
+ * methods as you like without awaiting; requests made in the same tick go out in one write.
+ * Every method resolves with the reply's `data` or rejects with a `ProtocolError` carrying the
+ * server's code (`KEY_NOT_FOUND`, `MATH_ERROR`, ...).
+ */
+export class KvClient {
+  readonly #socket: Socket;
+  readonly #pending = new Map<string, Pending>();
+  readonly #timeoutMs: number;
+  #nextId = 0;
+  #out = '';
+  #flushScheduled = false;
+  #closed = false;
+  #closeReason: Error | undefined;
+  #closedPromise: Promise<void>;
+  #idleWaiters: Array<() => void> = [];
+
+  private constructor(socket: Socket, options: KvClientOptions) {
+    this.#socket = socket;
+    this.#timeoutMs = options.requestTimeoutMs ?? 0;
+    const decoder = new NdjsonDecoder({
+      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      onMessage: (message) => this.#onReply(message),
+      onError: (error: FramingError) =>
+        this.#fail(new KvClientError(KvClientErrorCode.BAD_RESPONSE, error.message)),
+    });
+    socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+    socket.on('error', (err) =>
+      this.#fail(new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, err.message, { cause: err })),
+    );
+    this.#closedPromise = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.#fail(new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, 'Connection closed'));
+        resolve();
+      }),
+    );
+  }
+
+  /** Connects to the server's Unix socket. */
+  static connect(path: string, options: KvClientOptions = {}): Promise<KvClient> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ path });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, `connect to ${path} timed out`));
+      }, options.connectTimeoutMs ?? 5000);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new KvClient(socket, options));
+      });
+    });
+  }
+
+  /** Requests sent and not answered yet. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** True once the connection is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends any command; resolves with the whole reply, success or error (never rejects on an error reply). */
+  send(command: string, data: Record<string, unknown> = {}): Promise<KvResponse> {
+    if (this.#closed) {
+      return Promise.reject(
+        this.#closeReason ?? new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, 'Connection closed'),
+      );
+    }
+    const id = String(++this.#nextId);
+    const line = `{"command":${JSON.stringify(command)},"request_id":"${id}","data":${JSON.stringify(data)}}\n`;
+    return new Promise<KvResponse>((resolve, reject) => {
+      const timer =
+        this.#timeoutMs > 0
+          ? setTimeout(() => {
+              this.#pending.delete(id);
+              reject(
+                new KvClientError(
+                  KvClientErrorCode.REQUEST_TIMEOUT,
+                  `no reply to '${command}' within ${this.#timeoutMs} ms`,
+                ),
+              );
+              this.#checkIdle();
+            }, this.#timeoutMs)
+          : undefined;
+      this.#pending.set(id, { resolve, reject, timer });
+      this.#enqueue(line);
+    });
+  }
+
+  /** Sends any command; resolves with the reply's `data`, rejects with ProtocolError on an error reply. */
+  async request<D = unknown>(command: string, data: Record<string, unknown> = {}): Promise<D> {
+    const response = await this.send(command, data);
+    if (response.success) return response.data as D;
+    throw new ProtocolError(response.error.code as KvErrorCode, response.error.message, { data: response });
+  }
+
+  /** `echo`: the message back. */
+  echo<T = unknown>(message: T): Promise<EchoResult<T>> {
+    return this.request('echo', { message });
+  }
+
+  /** `time`: the server clock. */
+  time(): Promise<TimeResult> {
+    return this.request('time');
+  }
+
+  /** `calculate`: `a <operation> b` (MATH_ERROR, INVALID_OPERATION, INVALID_INPUT on bad input). */
+  calculate(operation: CalculateOperation, a: number, b: number): Promise<CalculateResult> {
+    return this.request('calculate', { operation, a, b });
+  }
+
+  /** `store`: any JSON value under a key. */
+  store(key: string, value: unknown): Promise<StoreResult> {
+    return this.request('store', { key, value });
+  }
+
+  /** `retrieve`: the stored value (KEY_NOT_FOUND when absent). */
+  retrieve<T = unknown>(key: string): Promise<RetrieveResult<T>> {
+    return this.request('retrieve', { key });
+  }
+
+  /** `list_keys`: every key and the count. */
+  listKeys(): Promise<ListKeysResult> {
+    return this.request('list_keys');
+  }
+
+  /** `delete`: removes a key (KEY_NOT_FOUND when absent). */
+  delete(key: string): Promise<DeleteResult> {
+    return this.request('delete', { key });
+  }
+
+  /** `ping`: status and storage size. */
+  ping(): Promise<PingResult> {
+    return this.request('ping');
+  }
+
+  /** `help`: every command with its description and parameters. */
+  help(): Promise<HelpResult> {
+    return this.request('help');
+  }
+
+  /** Waits for outstanding replies, then closes the connection. */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#flush();
+      if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      this.#socket.end();
+    }
+    await this.#closedPromise;
+  }
+
+  /** Drops the connection at once; outstanding requests reject with CONNECTION_CLOSED. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #enqueue(line: string): void {
+    this.#out += line;
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    process.nextTick(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#out.length === 0 || this.#closed) return;
+    const out = this.#out;
+    this.#out = '';
+    this.#socket.write(out);
+  }
+
+  #onReply(message: unknown): void {
+    if (!isJsonObject(message) || message.type !== 'response' || typeof message.success !== 'boolean') {
+      this.#fail(new KvClientError(KvClientErrorCode.BAD_RESPONSE, 'server sent a line that is not a reply'));
+      return;
+    }
+    const response = message as unknown as KvResponse;
+    const id = message.request_id;
+    let entry: [string, Pending] | undefined;
+    if (typeof id === 'string' && this.#pending.has(id)) entry = [id, this.#pending.get(id)!];
+    // Errors about the connection itself (limit reached, line too long) carry no id: replies come in
+    // order, so they belong to the oldest request.
+    else entry = this.#pending.entries().next().value;
+    if (entry === undefined) {
+      if (!response.success)
+        this.#closeReason = new ProtocolError(response.error.code as KvErrorCode, response.error.message, {
+          data: response,
+        });
+      return;
+    }
+    this.#pending.delete(entry[0]);
+    if (entry[1].timer) clearTimeout(entry[1].timer);
+    entry[1].resolve(response);
+    this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.#pending.size > 0 || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #fail(err: Error): void {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#closeReason ??= err;
+      this.#socket.destroy();
+    }
+    const reason = this.#closeReason ?? err;
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      if (pending.timer) clearTimeout(pending.timer);
+      pending.reject(reason);
+    }
+    this.#checkIdle();
+  }
+}
+
+/** True when `err` is the server's error reply with this code. */
+export function isKvError(err: unknown, code: KvErrorCode): err is ProtocolError {
+  return ProtocolError.is(err) && err.code === code;
+}
