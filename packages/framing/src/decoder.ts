@@ -1,0 +1,34 @@
+import type { FramingError } from './framing-error.js';
+
+/** Callbacks a push decoder calls synchronously, in stream order, from `push()` and `end()`. */
+export interface DecoderEvents<T> {
+  /** One complete message. */
+  onMessage(value: T): void;
+  /** A decoding error; after a fatal one the decoder ignores further input. */
+  onError(error: FramingError): void;
+}
+
+/** The shape every push decoder of this package has. */
+export interface PushDecoder {
+  /** Feeds bytes; complete messages and errors are reported through the callbacks before it returns. */
+  push(chunk: Uint8Array): void;
+  /** Signals end of input; a partial message left over is reported as a TRUNCATED error. */
+  end(): void;
+  /** Stops decoding at once (safe inside a callback): held bytes are dropped and input is ignored. */
+  close(): void;
+  /** Bytes of input held for a message that is not complete yet. */
+  readonly buffered: number;
+}
+
+/** Turns a pushed chunk into a Buffer view without copying. */
+export function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** Throws a RangeError naming the option unless `value` is a positive safe integer. */
+export function checkPositiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,127 @@
+import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder } from './decoder.js';
+import { excerptOf, excerptOfPieces, FramingError, FramingErrorCode } from './framing-error.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits bytes into lines on `\n` (a `\r` before it is dropped) and hands each complete line, without
+ * its terminator, to `handleLine`. The limit counts line bytes without the terminator and is checked as
+ * bytes arrive, so an over-long line is refused before more than `maxLineBytes + 1` bytes are held.
+ * Bytes of a partial line are copied, so callers may reuse their chunks; lines that lie inside one
+ * chunk are passed as views of it.
+ */
+export abstract class LineFramer<T> implements PushDecoder {
+  protected readonly events: DecoderEvents<T>;
+  private readonly maxLineBytes: number;
+  private parts: Buffer[] = [];
+  private held = 0;
+  private lastHeldByte = -1;
+  private stopped = false;
+
+  constructor(maxLineBytes: number, events: DecoderEvents<T>) {
+    this.maxLineBytes = checkPositiveInt('maxLineBytes', maxLineBytes);
+    this.events = events;
+  }
+
+  /** Receives one complete line (terminator removed). */
+  protected abstract handleLine(line: Buffer): void;
+
+  get buffered(): number {
+    return this.held;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.stopped || chunk.length === 0) return;
+    try {
+      this.scan(asBuffer(chunk));
+    } catch (err) {
+      // A callback threw: the rest of the chunk is unaccounted for, so framing cannot be trusted.
+      this.close();
+      throw err;
+    }
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    const partial = this.held > 0 && !this.isBlankPartial() ? this.heldBytes() : undefined;
+    this.close();
+    if (partial !== undefined) {
+      this.events.onError(
+        new FramingError(FramingErrorCode.TRUNCATED, 'Input ended in the middle of a line', {
+          fatal: true,
+          excerpt: excerptOf(partial),
+        }),
+      );
+    }
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.parts = [];
+    this.held = 0;
+  }
+
+  /** True when a partial line left at end of input may be ignored (see NdjsonDecoder). */
+  protected isBlankPartial(): boolean {
+    return false;
+  }
+
+  /** The held bytes of the partial line, for subclasses deciding what to do at end of input. */
+  protected heldBytes(): Buffer {
+    return this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.held);
+  }
+
+  private scan(chunk: Buffer): void {
+    const max = this.maxLineBytes;
+    const n = chunk.length;
+    let start = 0;
+    while (!this.stopped) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl === -1) break;
+      const fresh = nl - start;
+      let line: Buffer;
+      if (this.held === 0) {
+        line = fresh > 0 && chunk[nl - 1] === CR ? chunk.subarray(start, nl - 1) : chunk.subarray(start, nl);
+      } else {
+        const endsWithCr = fresh > 0 ? chunk[nl - 1] === CR : this.lastHeldByte === CR;
+        const length = this.held + fresh - (endsWithCr ? 1 : 0);
+        if (length > max) {
+          this.tooLarge([...this.parts, chunk.subarray(start, nl)]);
+          return;
+        }
+        if (fresh > 0) this.parts.push(chunk.subarray(start, nl));
+        line = Buffer.concat(this.parts, length);
+        this.parts = [];
+        this.held = 0;
+      }
+      start = nl + 1;
+      if (line.length > max) {
+        this.tooLarge([line]);
+        return;
+      }
+      this.handleLine(line);
+    }
+    if (this.stopped || start >= n) return;
+    const total = this.held + (n - start);
+    // One byte over is allowed while it is a `\r` that may belong to a `\r\n` terminator.
+    if (total > max + 1 || (total === max + 1 && chunk[n - 1] !== CR)) {
+      this.tooLarge([...this.parts, chunk.subarray(start)]);
+      return;
+    }
+    this.parts.push(Buffer.from(chunk.subarray(start)));
+    this.held = total;
+    this.lastHeldByte = chunk[n - 1]!;
+  }
+
+  private tooLarge(pieces: Uint8Array[]): void {
+    const excerpt = excerptOfPieces(pieces, this.maxLineBytes);
+    this.close();
+    this.events.onError(
+      new FramingError(FramingErrorCode.FRAME_TOO_LARGE, `Line longer than ${this.maxLineBytes} bytes`, {
+        fatal: true,
+        excerpt,
+      }),
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
+import { DEFAULT_MAX_DEPTH, exceedsDepth } from './json-depth.js';
+import { decodeUtf8 } from './utf8.js';
+
+/**
+ * Decodes and parses one complete JSON unit. Returns the value, or a non-fatal FramingError
+ * (INVALID_UTF8, TOO_DEEP, INVALID_JSON) instead of throwing, so decoders stay cheap on bad input.
+ * JSON.parse never yields a FramingError instance, so `instanceof` tells the two apart.
+ */
+export function parseJsonUnit(bytes: Uint8Array, maxDepth: number, unit: string): unknown {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    return new FramingError(FramingErrorCode.INVALID_UTF8, `${unit} is not valid UTF-8`, {
+      fatal: false,
+      excerpt: excerptOf(bytes),
+    });
+  }
+  if (exceedsDepth(text, maxDepth)) {
+    return new FramingError(FramingErrorCode.TOO_DEEP, `${unit} nests deeper than ${maxDepth} levels`, {
+      fatal: false,
+      excerpt: excerptOf(bytes),
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    // The SyntaxError text quotes the input, so it goes in `cause`, not in the message.
+    return new FramingError(FramingErrorCode.INVALID_JSON, `${unit} is not valid JSON`, {
+      fatal: false,
+      excerpt: excerptOf(bytes),
+      cause,
+    });
+  }
+}
+
+/**
+ * Parses one length-prefixed payload as UTF-8 JSON.
+ * Throws a non-fatal FramingError: INVALID_UTF8, TOO_DEEP (over `maxDepth`, default 64) or INVALID_JSON.
+ */
+export function parseJsonPayload(payload: Uint8Array, opts?: { maxDepth?: number }): unknown {
+  const result = parseJsonUnit(payload, opts?.maxDepth ?? DEFAULT_MAX_DEPTH, 'Payload');
+  if (result instanceof FramingError) throw result;
+  return result;
+}
