@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server.js';
 
 /** Starts a server on 127.0.0.1 with an ephemeral port; closed when the test ends. */
@@ -108,6 +108,15 @@ export class RawClient {
     return this.messages[this.#read++] as Record<string, unknown>;
   }
 
+  /** Sends a request and returns its reply, skipping broadcasts (messages with a `type`) before it. */
+  async call(request: unknown): Promise<Record<string, unknown>> {
+    this.send(request);
+    for (;;) {
+      const message = await this.next();
+      if (!('type' in message)) return message;
+    }
+  }
+
   /** Messages received but not read by next() yet. */
   unread(): Record<string, unknown>[] {
     return this.messages.slice(this.#read);
@@ -120,8 +129,12 @@ export class RawClient {
 
   /** Joins with `username`, returns the reply and consumes the welcome message. */
   async join(username: string): Promise<Record<string, unknown>> {
-    const reply = await this.request({ method: 'join_chat', params: { username } });
-    if (reply.status === 'success') await this.next();
+    const reply = await this.call({ method: 'join_chat', params: { username } });
+    if (reply.status === 'success')
+      expect(await this.next()).toMatchObject({
+        type: 'system',
+        message: `Welcome to the chat, ${String(reply.message).slice('Joined chat as '.length)}!`,
+      });
     return reply;
   }
 

@@ -87,7 +87,7 @@ describe('validateMessage', () => {
     expect(validateMessage('🎉'.repeat(1000))).toHaveLength(2000);
     expect(codeOf(() => validateMessage('🎉'.repeat(1001)))).toBe('INVALID_MESSAGE');
     expect(validateMessage('a\u0301'.repeat(500))).toHaveLength(1000);
-    expect(codeOf(() => validateMessage('a\u0301'.repeat(500) + 'b'))).toBe('INVALID_MESSAGE');
+    expect(codeOf(() => validateMessage(`${'a\u0301'.repeat(500)}b`))).toBe('INVALID_MESSAGE');
   });
 
   it('trims, and rejects empty or whitespace-only messages', () => {

@@ -134,8 +134,8 @@ export class RpcServer implements RpcTransport {
 
   /** Drops connections that sent nothing since the last beat; pings the others. */
   #beat(): void {
-    let ping: Buffer | undefined;
-    let rpcPing: Buffer | undefined;
+    const ping = encodeMessage({ type: 'heartbeat' });
+    const rpcPing = encodeMessage({ jsonrpc: '2.0', method: 'heartbeat' });
     for (const conn of this.#service.connections) {
       if (!conn.alive) {
         this.#log.info({ conn: conn.id }, 'no traffic for a heartbeat interval; disconnecting');
@@ -143,8 +143,7 @@ export class RpcServer implements RpcTransport {
         continue;
       }
       conn.alive = false;
-      if (conn.jsonRpc) conn.send((rpcPing ??= encodeMessage({ jsonrpc: '2.0', method: 'heartbeat' })));
-      else conn.send((ping ??= encodeMessage({ type: 'heartbeat' })));
+      conn.send(conn.jsonRpc ? rpcPing : ping);
     }
   }
 
