@@ -106,8 +106,14 @@ export class JsonRpcEngine<C = void> {
    * response object(s) to send, or undefined. Never rejects.
    */
   async handleValue(message: unknown, ctx: C): Promise<JsonRpcReply> {
-    if (valueExceedsDepth(message, this.#maxDepth)) return this.#tooDeep();
-    return this.#process(message, ctx);
+    try {
+      if (valueExceedsDepth(message, this.#maxDepth)) return this.#tooDeep();
+      return await this.#process(message, ctx);
+    } catch (error) {
+      // Only exotic values (a Proxy or a getter that throws) get here; JSON.parse output cannot.
+      this.#logger.error({ err: error }, 'JSON-RPC message could not be inspected');
+      return internalErrorResponse(null);
+    }
   }
 
   #add<P, R>(name: string, def: MethodDefinition<P, R, C>): void {
