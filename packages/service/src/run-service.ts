@@ -24,7 +24,7 @@ export interface RunServiceOptions extends ProcessIo {
   logger: Logger;
   /** Starts the service (parse config, listen) and returns what to close on a signal. */
   start: () => Promise<Closable>;
-  /** Drain deadline passed to `close({ timeoutMs })`. @default 10000 */
+  /** Drain deadline passed to `close({ timeoutMs })`, read when the signal arrives. @default 10000 */
   graceMs?: number;
   /** Signals that trigger a graceful shutdown. @default ['SIGINT', 'SIGTERM'] */
   signals?: readonly NodeJS.Signals[];
@@ -44,7 +44,6 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const { name, logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const stderr = options.stderr ?? process.stderr;
-  const graceMs = options.graceMs ?? 10_000;
   let service: Closable;
   try {
     service = await options.start();
@@ -67,6 +66,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       return;
     }
     stopping = true;
+    // Read now, not at start: apps often learn their grace period while parsing config inside start().
+    const graceMs = options.graceMs ?? 10_000;
     logger.info({ signal, graceMs }, 'shutting down');
     service.close({ timeoutMs: graceMs }).then(
       async () => {

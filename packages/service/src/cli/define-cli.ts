@@ -79,6 +79,11 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
     argv: readonly string[] = process.argv.slice(2),
     env: NodeJS.ProcessEnv = process.env,
   ): ParsedCli<O> | HelpRequested => {
+    // Help wins over everything else on the line, even values that would not parse.
+    const end = argv.indexOf('--');
+    if ((end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')) {
+      return { help: true, text: help() };
+    }
     const fromFlags = new Map<string, string | number | boolean>();
     const positionals: string[] = [];
     for (let i = 0; i < argv.length; i++) {
@@ -87,7 +92,6 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
         positionals.push(...argv.slice(i + 1));
         break;
       }
-      if (arg === '--help' || arg === '-h') return { help: true, text: help() };
       if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
         positionals.push(arg);
         continue;
