@@ -178,7 +178,12 @@ function listenError(err: Error, target: ListenTarget): Error {
         cause: err,
       });
     case 'EACCES':
-      return new Error(`permission denied to listen on ${where}`, { cause: err });
+      return new Error(
+        isUnixTarget(target)
+          ? `permission denied to create ${where} (check the directory's permissions)`
+          : `permission denied to listen on ${where}`,
+        { cause: err },
+      );
     case 'EADDRNOTAVAIL':
       return new Error(`cannot listen on ${where}: address not available on this host`, { cause: err });
     case 'ENOTFOUND':

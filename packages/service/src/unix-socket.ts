@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { connect } from 'node:net';
+import { dirname } from 'node:path';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 
 /** Linux keeps 108 bytes for `sun_path` including the NUL; longer paths are silently truncated. */
@@ -32,7 +33,7 @@ export async function prepareUnixSocketPath(path: string): Promise<void> {
   try {
     stat = await fs.lstat(path);
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return;
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return checkDirectory(path);
     throw err;
   }
   if (!stat.isSocket()) {
@@ -53,6 +54,21 @@ export async function prepareUnixSocketPath(path: string): Promise<void> {
     await fs.unlink(path);
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw err;
+  }
+}
+
+/** libuv reports a missing directory as EACCES at bind time; name the real problem first. */
+async function checkDirectory(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    const stat = await fs.stat(dir);
+    if (!stat.isDirectory()) throw new Error(`cannot listen on unix:${path}: ${dir} is not a directory`);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new Error(`cannot listen on unix:${path}: directory ${dir} does not exist`, { cause: err });
+    }
+    throw err;
   }
 }
 

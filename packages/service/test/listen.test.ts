@@ -195,3 +195,12 @@ describe('listen on a Unix socket', () => {
     expect(readFileSync(path, 'utf8')).toBe('someone else');
   });
 });
+
+describe('listen errors', () => {
+  it('names a missing socket directory', async () => {
+    const path = join(tmpdir(), `sw-missing-${process.pid}`, 's.sock');
+    await expect(listen(createServer(), { path })).rejects.toThrow(
+      `cannot listen on unix:${path}: directory ${join(tmpdir(), `sw-missing-${process.pid}`)} does not exist`,
+    );
+  });
+});
