@@ -1,4 +1,4 @@
-import { ProtocolError, TcpErrorCode } from '@sockworks/error-codes';
+import { ClientErrorCode, type ErrorCode, ProtocolError } from '@sockworks/error-codes';
 import WebSocket from 'ws';
 import type {
   BatchEntry,
@@ -7,12 +7,6 @@ import type {
   ReconnectOptions,
   WsRpcClientOptions,
 } from './client-types.js';
-
-/** Client-side failure codes (shared with the binary-tcp client). */
-export const ClientErrorCode = {
-  CONNECTION_CLOSED: TcpErrorCode.CONNECTION_CLOSED,
-  REQUEST_TIMEOUT: TcpErrorCode.REQUEST_TIMEOUT,
-} as const;
 
 interface Pending {
   resolve(value: BatchResult): void;
@@ -218,7 +212,11 @@ export class WsRpcClient {
     socket.on('message', (data) => this.#onMessage((data as Buffer).toString()));
     // Errors are followed by 'close'; the listener keeps them from being thrown.
     socket.on('error', (error) => {
-      if (!opened && first) this.#rejectOpenWaiters(error);
+      if (!opened && first) {
+        // TODO(shared): drop the cast once StringErrorCode includes ClientErrorCode (requested).
+        const code = ClientErrorCode.CONNECT_FAILED as ErrorCode;
+        this.#rejectOpenWaiters(new ProtocolError(code, error.message, { cause: error }));
+      }
     });
     socket.on('close', (code, reason) => {
       if (this.#socket !== socket) return;

@@ -1,5 +1,6 @@
+export { ClientErrorCode } from '@sockworks/error-codes';
 export { runTestSuite, type TestSuiteOptions } from './cli/test-suite.js';
-export { ClientErrorCode, fromWireError, WsRpcClient } from './client.js';
+export { fromWireError, WsRpcClient } from './client.js';
 export type {
   BatchEntry,
   BatchResult,

@@ -47,6 +47,7 @@ export class WsRpcServer {
   #nextId = 1;
   #heartbeat: NodeJS.Timeout | null = null;
   #closing = false;
+  #closed: Promise<void> | null = null;
 
   constructor(options: WsRpcServerOptions = {}) {
     const opts = resolveServerOptions(options, options.logger ?? silentLogger());
@@ -121,7 +122,8 @@ export class WsRpcServer {
    * sockets to end up to `timeoutMs` (default: the closeTimeoutMs option), then destroys the rest.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
-    return this.#tracked.close(options);
+    this.#closed ??= this.#tracked.close(options).then(() => this.#clients.whenEmpty());
+    return this.#closed;
   }
 
   /** Same as `close()`. */
