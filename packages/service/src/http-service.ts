@@ -96,6 +96,8 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
       logger.error({ err }, 'onShutdown failed');
     }
     await drained;
+    // The server's 'close' can come a tick before the last socket's 'close' event.
+    await tracker.whenEmpty();
     logger.info('closed');
   }
 
