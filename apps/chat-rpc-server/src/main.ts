@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { createLogger } from '@sockworks/logging';
+import { runCli, runService } from '@sockworks/service';
+import { serverCli } from './config.js';
+import { createChatServer } from './server.js';
+
+const NAME = 'chat-rpc-server';
+
+async function main(): Promise<void> {
+  const { values: config } = serverCli.parse();
+  const logFile = config.logFile === '' ? undefined : resolve(config.logFile);
+  const logger = createLogger({ service: NAME, level: config.logLevel, file: logFile });
+  await runService({
+    name: NAME,
+    logger,
+    graceMs: config.closeTimeoutMs,
+    start: async () => {
+      const { logLevel: _level, logFile: _file, ...options } = config;
+      const server = createChatServer({ ...options, logger });
+      await server.listen();
+      return server;
+    },
+  });
+}
+
+runCli(main, { name: NAME });

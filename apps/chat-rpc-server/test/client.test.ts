@@ -1,0 +1,123 @@
+import { ProtocolError } from '@sockworks/error-codes';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { ChatEvent, SystemEvent } from '../src/client/types.js';
+import { ChatClient } from '../src/client.js';
+import { createChatServer } from '../src/server.js';
+import { startServer, waitFor } from './helpers.js';
+
+function client(port: number, options: ConstructorParameters<typeof ChatClient>[0] = {}) {
+  const c = new ChatClient({ port, ...options });
+  onTestFinished(() => c.disconnect());
+  const chats: ChatEvent[] = [];
+  const system: SystemEvent[] = [];
+  c.on('chat', (e) => chats.push(e));
+  c.on('system', (e) => system.push(e));
+  return { c, chats, system };
+}
+
+async function codeOf(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    expect(ProtocolError.is(err)).toBe(true);
+    return (err as ProtocolError).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ChatClient', () => {
+  it('connects, joins, sends, lists users, leaves and disconnects; events for chat and system', async () => {
+    const { port } = await startServer();
+    const alice = client(port);
+    const bob = client(port);
+    await alice.c.connect();
+    await bob.c.connect();
+    expect(await alice.c.join('Alice')).toEqual({ username: 'Alice', users: ['Alice'] });
+    expect(alice.c.username).toBe('Alice');
+    await bob.c.join('Bob');
+    await bob.c.send('hi Alice');
+    await waitFor(() => alice.chats.length === 1, 'chat event');
+    expect(alice.chats).toEqual([{ username: 'Bob', message: 'hi Alice' }]);
+    expect(bob.chats).toEqual([]);
+    expect(alice.system.map((s) => s.message)).toEqual([
+      'Welcome to the chat, Alice!',
+      'Bob has joined the chat!',
+    ]);
+    expect(await alice.c.getUsers()).toEqual(['Alice', 'Bob']);
+    expect((await alice.c.getUsersDetailed()).map((u) => u.username)).toEqual(['Alice', 'Bob']);
+    await bob.c.leave();
+    await waitFor(() => alice.system.length === 3, 'leave notice');
+    expect(alice.system[2]).toEqual({ message: 'Bob has left the chat!' });
+    await bob.c.disconnect();
+    expect(bob.c.connected).toBe(false);
+    expect(await codeOf(bob.c.send('late'))).toBe('CONNECTION_CLOSED');
+  });
+
+  it('rejects with the server code; matches replies to requests in order', async () => {
+    const { port } = await startServer({ duplicateNames: 'reject' });
+    const a = client(port);
+    const b = client(port);
+    await a.c.connect();
+    await b.c.connect();
+    expect(await codeOf(a.c.send('too early'))).toBe('NOT_JOINED');
+    expect(await codeOf(a.c.request('nope'))).toBe(-32601);
+    await a.c.join('Alice');
+    expect(await codeOf(b.c.join('alice'))).toBe('USERNAME_TAKEN');
+    // Many requests in flight at once: each gets its own reply.
+    const results = await Promise.allSettled([
+      b.c.getUsers(),
+      b.c.send('not joined'),
+      b.c.join('Bob'),
+      b.c.send('now joined'),
+      b.c.getUsers(),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((results[0] as PromiseFulfilledResult<string[]>).value).toEqual(['Alice']);
+    expect((results[4] as PromiseFulfilledResult<string[]>).value).toEqual(['Alice', 'Bob']);
+  });
+
+  it('fails to connect with CONNECT_FAILED', async () => {
+    const { port, server } = await startServer();
+    await server.close();
+    const c = client(port);
+    expect(await codeOf(c.c.connect())).toBe('CONNECT_FAILED');
+  });
+
+  it('reconnects with backoff after the server goes away and re-joins under the same name', async () => {
+    const { port, server } = await startServer();
+    const r = client(port, { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+    await r.c.connect();
+    await r.c.join('Phoenix');
+    const reconnected = new Promise<unknown>((resolve) => r.c.once('reconnected', resolve));
+    const closes: boolean[] = [];
+    r.c.on('close', (e) => closes.push(e.willReconnect));
+    await server.close();
+    expect(r.system.at(-1)).toEqual({ message: 'Server is shutting down' });
+    const again = createChatServer({ port, joinTimeoutMs: 0 });
+    onTestFinished(() => again.close({ timeoutMs: 500 }));
+    await again.listen();
+    expect(await reconnected).toEqual({ join: { username: 'Phoenix', users: ['Phoenix'] } });
+    expect(closes).toEqual([true]);
+    expect(again.sessions.map((s) => s.username)).toEqual(['Phoenix']);
+    await r.c.disconnect();
+    await waitFor(() => again.sessions.length === 0, 'session gone after disconnect');
+  });
+
+  it('answers heartbeats so the server keeps it', async () => {
+    const { port, server } = await startServer({ heartbeatIntervalMs: 40 });
+    const c = client(port);
+    await c.c.connect();
+    await c.c.join('Steady');
+    let beats = 0;
+    c.c.on('heartbeat', () => beats++);
+    await waitFor(() => beats >= 5, 'five heartbeats');
+    expect(c.c.connected).toBe(true);
+    expect(server.sessions).toHaveLength(1);
+  });
+});
