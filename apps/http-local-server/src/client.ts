@@ -145,8 +145,18 @@ export function request(options: RequestOptions = {}): Promise<HttpLocalResponse
         }
         chunks.push(chunk);
       });
-      res.on('error', () => {
-        // Reported through req's 'error' listener.
+      const closedEarly = (): void => {
+        clearTimeout(deadline);
+        fail(
+          new RequestError(
+            'CONNECTION_CLOSED',
+            `${where} closed the connection before the response was complete`,
+          ),
+        );
+      };
+      res.on('error', closedEarly);
+      res.on('close', () => {
+        if (!res.complete) closedEarly();
       });
       res.on('end', () => {
         clearTimeout(deadline);
