@@ -32,3 +32,8 @@ export function checkPositiveInt(name: string, value: unknown): number {
   }
   return value;
 }
+
+/** The error for push()/end() called from inside a decoder callback, where the order would be lost. */
+export function reentryError(method: 'push' | 'end'): Error {
+  return new Error(`${method}() called from a decoder callback; call close() there, or defer the call`);
+}

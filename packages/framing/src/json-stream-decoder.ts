@@ -1,4 +1,4 @@
-import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder } from './decoder.js';
+import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
 import {
   EXCERPT_MAX_CHARS,
   excerptOf,
@@ -63,6 +63,8 @@ export class JsonStreamDecoder implements PushDecoder {
   private garbageHead: Buffer[] = [];
   private garbageHeadBytes = 0;
   private stopped = false;
+  /** Inside push(): a callback must not push() or end() (it may close()). */
+  private busy = false;
 
   constructor(opts: JsonStreamDecoderOptions) {
     this.maxValueBytes = checkPositiveInt('maxValueBytes', opts.maxValueBytes);
@@ -76,16 +78,21 @@ export class JsonStreamDecoder implements PushDecoder {
 
   push(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
+    if (this.busy) throw reentryError('push');
+    this.busy = true;
     try {
       this.scan(asBuffer(chunk));
     } catch (err) {
       this.close();
       throw err;
+    } finally {
+      this.busy = false;
     }
   }
 
   end(): void {
     if (this.stopped) return;
+    if (this.busy) throw reentryError('end');
     if (this.mode === Mode.Value) {
       const excerpt = excerptOfPieces(this.parts);
       this.close();

@@ -1,4 +1,4 @@
-import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder } from './decoder.js';
+import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
 import {
   EXCERPT_MAX_CHARS,
   excerptOf,
@@ -35,6 +35,8 @@ export class LengthPrefixedDecoder implements PushDecoder {
   private parts: Buffer[] = [];
   private held = 0;
   private stopped = false;
+  /** Inside push(): a callback must not push() or end() (it may close()). */
+  private busy = false;
 
   constructor(opts: LengthPrefixedDecoderOptions) {
     this.maxFrameBytes = checkPositiveInt('maxFrameBytes', opts.maxFrameBytes);
@@ -50,16 +52,21 @@ export class LengthPrefixedDecoder implements PushDecoder {
 
   push(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
+    if (this.busy) throw reentryError('push');
+    this.busy = true;
     try {
       this.scan(asBuffer(chunk));
     } catch (err) {
       this.close();
       throw err;
+    } finally {
+      this.busy = false;
     }
   }
 
   end(): void {
     if (this.stopped) return;
+    if (this.busy) throw reentryError('end');
     const partial = this.headerFill > 0 || this.frameLength > 0;
     const excerpt = this.held > 0 ? excerptOfPieces(this.parts) : undefined;
     this.close();

@@ -1,4 +1,4 @@
-import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder } from './decoder.js';
+import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
 import { excerptOf, excerptOfPieces, FramingError, FramingErrorCode } from './framing-error.js';
 
 const LF = 0x0a;
@@ -18,6 +18,8 @@ export abstract class LineFramer<T> implements PushDecoder {
   private held = 0;
   private lastHeldByte = -1;
   private stopped = false;
+  /** Inside push(): a callback must not push() or end() (it may close()). */
+  private busy = false;
 
   constructor(maxLineBytes: number, events: DecoderEvents<T>) {
     this.maxLineBytes = checkPositiveInt('maxLineBytes', maxLineBytes);
@@ -33,17 +35,22 @@ export abstract class LineFramer<T> implements PushDecoder {
 
   push(chunk: Uint8Array): void {
     if (this.stopped || chunk.length === 0) return;
+    if (this.busy) throw reentryError('push');
+    this.busy = true;
     try {
       this.scan(asBuffer(chunk));
     } catch (err) {
       // A callback threw: the rest of the chunk is unaccounted for, so framing cannot be trusted.
       this.close();
       throw err;
+    } finally {
+      this.busy = false;
     }
   }
 
   end(): void {
     if (this.stopped) return;
+    if (this.busy) throw reentryError('end');
     const partial = this.held > 0 && !this.isBlankPartial() ? this.heldBytes() : undefined;
     this.close();
     if (partial !== undefined) {
