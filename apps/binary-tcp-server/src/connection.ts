@@ -28,6 +28,8 @@ export interface ConnectionHost extends HandlerServer {
   flushFanOut(): void;
 }
 
+const BACKSLASH = 0x5c;
+
 /** Replies are written out mid-chunk once this many bytes are batched, to bound the copy. */
 const FLUSH_THRESHOLD = 64 * 1024;
 
@@ -122,7 +124,12 @@ export class TcpConnection implements HandlerPeer {
     host.stats.totalMessages++;
     let reply: string | null;
     try {
-      reply = handleFrame(parsePayload(payload, host.maxDepth), this, host);
+      reply = handleFrame(
+        parsePayload(payload, host.maxDepth),
+        this,
+        host,
+        payload.indexOf(BACKSLASH) === -1,
+      );
     } catch (err) {
       reply = this.#errorForPayload(err);
     }

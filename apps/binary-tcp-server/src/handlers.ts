@@ -37,9 +37,15 @@ const MAX_TYPE_IN_MESSAGE = 64;
 
 /**
  * Answers one decoded frame. Returns the reply's JSON text, or `null` when the frame gets no reply
- * (a heartbeat_ack). Never throws for any decoded JSON value.
+ * (a heartbeat_ack). Never throws for any decoded JSON value. `plain`: the raw payload held no
+ * backslash, which lets string content be re-quoted without `JSON.stringify` (see replies.ts).
  */
-export function handleFrame(value: unknown, peer: HandlerPeer, server: HandlerServer): string | null {
+export function handleFrame(
+  value: unknown,
+  peer: HandlerPeer,
+  server: HandlerServer,
+  plain = false,
+): string | null {
   if (!isFrame(value)) {
     return errorJson(
       TcpErrorCode.INVALID_MESSAGE,
@@ -51,7 +57,7 @@ export function handleFrame(value: unknown, peer: HandlerPeer, server: HandlerSe
     case RequestType.ECHO: {
       const content = value.content;
       if (content === undefined) return missingContent('echo', server);
-      return echoResponseJson(content, server.clock.iso());
+      return echoResponseJson(content, server.clock.iso(), plain);
     }
     case RequestType.PING:
       return pongJson(value.timestamp, server.clock.iso(), peer.clientIdJson);
@@ -59,7 +65,7 @@ export function handleFrame(value: unknown, peer: HandlerPeer, server: HandlerSe
       const content = value.content;
       if (content === undefined) return missingContent('broadcast', server);
       const now = server.clock.iso();
-      const recipients = server.broadcast(peer, broadcastJson(content, peer.clientIdJson, now));
+      const recipients = server.broadcast(peer, broadcastJson(content, peer.clientIdJson, now, plain));
       return broadcastSentJson(recipients, now);
     }
     case RequestType.GET_STATS: {
@@ -76,7 +82,7 @@ export function handleFrame(value: unknown, peer: HandlerPeer, server: HandlerSe
     case RequestType.MESSAGE: {
       const content = value.content;
       if (content === undefined) return missingContent('message', server);
-      return messageReceivedJson(content, peer.clientIdJson, server.clock.iso());
+      return messageReceivedJson(content, peer.clientIdJson, server.clock.iso(), plain);
     }
     case RequestType.HEARTBEAT_ACK:
       return null;

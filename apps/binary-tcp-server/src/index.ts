@@ -3,6 +3,15 @@ export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.j
 export { TCP_CLIENT_DEFAULTS, TcpClient, type TcpClientEvents, type TcpClientOptions } from './client.js';
 export { TcpRequestError } from './client-errors.js';
 export { encodeFrame } from './codec.js';
+export { LatencyHistogram } from './histogram.js';
+export {
+  LOAD_DEFAULTS,
+  type LoadMessageType,
+  type LoadOptions,
+  type LoadProgress,
+  type LoadResult,
+  runLoad,
+} from './load.js';
 export type {
   BroadcastFrame,
   BroadcastSent,
