@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { CommandRegistry, calculate, createDefaultRegistry, KvStore } from '../src/index.js';
 import { RequestHandler } from '../src/request-handler.js';
 
+// Replies are arbitrary JSON inspected field by field; a precise type per command would only restate them.
+// biome-ignore lint/suspicious/noExplicitAny: dynamic JSON in test assertions
+type Reply = Record<string, any>;
+
 const NOW = new Date('2024-01-01T12:00:00.123Z');
 
 function setup(limits = { maxKeyBytes: 64, maxKeys: 3, maxTotalBytes: 200 }) {
@@ -11,13 +15,13 @@ function setup(limits = { maxKeyBytes: 64, maxKeys: 3, maxTotalBytes: 200 }) {
   const registry = createDefaultRegistry();
   const handler = new RequestHandler({ store, registry, now: () => NOW });
   const log = silentLogger();
-  const call = (message: unknown) => JSON.parse(handler.handle(message, log)) as Record<string, any>;
+  const call = (message: unknown) => JSON.parse(handler.handle(message, log)) as Reply;
   const run = (command: string, data?: unknown, extra: Record<string, unknown> = {}) =>
     call({ command, ...(data === undefined ? {} : { data }), ...extra });
   return { store, registry, handler, call, run };
 }
 
-function expectError(reply: Record<string, any>, code: string) {
+function expectError(reply: Reply, code: string) {
   expect(reply.success).toBe(false);
   expect(reply.error.code).toBe(code);
   expect(typeof reply.error.message).toBe('string');
