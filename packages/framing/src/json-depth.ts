@@ -8,14 +8,19 @@ export const DEFAULT_MAX_DEPTH = 64;
 export function exceedsDepth(text: string, maxDepth: number): boolean {
   if (text.length <= maxDepth) return false;
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
+    if (c === 0x22) {
+      // Jump over the string with the native indexOf (string contents are most of a large payload);
+      // a quote preceded by an odd run of backslashes is escaped and does not close it.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q === -1) return false; // unterminated string: JSON.parse reports it
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        i = q;
+        if ((q - 1 - b) % 2 === 0) break;
+      }
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) return true;
     } else if (c === 0x7d || c === 0x5d) {

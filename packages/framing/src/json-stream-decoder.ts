@@ -28,6 +28,11 @@ const OBJECT = 0;
 const ARRAY = 1;
 const EXCERPT_MAX_BYTES = EXCERPT_MAX_CHARS * 4;
 
+function indexOrEnd(buf: Buffer, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  return at === -1 ? buf.length : at;
+}
+
 function isJsonSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
@@ -62,6 +67,10 @@ export class JsonStreamDecoder implements PushDecoder {
   private garbageBytes = 0;
   private garbageHead: Buffer[] = [];
   private garbageHeadBytes = 0;
+  /** Cached positions for nextStringStop() in the chunk being scanned. */
+  private nextQuote = -1;
+  private nextBackslash = -1;
+  private nextNewline = -1;
   private stopped = false;
   /** Inside push(): a callback must not push() or end() (it may close()). */
   private busy = false;
@@ -119,6 +128,9 @@ export class JsonStreamDecoder implements PushDecoder {
 
   private scan(buf: Buffer): void {
     const n = buf.length;
+    this.nextQuote = -1;
+    this.nextBackslash = -1;
+    this.nextNewline = -1;
     let i = 0;
     while (i < n && !this.stopped) {
       if (this.mode === Mode.Value) {
@@ -150,32 +162,47 @@ export class JsonStreamDecoder implements PushDecoder {
     let inString = this.inString;
     let escaped = this.escaped;
     let i = start;
-    for (; i < stop; i++) {
-      const b = buf[i]!;
+    while (i < stop) {
       if (inString) {
-        if (escaped) escaped = false;
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        // Jump to the next byte that matters inside a string with the native indexOf.
+        const j = this.nextStringStop(buf, i);
+        if (j >= stop) {
+          i = stop;
+          break;
+        }
+        const b = buf[j];
+        i = j + 1;
+        if (b === 0x22) inString = false;
         else if (b === 0x5c) escaped = true;
-        else if (b === 0x22) inString = false;
-        else if (b === 0x0a) {
+        else {
           // JSON strings cannot hold a raw newline: treat it as the end of a broken value, so a
           // client that sent `{"a":"x` on one line is back in sync on the next.
           this.inString = false;
-          return this.invalidValue(buf, start, i, i + 1, 'JSON string not terminated before end of line');
+          return this.invalidValue(buf, start, j, j + 1, 'JSON string not terminated before end of line');
         }
-      } else if (b === 0x22) {
+        continue;
+      }
+      const b = buf[i]!;
+      i++;
+      if (b === 0x22) {
         inString = true;
       } else if (b === 0x7b || b === 0x5b) {
         this.open(b === 0x7b ? OBJECT : ARRAY);
       } else if (b === 0x7d || b === 0x5d) {
         if (this.stack[this.depth - 1] !== (b === 0x7d ? OBJECT : ARRAY)) {
           this.inString = false;
-          return this.invalidValue(buf, start, i + 1, i + 1, 'Mismatched brackets in JSON value');
+          return this.invalidValue(buf, start, i, i, 'Mismatched brackets in JSON value');
         }
         if (--this.depth === 0) {
           this.inString = false;
           this.escaped = false;
-          this.completeValue(buf, start, i + 1);
-          return i + 1;
+          this.completeValue(buf, start, i);
+          return i;
         }
       }
     }
@@ -185,6 +212,18 @@ export class JsonStreamDecoder implements PushDecoder {
     this.parts.push(Buffer.from(buf.subarray(start, n)));
     this.held += n - start;
     return n;
+  }
+
+  /**
+   * Index of the first quote, backslash or newline at or after `from` (the chunk length if none).
+   * The three positions are cached per chunk and only move forward, so many strings in one large
+   * chunk cost one pass, not one pass each.
+   */
+  private nextStringStop(buf: Buffer, from: number): number {
+    if (this.nextQuote < from) this.nextQuote = indexOrEnd(buf, 0x22, from);
+    if (this.nextBackslash < from) this.nextBackslash = indexOrEnd(buf, 0x5c, from);
+    if (this.nextNewline < from) this.nextNewline = indexOrEnd(buf, 0x0a, from);
+    return Math.min(this.nextQuote, this.nextBackslash, this.nextNewline);
   }
 
   private open(kind: number): void {

@@ -195,3 +195,14 @@ describe('JsonStreamDecoder', () => {
     );
   });
 });
+
+describe('JsonStreamDecoder on large input', () => {
+  it('decodes thousands of values from one chunk and long strings with escapes', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => ({ i, s: `a\\"b${'x'.repeat(i % 50)}` }));
+    const input = utf8(values.map((v) => JSON.stringify(v)).join(''));
+    expect(run(stream(), [input])).toEqual(values.map(msg));
+    const long = { s: `${'\\'.repeat(3001)}"${'y'.repeat(100_000)}` };
+    const text = utf8(JSON.stringify(long));
+    expect(run(stream(200_000), [text.subarray(0, 3001), text.subarray(3001)])).toEqual([msg(long)]);
+  });
+});
