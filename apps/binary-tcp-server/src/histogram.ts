@@ -19,7 +19,7 @@ export class LatencyHistogram {
 
   /** Records `n` samples of `ms` milliseconds (replies that arrived together share a time). */
   record(ms: number, n = 1): void {
-    const v = ms < 0 ? 0 : ms;
+    const v = Math.max(ms, 0);
     const bucket = Math.floor((v * 1000) / BUCKET_US);
     if (bucket < BUCKETS) this.#counts[bucket]! += n;
     else for (let i = 0; i < n; i++) this.#overflow.push(v);
