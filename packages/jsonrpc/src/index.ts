@@ -9,6 +9,7 @@ export {
   type OpenRpcMethod,
 } from './openrpc.js';
 export { type JsonRpcEngineOptions, jsonRpcEngineDefaults } from './options.js';
+export { namedParams, type ParamField, type ParamFields, type ParamsOf, type ParamType } from './params.js';
 export type {
   JsonRpcErrorObject,
   JsonRpcFailure,

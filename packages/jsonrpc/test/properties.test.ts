@@ -19,6 +19,15 @@ const requestLike = fc.record(
   },
   { requiredKeys: [] },
 );
+// JSON-looking gibberish, with control characters and lone surrogates mixed in.
+const jsonishUnit = fc.oneof(
+  fc.constantFrom(...'{}[]",:0123456789.-+eE \\\ntruefalsnu'.split('')),
+  fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+);
+const jsonish = fc.oneof(
+  fc.string({ unit: jsonishUnit, maxLength: 200 }),
+  fc.jsonValue().map((v) => JSON.stringify(v).slice(0, -1)),
+);
 const message = fc.oneof(
   fc.jsonValue(),
   requestLike,
@@ -66,7 +75,7 @@ describe('properties', () => {
   it('arbitrary text never makes handle reject', async () => {
     const { engine } = specEngine();
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary' }), async (text) => {
+      fc.asyncProperty(jsonish, async (text) => {
         const reply = await engine.handle(text);
         if (reply !== undefined) JSON.parse(reply);
       }),
