@@ -1,0 +1,127 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runInteractiveClient } from '../src/cli/interactive.js';
+import { neutralize } from '../src/cli/sanitize.js';
+import { RawClient, startServer, waitFor } from './helpers.js';
+
+function terminalIo() {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.setEncoding('utf8');
+  output.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  return { input, output, text: () => text };
+}
+
+describe('neutralize', () => {
+  it('makes controls, ANSI escapes and bidi overrides visible, keeps ordinary text', () => {
+    expect(neutralize('hi\u001b[2J\u0007\nthere')).toBe('hi␛[2J␇␊there');
+    expect(neutralize('a\u009bb\u202Ec\u2066d\u007f')).toBe('a<U+009B>b<U+202E>c<U+2066>d␡');
+    expect(neutralize('x\ud800y')).toBe('x\ufffdy');
+    expect(neutralize('Zoë 👨‍👩‍👧 e\u0301 😀')).toBe('Zoë 👨‍👩‍👧 e\u0301 😀');
+  });
+});
+
+describe('interactive client (driven through its input/output streams)', () => {
+  it('joins, sends plain lines, runs /users, /help, /leave and /quit', async () => {
+    const { port } = await startServer();
+    const peer = await RawClient.connect(port);
+    await peer.join('Peer');
+    const io = terminalIo();
+    const done = runInteractiveClient({
+      username: 'Alice',
+      input: io.input,
+      output: io.output,
+      terminal: false,
+      client: { port },
+    });
+    await waitFor(() => io.text().includes('joined as Alice; online: Peer, Alice'), 'join line');
+    io.input.write('Hello from the terminal\n');
+    await waitFor(() => peer.messages.some((m) => m.type === 'chat'), 'chat at peer');
+    expect(peer.messages.find((m) => m.type === 'chat')).toEqual({
+      type: 'chat',
+      message: 'Hello from the terminal',
+      username: 'Alice',
+    });
+    io.input.write('//slash at the start\n');
+    await waitFor(() => peer.messages.some((m) => m.message === '/slash at the start'), 'escaped slash line');
+    io.input.write('/users\n');
+    await waitFor(() => io.text().includes('* online (2): Peer, Alice'), '/users output');
+    io.input.write('/help\n');
+    await waitFor(() => io.text().includes('/quit          leave and exit'), '/help output');
+    io.input.write('/bogus\n');
+    await waitFor(() => io.text().includes('! unknown command /bogus'), 'unknown command');
+    io.input.write('/leave\n');
+    await waitFor(() => peer.messages.some((m) => m.message === 'Alice has left the chat!'), 'leave at peer');
+    io.input.write('not joined now\n');
+    await waitFor(() => io.text().includes('(NOT_JOINED)'), 'error shown');
+    io.input.write('/join\n');
+    await waitFor(
+      () => peer.messages.filter((m) => m.message === 'Alice has joined the chat!').length === 2,
+      'rejoin',
+    );
+    io.input.write('/quit\n');
+    expect(await done).toBe(0);
+    await waitFor(
+      () => peer.messages.filter((m) => m.message === 'Alice has left the chat!').length === 2,
+      'quit',
+    );
+  });
+
+  it('prints incoming messages above the prompt without mangling the half-typed line, neutralised', async () => {
+    const { port } = await startServer();
+    const peer = await RawClient.connect(port);
+    await peer.join('Mallory');
+    const io = terminalIo();
+    const done = runInteractiveClient({
+      username: 'Alice',
+      input: io.input,
+      output: io.output,
+      terminal: true,
+      client: { port },
+    });
+    await waitFor(() => io.text().includes('Alice> '), 'prompt');
+    io.input.write('half-typ'); // no newline yet: the user is mid-line
+    await waitFor(() => io.text().endsWith('half-typ'), 'echo of typed text');
+    const before = io.text().length;
+    peer.send({
+      method: 'send_message',
+      params: { message: 'evil\u001b[2J\u001b]0;pwned\u0007 \u202Etxt.exe' },
+    });
+    await waitFor(() => io.text().slice(before).includes('Alice> half-typ'), 'prompt redrawn');
+    const shown = io.text().slice(before);
+    // Clear the line, print the message on its own line, then redraw prompt + partial input.
+    expect(shown).toContain('\u001b[2K');
+    expect(shown).toContain('[Mallory] evil␛[2J␛]0;pwned␇ <U+202E>txt.exe\n');
+    expect(shown.indexOf('[Mallory]')).toBeLessThan(shown.lastIndexOf('Alice> half-typ'));
+    // No raw escape from the message reached the terminal.
+    expect(shown).not.toContain('\u001b[2J');
+    expect(shown).not.toContain('\u202E');
+    // The user finishes the line: what they typed before the interruption is intact.
+    io.input.write('ed line\r');
+    await waitFor(() => peer.messages.some((m) => m.type === 'chat'), 'message at peer');
+    expect(peer.messages.find((m) => m.type === 'chat')).toMatchObject({
+      message: 'half-typed line',
+      username: 'Alice',
+    });
+    io.input.end(); // Ctrl-D
+    expect(await done).toBe(0);
+  });
+
+  it('exits 1 with a message when the server is unreachable', async () => {
+    const { port, server } = await startServer();
+    await server.close();
+    const io = terminalIo();
+    const code = await runInteractiveClient({
+      username: 'Alice',
+      input: io.input,
+      output: io.output,
+      terminal: false,
+      client: { port },
+    });
+    expect(code).toBe(1);
+    expect(io.text()).toContain('(CONNECT_FAILED)');
+  });
+});
