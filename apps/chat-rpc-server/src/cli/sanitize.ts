@@ -10,10 +10,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * `<U+XXXX>`, lone surrogates become U+FFFD. Everything else (emoji, accents, ZWJ) is kept.
  */
 export function neutralize(text: string): string {
-  return text
-    .replace(CONTROL, controlPicture)
-    .replace(BIDI, codePointTag)
-    .replace(LONE_SURROGATE, '\ufffd');
+  return text.replace(CONTROL, controlPicture).replace(BIDI, codePointTag).replace(LONE_SURROGATE, '\ufffd');
 }
 
 /** C0 and DEL have Unicode pictures (U+2400–2421); C1 controls do not. */
