@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,15 +108,6 @@ export class RawClient {
   async waitClosed(timeoutMs = 5000): Promise<void> {
     await waitFor(() => this.closed, 'the connection to close', timeoutMs);
   }
-}
-
-/** True when an external tool is on PATH; when SOCKWORKS_REQUIRE_TOOLS=1 a missing tool fails the suite. */
-export function hasTool(name: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-  if (!found && process.env.SOCKWORKS_REQUIRE_TOOLS === '1') {
-    throw new Error(`${name} is required (SOCKWORKS_REQUIRE_TOOLS=1) but not installed`);
-  }
-  return found;
 }
 
 /** A server started as a child process from the TypeScript sources. */

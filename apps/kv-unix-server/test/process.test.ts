@@ -39,14 +39,11 @@ describe('the server process', () => {
   });
 
   it('a bad option is one line naming it, exit 2, no stack trace', async () => {
-    for (const args of [
-      ['--max-keys', 'lots'],
-      ['--socket-mode', '999'],
-      ['--fsync', 'sometimes'],
-      ['--bogus'],
-    ]) {
-      const proc = ServerProcess.spawn(args);
+    const cases = [['--max-keys', 'lots'], ['--socket-mode', '999'], ['--fsync', 'sometimes'], ['--bogus']];
+    const procs = cases.map((args) => ServerProcess.spawn(args));
+    for (const [i, proc] of procs.entries()) {
       expect(await proc.exited).toBe(2);
+      expect(proc.stderr).toContain(cases[i]![0]);
       expect(proc.stderr.trim().split('\n')).toHaveLength(1);
       expect(proc.stderr).not.toMatch(/\n\s+at /);
     }
