@@ -1,0 +1,69 @@
+// Entry point of a load-generator process. The harness runs load in a separate process so the
+// generator's CPU is not the server's. Input: one JSON argument; output: progress lines on stderr
+// ("P <count>", "CONNECTED <n>") and one JSON result line on stdout.
+import { runChatFanout } from './generators/chat-fanout.ts';
+import { runHttpCloseLoad } from './generators/http.ts';
+import { holdIdleConnections } from './generators/idle.ts';
+import { frameCounter, lineCounter, runWindowedLoad } from './generators/windowed.ts';
+import { runWsLoad } from './generators/ws.ts';
+import type { GeneratorSpec } from './spec.ts';
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as GeneratorSpec;
+const onProgress = (n: number) => process.stderr.write(`P ${n}\n`);
+
+function lengthPrefixed(json: string): Buffer {
+  const body = Buffer.from(json);
+  const frame = Buffer.allocUnsafe(4 + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  body.copy(frame, 4);
+  return frame;
+}
+
+async function main(): Promise<unknown> {
+  switch (spec.kind) {
+    case 'frames':
+      return runWindowedLoad({
+        ...spec,
+        requests: () => spec.messages.map(lengthPrefixed),
+        replyCounter: frameCounter,
+        onProgress,
+      });
+    case 'lines':
+      return runWindowedLoad({
+        ...spec,
+        requests: (c) => spec.messages.map((m) => Buffer.from(`${m.replaceAll('{c}', String(c))}\n`)),
+        replyCounter: lineCounter,
+        onProgress,
+      });
+    case 'ws':
+      return runWsLoad({ ...spec, onProgress });
+    case 'http-close':
+      return runHttpCloseLoad({ ...spec, onProgress });
+    case 'chat-fanout':
+      return runChatFanout({ ...spec, onProgress });
+    case 'idle': {
+      let release: () => void = () => {};
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      process.stdin.once('data', () => release());
+      process.stdin.once('end', () => release());
+      return holdIdleConnections({
+        ...spec,
+        onConnected: (n) => process.stderr.write(`CONNECTED ${n}\n`),
+        release: released,
+      });
+    }
+  }
+}
+
+main().then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`generator failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

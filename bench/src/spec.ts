@@ -1,0 +1,31 @@
+import type { Target } from './target.ts';
+
+/** What a generator process is asked to do (serialised as JSON between processes). */
+export type GeneratorSpec =
+  | {
+      kind: 'frames';
+      target: Target;
+      connections: number;
+      window: number;
+      durationMs: number;
+      messages: string[];
+    }
+  | {
+      kind: 'lines';
+      target: Target;
+      connections: number;
+      window: number;
+      durationMs: number;
+      messages: string[];
+    }
+  | { kind: 'ws'; url: string; connections: number; window: number; durationMs: number; message: string }
+  | { kind: 'http-close'; target: Target; concurrency: number; durationMs: number }
+  | {
+      kind: 'chat-fanout';
+      host: string;
+      port: number;
+      receivers: number;
+      messages: number;
+      intervalMs: number;
+    }
+  | { kind: 'idle'; target: Target; count: number; hello?: string };

@@ -1,0 +1,195 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { APPS, freePort, ROOT, readRepoFile, run, sourceEntry, startUntil, stop } from './helpers.ts';
+
+interface Healthcheck {
+  test: string[];
+}
+interface ComposeService {
+  build?: { context: string; dockerfile: string };
+  image?: string;
+  init?: boolean;
+  restart?: string;
+  stop_grace_period?: string;
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  volumes?: string[];
+  profiles?: string[];
+  healthcheck?: Healthcheck;
+}
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = parse(readRepoFile('docker-compose.yml')) as ComposeFile;
+const rootPackage = JSON.parse(readRepoFile('package.json')) as { packageManager: string };
+const pnpmVersion = /^pnpm@([\d.]+)/.exec(rootPackage.packageManager)?.[1];
+
+/** Which app a compose service runs (services are named after apps; a variant adds a suffix). */
+function appOf(serviceName: string): string {
+  const app = APPS.find((a) => serviceName === a || serviceName.startsWith(`${a}-`));
+  if (!app) throw new Error(`service ${serviceName} runs no known app`);
+  return app;
+}
+
+/** Every environment variable an app documents in its --help. */
+const helpText = new Map<string, string>();
+beforeAll(async () => {
+  await Promise.all(
+    APPS.map(async (app) => {
+      const res = await run([...sourceEntry(app), '--help']);
+      expect(res.code, `${app} --help: ${res.stderr}`).toBe(0);
+      helpText.set(app, res.stdout);
+    }),
+  );
+}, 60_000);
+
+/** Expands `${VAR:-default}` the way compose does when VAR is unset. */
+function composeDefault(value: string | number): string {
+  return String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+}
+
+/** Parses a compose duration such as `15s` or `1m30s` into milliseconds. */
+function durationMs(text: string): number {
+  let total = 0;
+  for (const m of text.matchAll(/(\d+)(ms|s|m|h)/g)) {
+    const n = Number(m[1]);
+    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+  }
+  return total;
+}
+
+describe('docker-compose.yml', () => {
+  it('has a service named after every app, each built from its own Dockerfile', () => {
+    for (const app of APPS) {
+      const service = compose.services[app];
+      expect(service, `service ${app}`).toBeDefined();
+      expect(service?.build).toEqual({ context: '.', dockerfile: `apps/${app}/Dockerfile` });
+      expect(existsSync(join(ROOT, 'apps', app, 'Dockerfile'))).toBe(true);
+    }
+  });
+
+  it('starts all five by default; variants sit behind a profile', () => {
+    const defaults = Object.entries(compose.services).filter(([, s]) => !s.profiles?.length);
+    expect(defaults.map(([name]) => name).sort()).toEqual([...APPS]);
+  });
+
+  it('runs each service with init, restart policy and a grace period above the 10 s drain', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.init, name).toBe(true);
+      expect(service.restart, name).toBe('unless-stopped');
+      expect(durationMs(service.stop_grace_period ?? '0s'), name).toBeGreaterThan(10_000);
+      expect(service.healthcheck?.test.slice(0, 3), name).toEqual(['CMD', 'node', '-e']);
+    }
+  });
+
+  it('uses only environment variables the app really reads', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const help = helpText.get(appOf(name)) ?? '';
+      for (const variable of Object.keys(service.environment ?? {})) {
+        expect(help, `${name}: ${variable} is not an option of ${appOf(name)}`).toContain(variable);
+      }
+    }
+  });
+
+  it('publishes TCP ports on 127.0.0.1 only, to the port the service listens on', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const env = service.environment ?? {};
+      const portVar = Object.keys(env).find((k) => k.endsWith('_PORT'));
+      for (const mapping of service.ports ?? []) {
+        const m = /^127\.0\.0\.1:(?:\$\{[A-Z_]+:-(\d+)\}|(\d+)):(\d+)$/.exec(mapping);
+        expect(m, `${name}: ${mapping}`).not.toBeNull();
+        expect(portVar, `${name} sets its port explicitly`).toBeDefined();
+        expect(String(env[portVar ?? ''])).toBe(m?.[3]);
+        const hostVar = Object.keys(env).find((k) => k.endsWith('_HOST'));
+        expect(env[hostVar ?? ''], `${name} listens on all interfaces in the container`).toBe('0.0.0.0');
+      }
+    }
+  });
+
+  it('puts Unix sockets in the shared named volume', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const env = service.environment ?? {};
+      const socketVars = Object.entries(env).filter(([k]) => /SOCKET_PATH$/.test(k));
+      for (const [variable, value] of socketVars) {
+        expect(String(value), `${name} ${variable}`).toMatch(/^\/run\/sockworks\/[\w.-]+\.sock$/);
+        expect(service.volumes, name).toContain('sockets:/run/sockworks');
+      }
+    }
+    expect(compose.volumes).toHaveProperty('sockets');
+  });
+});
+
+describe('Dockerfiles', () => {
+  for (const app of APPS) {
+    it(`${app}: multi-stage, pruned, frozen lockfile, slim non-root runtime, node as PID 1`, () => {
+      const text = readRepoFile(`apps/${app}/Dockerfile`);
+      expect(text.match(/^FROM /gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
+      expect(text).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
+      expect(text).toContain(`turbo prune ${app} --docker`);
+      expect(text).toContain(`npm install -g pnpm@${pnpmVersion} `);
+      expect(text).toContain('pnpm install --frozen-lockfile');
+      expect(text).toMatch(/deploy --prod/);
+      const runtime = text.slice(text.lastIndexOf('\nFROM '));
+      expect(runtime).toMatch(/^USER node$/m);
+      const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+      expect(JSON.parse(cmd ?? '[]')).toEqual(['node', 'dist/main.js']);
+      // The file CMD runs is what the app's build produces.
+      const tsup = readRepoFile(`apps/${app}/tsup.config.ts`);
+      expect(tsup).toContain("'src/main.ts'");
+    });
+  }
+
+  it('.dockerignore keeps node_modules, dist and .turbo out of the context', () => {
+    const lines = readRepoFile('.dockerignore').split('\n');
+    for (const pattern of ['**/node_modules', '**/dist', '**/.turbo']) expect(lines).toContain(pattern);
+  });
+});
+
+describe('healthchecks, run natively against the natively started service', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sw-hc-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [name, service] of Object.entries(compose.services)) {
+    it(`${name}: healthy while running, unhealthy once stopped`, async () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', LOG_PRETTY: '0' };
+      for (const [k, v] of Object.entries(service.environment ?? {})) {
+        const value = composeDefault(v);
+        if (value !== '') env[k] = value;
+      }
+      // Same options as in the container, but on loopback, a free port and a private socket path.
+      for (const k of Object.keys(env)) {
+        if (k.endsWith('_HOST') && service.environment && k in service.environment) env[k] = '127.0.0.1';
+        if (k.endsWith('_PORT') && service.environment && k in service.environment)
+          env[k] = String(await freePort());
+        if (k.endsWith('SOCKET_PATH') && service.environment && k in service.environment) {
+          env[k] = join(dir, `${name}.sock`);
+        }
+      }
+      const script = service.healthcheck?.test[3] ?? '';
+      const app = appOf(name);
+      const { child } = await startUntil(sourceEntry(app), {
+        env,
+        cwd: dir,
+        ready: /"level":"info"[^\n]*(listening|running|started)/i,
+      });
+      try {
+        const healthy = await run(['-e', script], { env, cwd: dir });
+        expect(healthy.code, healthy.stderr).toBe(0);
+      } finally {
+        expect(await stop(child)).toBe(0);
+      }
+      const down = await run(['-e', script], { env, cwd: dir });
+      expect(down.code).not.toBe(0);
+    });
+  }
+});
