@@ -7,14 +7,17 @@
 export function textExceedsDepth(text: string, max: number): boolean {
   if (text.length <= max) return false;
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
+    if (c === 0x22) {
+      // Jump over the string with indexOf (most of a large message is string content): find the
+      // closing quote, one not preceded by an odd number of backslashes.
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
+      // Unterminated string: not JSON at all, JSON.parse will say so.
+      if (close === -1) return false;
+      i = close;
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;
     } else if (c === 0x7d || c === 0x5d) {
@@ -22,6 +25,13 @@ export function textExceedsDepth(text: string, max: number): boolean {
     }
   }
   return false;
+}
+
+/** True when the character at `index` is preceded by an odd run of backslashes. */
+function isEscaped(text: string, index: number): boolean {
+  let k = index - 1;
+  while (text.charCodeAt(k) === 0x5c) k--;
+  return (index - 1 - k) % 2 === 1;
 }
 
 /**

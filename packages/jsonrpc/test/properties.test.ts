@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import jayson from 'jayson';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { textExceedsDepth, valueExceedsDepth } from '../src/depth.js';
 import { JsonRpcEngine, type JsonRpcLogger } from '../src/index.js';
 import { specEngine } from './fixtures.js';
 
@@ -80,6 +81,28 @@ describe('properties', () => {
         if (reply !== undefined) JSON.parse(reply);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('depth scan', () => {
+  it('the text scan and the value walk agree on every JSON value', () => {
+    const withQuotes = fc.string({ unit: fc.constantFrom('"', '\\', '[', '{', ']', '}', 'a') });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        withQuotes,
+        fc.jsonValue(),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(withQuotes, tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.integer({ min: 1, max: 8 }), (v, max) => {
+        expect(textExceedsDepth(JSON.stringify(v), max)).toBe(valueExceedsDepth(v, max));
+        expect(textExceedsDepth(JSON.stringify(v, null, 2), max)).toBe(valueExceedsDepth(v, max));
+      }),
+      { numRuns: 500 },
     );
   });
 });
