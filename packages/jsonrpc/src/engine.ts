@@ -1,7 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { textExceedsDepth, valueExceedsDepth } from './depth.js';
 import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
-import { silentJsonRpcLogger } from './logger.js';
+import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 import type { MethodDefinition } from './method.js';
 import { buildOpenRpcDocument, type OpenRpcDocument, type OpenRpcInfo } from './openrpc.js';
 import { checkLimit, type JsonRpcEngineOptions, jsonRpcEngineDefaults } from './options.js';
@@ -28,7 +28,7 @@ export class JsonRpcEngine<C = void> {
   readonly #dispatcher: JaysonDispatcher<C>;
   readonly #maxBatch: number;
   readonly #maxDepth: number;
-  readonly #logger;
+  readonly #logger: JsonRpcLogger;
   readonly #tooDeepText: string;
 
   constructor(opts: JsonRpcEngineOptions = {}) {
