@@ -74,6 +74,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   #state: State = 'idle';
   #address: BoundAddress | null = null;
   #closing: Promise<void> | undefined;
+  #listening: Promise<BoundAddress> | undefined;
 
   constructor(options: NetServiceOptions<C>) {
     this.#options = options;
@@ -117,11 +118,21 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
         ? { path: target.path, mode: this.#options.socketMode }
         : target;
     this.#state = 'listening';
+    const pending = listen(this.server, withMode, { logger: this.#logger });
+    this.#listening = pending;
     try {
-      this.#address = await listen(this.server, withMode, { logger: this.#logger });
+      this.#address = await pending;
     } catch (err) {
-      this.#state = 'idle';
+      if (this.#state === 'listening') this.#state = 'idle';
       throw err;
+    } finally {
+      this.#listening = undefined;
+    }
+    if ((this.#state as State) !== 'listening') {
+      throw new ProtocolError(
+        ServiceErrorCode.SERVER_CLOSED,
+        'service was closed while it was starting to listen',
+      );
     }
     return this.#address;
   }
@@ -141,8 +152,10 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   }
 
   async #close(timeoutMs: number): Promise<void> {
-    const wasListening = this.server.listening;
     this.#state = 'closing';
+    // close() during listen(): let the bind finish so the server (and its socket file) is really closed.
+    if (this.#listening !== undefined) await this.#listening.catch(() => {});
+    const wasListening = this.server.listening;
     const serverClosed = new Promise<void>((resolve) => {
       if (!wasListening) return resolve();
       this.server.close(() => resolve());

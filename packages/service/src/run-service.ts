@@ -1,8 +1,9 @@
 import { basename, extname } from 'node:path';
 import { ProtocolError } from '@sockworks/error-codes';
-import { flushLogger, type Logger } from '@sockworks/logging';
+import type { Logger } from '@sockworks/logging';
 import { ConfigError } from './cli/config-error.js';
 import { HelpShown } from './cli/define-cli.js';
+import { drainLogger } from './drain-logger.js';
 
 /** Anything `runService` can drain: a NetService, a tracked HTTP server, or an app's own wrapper. */
 export interface Closable {
@@ -28,6 +29,11 @@ export interface RunServiceOptions extends ProcessIo {
   graceMs?: number;
   /** Signals that trigger a graceful shutdown. @default ['SIGINT', 'SIGTERM'] */
   signals?: readonly NodeJS.Signals[];
+  /**
+   * Log an uncaught exception or unhandled rejection as `fatal`, print one line and exit 1 (instead of
+   * Node's stack trace). @default true
+   */
+  handleUncaught?: boolean;
 }
 
 /** Exit code for a bad flag, env var or option value. */
@@ -44,47 +50,76 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const { name, logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const stderr = options.stderr ?? process.stderr;
-  let service: Closable;
-  try {
-    service = await options.start();
-  } catch (err) {
-    if (err instanceof HelpShown) return;
-    logger.debug({ err }, 'start failed');
-    stderr.write(`${name}: ${oneLine(err)}\n`);
-    await flushLogger(logger);
-    exit(exitCodeFor(err));
-    return;
-  }
-
-  let stopping = false;
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      stderr.write(`${name}: ${signal} again, exiting without waiting for connections\n`);
-      exit(EXIT_FAILURE);
-      return;
+  let service: Closable | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
+  let exited = false;
+
+  const finish = async (code: number): Promise<void> => {
+    if (exited) return;
+    exited = true;
+    await drainLogger(logger);
+    for (const s of signals) process.off(s, onSignal);
+    if (options.handleUncaught !== false) {
+      process.off('uncaughtException', onFatal);
+      process.off('unhandledRejection', onFatal);
     }
-    stopping = true;
+    exit(code);
+  };
+
+  const stop = (signal: NodeJS.Signals, running: Closable): void => {
     // Read now, not at start: apps often learn their grace period while parsing config inside start().
     const graceMs = options.graceMs ?? 10_000;
     logger.info({ signal, graceMs }, 'shutting down');
-    service.close({ timeoutMs: graceMs }).then(
-      async () => {
+    running.close({ timeoutMs: graceMs }).then(
+      () => {
         logger.info('stopped');
-        await flushLogger(logger);
-        for (const s of signals) process.off(s, onSignal);
-        exit(0);
+        return finish(0);
       },
-      async (err: unknown) => {
+      (err: unknown) => {
         logger.error({ err }, 'close failed');
         stderr.write(`${name}: shutdown failed: ${oneLine(err)}\n`);
-        await flushLogger(logger);
-        exit(EXIT_FAILURE);
+        return finish(EXIT_FAILURE);
       },
     );
   };
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (stopRequested !== undefined) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      stderr.write(`${name}: ${signal} again, exiting without waiting for connections\n`);
+      exited = true;
+      exit(EXIT_FAILURE);
+      return;
+    }
+    stopRequested = signal;
+    // A signal during start() is honoured once start() has returned something to close.
+    if (service !== undefined) stop(signal, service);
+    else logger.info({ signal }, 'signal received while starting; stopping once started');
+  }
+
+  function onFatal(err: unknown): void {
+    // Last resort: an exception escaped an event callback. Log it in full, print one line, exit 1.
+    logger.fatal({ err }, 'uncaught error');
+    if (!exited) stderr.write(`${name}: fatal: ${oneLine(err)}\n`);
+    void finish(EXIT_FAILURE);
+  }
+
   for (const signal of signals) process.on(signal, onSignal);
+  if (options.handleUncaught !== false) {
+    process.on('uncaughtException', onFatal);
+    process.on('unhandledRejection', onFatal);
+  }
+  try {
+    service = await options.start();
+  } catch (err) {
+    if (err instanceof HelpShown) return void (await finish(0));
+    logger.debug({ err }, 'start failed');
+    stderr.write(`${name}: ${oneLine(err)}\n`);
+    await finish(exitCodeFor(err));
+    return;
+  }
+  if (stopRequested !== undefined && !exited) stop(stopRequested, service);
 }
 
 /**

@@ -257,4 +257,31 @@ describe('NetService', () => {
     client.resetAndDestroy();
     await waitFor(() => service.connections.size === 0, 5000, 'reset connection to be dropped');
   });
+
+  it('close() during listen() waits for the bind, closes it, and listen() rejects', async () => {
+    const path = tempSocketPath();
+    const { service } = makeService();
+    const listening = service.listen({ path });
+    const closing = service.close();
+    await expect(listening).rejects.toMatchObject({ code: 'SERVER_CLOSED' });
+    await closing;
+    expect(service.server.listening).toBe(false);
+    expect(existsSync(path)).toBe(false);
+    await expect(service.listen({ path })).rejects.toMatchObject({ code: 'SERVER_CLOSED' });
+  });
+
+  it('reports IPv4 peers of a dual-stack listener without the ::ffff: prefix', async () => {
+    const remotes: string[] = [];
+    const { service } = makeService({
+      createConnection: (socket, ctx) => {
+        remotes.push(ctx.remote);
+        return new TestConnection(socket, []);
+      },
+    });
+    const address = await service.listen({ port: 0 });
+    if (address.kind !== 'tcp') throw new Error('tcp expected');
+    const client = await connectTo({ kind: 'tcp', host: '127.0.0.1', port: address.port, family: 'IPv4' });
+    await readUntil(client, 'hello\n');
+    expect(remotes[0]).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
 });

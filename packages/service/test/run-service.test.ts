@@ -96,6 +96,29 @@ describe('runService (child process)', () => {
     expect(child.stderr()).toBe('echo-server: SIGTERM again, exiting without waiting for connections\n');
   });
 
+  it('a signal during start() stops the service once it has started, exit 0', async () => {
+    const path = tempSocketPath();
+    const child = run('echo-server.ts', ['--socket', path, '--start-delay', '1s']);
+    await child.log('starting');
+    child.proc.kill('SIGTERM');
+    expect(await child.exit).toEqual({ code: 0, signal: null });
+    expect(child.stdout()).toContain('"msg":"signal received while starting; stopping once started"');
+    expect(child.stdout()).toContain('"msg":"stopped"');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('an uncaught exception is logged as fatal, printed as one line, exit 1', async () => {
+    const child = run('echo-server.ts', ['--crash']);
+    expect((await child.exit).code).toBe(1);
+    expect(child.stderr()).toBe('echo-server: fatal: boom in a callback\n');
+    const fatal = child
+      .stdout()
+      .split('\n')
+      .find((line) => line.includes('"msg":"uncaught error"'));
+    expect(fatal).toContain('"level":"fatal"');
+    expect(fatal).toContain('boom in a callback');
+  });
+
   it('a bad flag prints one line and exits 2', async () => {
     const child = run('echo-server.ts', ['--prot', '1']);
     expect((await child.exit).code).toBe(2);
