@@ -37,7 +37,7 @@ export const serverCli = defineCli({
       env: 'WS_LOG_FILE',
       default: 'logs/server.log',
       description:
-        'Log file (JSON lines, relative to the working directory, directory created); --log-file= disables it',
+        'Log file (JSON lines, relative to the working directory, directory created); "none" disables it',
     },
     logLevel: {
       type: 'enum',
@@ -135,7 +135,7 @@ export const serverCli = defineCli({
   },
   examples: [
     'ws-jsonrpc-camera-skeleton',
-    'WS_PORT=9000 LOG_LEVEL=warn ws-jsonrpc-camera-skeleton --log-file=',
+    'WS_PORT=9000 LOG_LEVEL=warn WS_LOG_FILE=none ws-jsonrpc-camera-skeleton',
     'ws-jsonrpc-camera-skeleton --auth-token s3cret --allowed-origins https://camera.example',
   ],
 });

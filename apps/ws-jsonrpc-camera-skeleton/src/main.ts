@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   if (!config.path.startsWith('/'))
     throw new ConfigError(`--path: must start with "/", got ${JSON.stringify(config.path)}`);
   if (config.authToken === '') throw new ConfigError('--auth-token: must not be empty');
-  const logFile = config.logFile === '' ? undefined : resolve(config.logFile);
+  const logFile = config.logFile === '' || config.logFile === 'none' ? undefined : resolve(config.logFile);
   const logger = createLogger({ service: NAME, level: config.logLevel, file: logFile });
   await runService({
     name: NAME,

@@ -111,6 +111,17 @@ describe('server options', () => {
 });
 
 describe('runTestSuite', () => {
+  it('simple mode runs the ping checks only', async () => {
+    const { url } = await startServer();
+    const lines: string[] = [];
+    expect(await runTestSuite({ url, simple: true, thresholdMs: 10_000, print: (l) => lines.push(l) })).toBe(
+      true,
+    );
+    expect(lines.filter((l) => l.startsWith('✅'))).toHaveLength(2);
+    expect(lines.join('\n')).not.toContain('Invalid method');
+    expect(lines.at(-1)).toBe('🎉 All tests passed!');
+  });
+
   it('reports a failure and returns false when ping does not answer "pong"', async () => {
     const ping = defineRpcMethod({ handler: () => 'nope' });
     const { url } = await startServer({ methods: { ...methods, ping } });
