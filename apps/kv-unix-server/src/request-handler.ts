@@ -9,16 +9,19 @@ import { encodeError, encodeSuccess, parseRequest, peekRequestId, type RequestId
  */
 export class RequestHandler {
   readonly #ctx: CommandContext;
+  readonly #clockMs: () => number;
   #stampMs = -1;
   #stamp = '';
 
-  constructor(ctx: CommandContext) {
+  /** `clockMs` reads the clock for reply timestamps without allocating a Date (default: `ctx.now()`). */
+  constructor(ctx: CommandContext, clockMs?: () => number) {
     this.#ctx = ctx;
+    this.#clockMs = clockMs ?? (() => ctx.now().getTime());
   }
 
   /** ISO 8601 timestamp of now, formatted at most once per millisecond. */
   timestamp(): string {
-    const ms = this.#ctx.now().getTime();
+    const ms = this.#clockMs();
     if (ms !== this.#stampMs) {
       this.#stampMs = ms;
       this.#stamp = new Date(ms).toISOString();

@@ -105,7 +105,10 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     maxKeys: o.maxKeys,
     maxTotalBytes: o.maxStorageBytes,
   });
-  const handler = new RequestHandler({ store, now, registry });
+  const handler = new RequestHandler(
+    { store, now, registry },
+    options.now === undefined ? Date.now : undefined,
+  );
   let dataFile: DataFile | undefined;
   const beforeReply = (): void => dataFile?.flush();
   const connectionOptions = {
