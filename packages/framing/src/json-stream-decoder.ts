@@ -1,13 +1,9 @@
 import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
-import {
-  EXCERPT_MAX_CHARS,
-  excerptOf,
-  excerptOfPieces,
-  FramingError,
-  FramingErrorCode,
-} from './framing-error.js';
+import { EXCERPT_MAX_CHARS, excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
+import { HeldBytes } from './held-bytes.js';
 import { DEFAULT_MAX_DEPTH } from './json-depth.js';
 import { parseJsonUnit } from './parse-json.js';
+import { StringStops } from './string-stops.js';
 
 /** Options of JsonStreamDecoder. */
 export interface JsonStreamDecoderOptions extends DecoderEvents<unknown> {
@@ -27,11 +23,6 @@ type Mode = (typeof Mode)[keyof typeof Mode];
 const OBJECT = 0;
 const ARRAY = 1;
 const EXCERPT_MAX_BYTES = EXCERPT_MAX_CHARS * 4;
-
-function indexOrEnd(buf: Buffer, byte: number, from: number): number {
-  const at = buf.indexOf(byte, from);
-  return at === -1 ? buf.length : at;
-}
 
 function isJsonSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
@@ -60,17 +51,12 @@ export class JsonStreamDecoder implements PushDecoder {
   private tooDeep = false;
   /** Open bracket kinds, one per nesting level, so `{]` is caught at the `]`. */
   private stack = new Uint8Array(64);
-  /** Bytes of the current value held from earlier pushes (copies). */
-  private parts: Buffer[] = [];
-  private held = 0;
-  /** Length of the current garbage run and the first bytes of it, kept for the excerpt. */
+  /** Bytes of the current value held from earlier pushes. */
+  private readonly held = new HeldBytes();
+  /** Length of the current garbage run and its first bytes, kept for the excerpt. */
   private garbageBytes = 0;
-  private garbageHead: Buffer[] = [];
-  private garbageHeadBytes = 0;
-  /** Cached positions for nextStringStop() in the chunk being scanned. */
-  private nextQuote = -1;
-  private nextBackslash = -1;
-  private nextNewline = -1;
+  private readonly garbageHead = new HeldBytes();
+  private readonly stringStops = new StringStops();
   private stopped = false;
   /** Inside push(): a callback must not push() or end() (it may close()). */
   private busy = false;
@@ -82,7 +68,7 @@ export class JsonStreamDecoder implements PushDecoder {
   }
 
   get buffered(): number {
-    return this.held + this.garbageHeadBytes;
+    return this.held.length + this.garbageHead.length;
   }
 
   push(chunk: Uint8Array): void {
@@ -103,7 +89,7 @@ export class JsonStreamDecoder implements PushDecoder {
     if (this.stopped) return;
     if (this.busy) throw reentryError('end');
     if (this.mode === Mode.Value) {
-      const excerpt = excerptOfPieces(this.parts);
+      const excerpt = this.held.excerpt();
       this.close();
       this.events.onError(
         new FramingError(FramingErrorCode.TRUNCATED, 'Input ended in the middle of a JSON value', {
@@ -120,17 +106,13 @@ export class JsonStreamDecoder implements PushDecoder {
 
   close(): void {
     this.stopped = true;
-    this.parts = [];
-    this.held = 0;
-    this.garbageHead = [];
-    this.garbageHeadBytes = 0;
+    this.held.clear();
+    this.garbageHead.clear();
   }
 
   private scan(buf: Buffer): void {
     const n = buf.length;
-    this.nextQuote = -1;
-    this.nextBackslash = -1;
-    this.nextNewline = -1;
+    this.stringStops.reset(buf);
     let i = 0;
     while (i < n && !this.stopped) {
       if (this.mode === Mode.Value) {
@@ -158,7 +140,7 @@ export class JsonStreamDecoder implements PushDecoder {
   /** Scans value bytes from `start` (the value's first byte in this chunk); returns where to go on. */
   private scanValue(buf: Buffer, start: number): number {
     const n = buf.length;
-    const stop = Math.min(n, start + (this.maxValueBytes - this.held));
+    const stop = Math.min(n, start + (this.maxValueBytes - this.held.length));
     let inString = this.inString;
     let escaped = this.escaped;
     let i = start;
@@ -170,7 +152,7 @@ export class JsonStreamDecoder implements PushDecoder {
           continue;
         }
         // Jump to the next byte that matters inside a string with the native indexOf.
-        const j = this.nextStringStop(buf, i);
+        const j = this.stringStops.next(i);
         if (j >= stop) {
           i = stop;
           break;
@@ -208,22 +190,10 @@ export class JsonStreamDecoder implements PushDecoder {
     }
     this.inString = inString;
     this.escaped = escaped;
-    if (stop < n) return this.tooLarge([...this.parts, buf.subarray(start, stop)], 'JSON value');
-    this.parts.push(Buffer.from(buf.subarray(start, n)));
-    this.held += n - start;
+    if (stop < n)
+      return this.tooLarge(this.held.excerpt(buf.subarray(start, stop), this.maxValueBytes), 'JSON value');
+    this.held.keep(buf.subarray(start, n));
     return n;
-  }
-
-  /**
-   * Index of the first quote, backslash or newline at or after `from` (the chunk length if none).
-   * The three positions are cached per chunk and only move forward, so many strings in one large
-   * chunk cost one pass, not one pass each.
-   */
-  private nextStringStop(buf: Buffer, from: number): number {
-    if (this.nextQuote < from) this.nextQuote = indexOrEnd(buf, 0x22, from);
-    if (this.nextBackslash < from) this.nextBackslash = indexOrEnd(buf, 0x5c, from);
-    if (this.nextNewline < from) this.nextNewline = indexOrEnd(buf, 0x0a, from);
-    return Math.min(this.nextQuote, this.nextBackslash, this.nextNewline);
   }
 
   private open(kind: number): void {
@@ -238,12 +208,7 @@ export class JsonStreamDecoder implements PushDecoder {
 
   /** Gathers the value's bytes: a view of the chunk when nothing was held, else one copy. */
   private takeValue(buf: Buffer, start: number, end: number): Buffer {
-    if (this.held === 0) return buf.subarray(start, end);
-    if (end > start) this.parts.push(buf.subarray(start, end));
-    const bytes = Buffer.concat(this.parts, this.held + (end - start));
-    this.parts = [];
-    this.held = 0;
-    return bytes;
+    return this.held.length === 0 ? buf.subarray(start, end) : this.held.take(buf.subarray(start, end));
   }
 
   private completeValue(buf: Buffer, start: number, end: number): void {
@@ -286,11 +251,8 @@ export class JsonStreamDecoder implements PushDecoder {
       i++;
     }
     const runEnd = Math.min(i, start + allowance);
-    if (this.garbageHeadBytes < EXCERPT_MAX_BYTES && runEnd > start) {
-      const take = Math.min(runEnd - start, EXCERPT_MAX_BYTES - this.garbageHeadBytes);
-      this.garbageHead.push(Buffer.from(buf.subarray(start, start + take)));
-      this.garbageHeadBytes += take;
-    }
+    const room = EXCERPT_MAX_BYTES - this.garbageHead.length;
+    if (room > 0) this.garbageHead.keep(buf.subarray(start, Math.min(runEnd, start + room)));
     if (i < end) {
       this.garbageBytes += i - start;
       const error = this.garbageError();
@@ -298,15 +260,15 @@ export class JsonStreamDecoder implements PushDecoder {
       this.events.onError(error);
       return buf[i] === 0x0a ? i + 1 : i;
     }
-    if (end === start + allowance + 1) return this.tooLarge(this.garbageHead, 'Non-JSON text');
+    if (end === start + allowance + 1)
+      return this.tooLarge(this.garbageHead.excerpt(undefined, this.maxValueBytes), 'Non-JSON text');
     this.garbageBytes += n - start;
     return n;
   }
 
   private garbageError(): FramingError {
-    const excerpt = excerptOf(Buffer.concat(this.garbageHead, this.garbageHeadBytes));
-    this.garbageHead = [];
-    this.garbageHeadBytes = 0;
+    const excerpt = this.garbageHead.excerpt();
+    this.garbageHead.clear();
     this.garbageBytes = 0;
     return new FramingError(FramingErrorCode.INVALID_JSON, 'Input is not a JSON object or array', {
       fatal: false,
@@ -314,8 +276,7 @@ export class JsonStreamDecoder implements PushDecoder {
     });
   }
 
-  private tooLarge(pieces: Uint8Array[], what: string): number {
-    const excerpt = excerptOfPieces(pieces, this.maxValueBytes);
+  private tooLarge(excerpt: string, what: string): number {
     this.close();
     this.events.onError(
       new FramingError(FramingErrorCode.FRAME_TOO_LARGE, `${what} longer than ${this.maxValueBytes} bytes`, {

@@ -1,11 +1,6 @@
 import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
-import {
-  EXCERPT_MAX_CHARS,
-  excerptOf,
-  excerptOfPieces,
-  FramingError,
-  FramingErrorCode,
-} from './framing-error.js';
+import { EXCERPT_MAX_CHARS, excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
+import { HeldBytes } from './held-bytes.js';
 
 /** Largest length a 4-byte unsigned header can announce. */
 export const MAX_LENGTH_PREFIX = 0xffff_ffff;
@@ -32,8 +27,7 @@ export class LengthPrefixedDecoder implements PushDecoder {
   private headerValue = 0;
   /** Length of the frame whose body is being collected; 0 while reading a header. */
   private frameLength = 0;
-  private parts: Buffer[] = [];
-  private held = 0;
+  private readonly held = new HeldBytes();
   private stopped = false;
   /** Inside push(): a callback must not push() or end() (it may close()). */
   private busy = false;
@@ -47,7 +41,7 @@ export class LengthPrefixedDecoder implements PushDecoder {
   }
 
   get buffered(): number {
-    return this.headerFill + this.held;
+    return this.headerFill + this.held.length;
   }
 
   push(chunk: Uint8Array): void {
@@ -68,7 +62,7 @@ export class LengthPrefixedDecoder implements PushDecoder {
     if (this.stopped) return;
     if (this.busy) throw reentryError('end');
     const partial = this.headerFill > 0 || this.frameLength > 0;
-    const excerpt = this.held > 0 ? excerptOfPieces(this.parts) : undefined;
+    const excerpt = this.held.length > 0 ? this.held.excerpt() : undefined;
     this.close();
     if (partial) {
       this.events.onError(
@@ -82,8 +76,7 @@ export class LengthPrefixedDecoder implements PushDecoder {
 
   close(): void {
     this.stopped = true;
-    this.parts = [];
-    this.held = 0;
+    this.held.clear();
     this.headerFill = 0;
     this.frameLength = 0;
   }
@@ -125,21 +118,16 @@ export class LengthPrefixedDecoder implements PushDecoder {
           continue;
         }
         this.frameLength = length;
-        this.parts.push(Buffer.from(buf.subarray(i)));
-        this.held = n - i;
+        this.held.keep(buf.subarray(i));
         return;
       }
-      const need = this.frameLength - this.held;
+      const need = this.frameLength - this.held.length;
       if (n - i < need) {
-        this.parts.push(Buffer.from(buf.subarray(i)));
-        this.held += n - i;
+        this.held.keep(buf.subarray(i));
         return;
       }
-      this.parts.push(buf.subarray(i, i + need));
-      const payload = Buffer.concat(this.parts, this.frameLength);
+      const payload = this.held.take(buf.subarray(i, i + need));
       i += need;
-      this.parts = [];
-      this.held = 0;
       this.frameLength = 0;
       this.events.onMessage(payload);
     }

@@ -1,5 +1,6 @@
 import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
-import { excerptOf, excerptOfPieces, FramingError, FramingErrorCode } from './framing-error.js';
+import { excerptOfPieces, FramingError, FramingErrorCode } from './framing-error.js';
+import { HeldBytes } from './held-bytes.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -14,8 +15,7 @@ const CR = 0x0d;
 export abstract class LineFramer<T> implements PushDecoder {
   protected readonly events: DecoderEvents<T>;
   private readonly maxLineBytes: number;
-  private parts: Buffer[] = [];
-  private held = 0;
+  private readonly held = new HeldBytes();
   private lastHeldByte = -1;
   private stopped = false;
   /** Inside push(): a callback must not push() or end() (it may close()). */
@@ -30,7 +30,7 @@ export abstract class LineFramer<T> implements PushDecoder {
   protected abstract handleLine(line: Buffer): void;
 
   get buffered(): number {
-    return this.held;
+    return this.held.length;
   }
 
   push(chunk: Uint8Array): void {
@@ -51,13 +51,13 @@ export abstract class LineFramer<T> implements PushDecoder {
   end(): void {
     if (this.stopped) return;
     if (this.busy) throw reentryError('end');
-    const partial = this.held > 0 && !this.isBlankPartial() ? this.heldBytes() : undefined;
+    const excerpt = this.held.length > 0 && !this.isBlankPartial() ? this.held.excerpt() : undefined;
     this.close();
-    if (partial !== undefined) {
+    if (excerpt !== undefined) {
       this.events.onError(
         new FramingError(FramingErrorCode.TRUNCATED, 'Input ended in the middle of a line', {
           fatal: true,
-          excerpt: excerptOf(partial),
+          excerpt,
         }),
       );
     }
@@ -65,8 +65,7 @@ export abstract class LineFramer<T> implements PushDecoder {
 
   close(): void {
     this.stopped = true;
-    this.parts = [];
-    this.held = 0;
+    this.held.clear();
   }
 
   /** True when a partial line left at end of input may be ignored (see NdjsonDecoder). */
@@ -76,7 +75,7 @@ export abstract class LineFramer<T> implements PushDecoder {
 
   /** The held bytes of the partial line, for subclasses deciding what to do at end of input. */
   protected heldBytes(): Buffer {
-    return this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.held);
+    return this.held.peek();
   }
 
   private scan(chunk: Buffer): void {
@@ -88,41 +87,37 @@ export abstract class LineFramer<T> implements PushDecoder {
       if (nl === -1) break;
       const fresh = nl - start;
       let line: Buffer;
-      if (this.held === 0) {
+      if (this.held.length === 0) {
         line = fresh > 0 && chunk[nl - 1] === CR ? chunk.subarray(start, nl - 1) : chunk.subarray(start, nl);
       } else {
         const endsWithCr = fresh > 0 ? chunk[nl - 1] === CR : this.lastHeldByte === CR;
-        const length = this.held + fresh - (endsWithCr ? 1 : 0);
+        const length = this.held.length + fresh - (endsWithCr ? 1 : 0);
         if (length > max) {
-          this.tooLarge([...this.parts, chunk.subarray(start, nl)]);
+          this.tooLarge(this.held.excerpt(chunk.subarray(start, nl), max));
           return;
         }
-        if (fresh > 0) this.parts.push(chunk.subarray(start, nl));
-        line = Buffer.concat(this.parts, length);
-        this.parts = [];
-        this.held = 0;
+        // Cutting the join to `length` drops the `\r` of a `\r\n`.
+        line = this.held.take(chunk.subarray(start, nl), length);
       }
       start = nl + 1;
       if (line.length > max) {
-        this.tooLarge([line]);
+        this.tooLarge(excerptOfPieces([line], max));
         return;
       }
       this.handleLine(line);
     }
     if (this.stopped || start >= n) return;
-    const total = this.held + (n - start);
+    const total = this.held.length + (n - start);
     // One byte over is allowed while it is a `\r` that may belong to a `\r\n` terminator.
     if (total > max + 1 || (total === max + 1 && chunk[n - 1] !== CR)) {
-      this.tooLarge([...this.parts, chunk.subarray(start)]);
+      this.tooLarge(this.held.excerpt(chunk.subarray(start), max));
       return;
     }
-    this.parts.push(Buffer.from(chunk.subarray(start)));
-    this.held = total;
+    this.held.keep(chunk.subarray(start));
     this.lastHeldByte = chunk[n - 1]!;
   }
 
-  private tooLarge(pieces: Uint8Array[]): void {
-    const excerpt = excerptOfPieces(pieces, this.maxLineBytes);
+  private tooLarge(excerpt: string): void {
     this.close();
     this.events.onError(
       new FramingError(FramingErrorCode.FRAME_TOO_LARGE, `Line longer than ${this.maxLineBytes} bytes`, {
