@@ -253,8 +253,9 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
   #attach(socket: Socket): void {
     this.#socket = socket;
     this.#state = 'open';
-    const decoder = createFrameDecoder(this.#opts.maxFrameBytes, {
-      onFrame: (payload) => this.#onFrame(payload),
+    const decoder = createFrameDecoder({
+      maxFrameBytes: this.#opts.maxFrameBytes,
+      onMessage: (payload) => this.#onFrame(payload),
       onError: (error: FramingError) => {
         this.#logger.warn({ code: error.code }, 'bad frame from server; closing');
         socket.destroy(error);

@@ -8,15 +8,19 @@ import { type FramingError, LengthPrefixedDecoder, parseJsonPayload } from '@soc
 /** Size of the big-endian length header in front of every frame. */
 export const HEADER_BYTES = 4;
 
-/** Callbacks of a frame decoder: raw payloads, and framing errors (oversize or empty frames). */
-export interface FrameEvents {
-  onFrame(payload: Buffer): void;
+/**
+ * What a frame decoder reports to: raw payloads and framing errors. The decoder calls these as
+ * methods of this object, so a connection can pass itself and needs no closures per socket.
+ */
+export interface FrameSink {
+  readonly maxFrameBytes: number;
+  onMessage(payload: Buffer): void;
   onError(error: FramingError): void;
 }
 
 /** A push decoder of length-prefixed frames; rejects a frame over `maxFrameBytes` as soon as its header arrives. */
-export function createFrameDecoder(maxFrameBytes: number, events: FrameEvents): LengthPrefixedDecoder {
-  return new LengthPrefixedDecoder({ maxFrameBytes, onMessage: events.onFrame, onError: events.onError });
+export function createFrameDecoder(sink: FrameSink): LengthPrefixedDecoder {
+  return new LengthPrefixedDecoder(sink);
 }
 
 /** Parses a payload as UTF-8 JSON; throws a FramingError (INVALID_UTF8, INVALID_JSON, TOO_DEEP). */

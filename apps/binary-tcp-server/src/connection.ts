@@ -11,6 +11,7 @@ import {
   createFrameDecoder,
   encodeFrame,
   type FrameBatch,
+  type FrameSink,
   parsePayload,
   tcpCodeForFramingError,
 } from './codec.js';
@@ -54,7 +55,7 @@ function onSocketClose(this: TaggedSocket): void {
 /** Why a connection was ended by the server, for logs and statistics. */
 export type DropReason = 'slow-reader' | 'heartbeat' | 'protocol';
 
-export class TcpConnection implements HandlerPeer {
+export class TcpConnection implements HandlerPeer, FrameSink {
   /** `"host:port"` of the client, JSON-quoted once so replies can splice it in. */
   readonly clientIdJson: string;
   /** Wall-clock ms of the last bytes received (or of the connect). */
@@ -87,10 +88,7 @@ export class TcpConnection implements HandlerPeer {
     this.logger = logger;
     this.clientIdJson = JSON.stringify(clientId);
     this.lastActivityMs = host.clock.now();
-    this.#decoder = createFrameDecoder(host.maxFrameBytes, {
-      onFrame: (payload) => this.#onFrame(payload),
-      onError: (error) => this.#onFramingError(error),
-    });
+    this.#decoder = createFrameDecoder(this);
     this.#socket[kConnection] = this;
     socket.setNoDelay(true);
     socket.on('error', onSocketError);
@@ -118,7 +116,13 @@ export class TcpConnection implements HandlerPeer {
     if (this.#draining && !this.#stopped && this.#decoder.buffered === 0) this.#endGracefully();
   }
 
-  #onFrame(payload: Buffer): void {
+  /** Frame size limit, read by the decoder. */
+  get maxFrameBytes(): number {
+    return this.#host.maxFrameBytes;
+  }
+
+  /** Decoder callback: one complete frame payload. */
+  onMessage(payload: Buffer): void {
     if (this.#stopped) return;
     const host = this.#host;
     host.stats.totalMessages++;
@@ -149,7 +153,8 @@ export class TcpConnection implements HandlerPeer {
     return errorJson('INTERNAL_ERROR', 'Internal server error', this.#host.clock.iso());
   }
 
-  #onFramingError(error: FramingError): void {
+  /** Decoder callback: an oversize or empty frame (fatal), never a JSON error. */
+  onError(error: FramingError): void {
     const { code, message } = tcpCodeForFramingError(error);
     this.#host.batch.push(errorJson(code, message, this.#host.clock.iso()));
     if (!closesConnection(error)) return;
