@@ -2,7 +2,16 @@ import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../src/index.js';
-import { logLines, spawnServer, spawnTs, tempDir, tempSocketPath, waitFor } from './helpers.js';
+import {
+  logLines,
+  openRaw,
+  readUntilClose,
+  spawnServer,
+  spawnTs,
+  tempDir,
+  tempSocketPath,
+  waitFor,
+} from './helpers.js';
 
 function portOf(stdout: string): number {
   const line = logLines(stdout).find((l) => String(l.msg).startsWith('Server running'));
@@ -46,6 +55,28 @@ describe('the server process', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     await expect(request({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+  });
+
+  it('SIGTERM with a request in flight: the reply is delivered, new clients refused, file removed, exit 0', async () => {
+    const path = tempSocketPath();
+    const server = await spawnServer(['--socket', 'unix', '--path', path]);
+    const inFlight = await openRaw({ path });
+    const reply = readUntilClose(inFlight);
+    inFlight.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    await waitFor(
+      () => logLines(server.stdout()).some((l) => l.msg === 'New Unix domain socket connection'),
+      'the connection log line',
+    );
+    server.child.kill('SIGTERM');
+    await waitFor(
+      () => logLines(server.stdout()).some((l) => l.msg === 'shutting down'),
+      'the shutdown log line',
+    );
+    await expect(request({ socket: 'unix', path })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+    inFlight.write('\r\n');
+    expect(await reply).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nrunning$/);
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(path)).toBe(false);
   });
 
   it('a second instance on a live socket refuses to start (exit 1, one line); the first keeps serving', async () => {
