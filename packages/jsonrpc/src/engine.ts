@@ -87,7 +87,7 @@ export class JsonRpcEngine<C = void> {
       text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
     }
     if (textExceedsDepth(text, this.#maxDepth)) {
-      this.#logger.debug({ maxDepth: this.#maxDepth }, 'JSON-RPC message nested too deep');
+      this.#logTooDeep();
       return this.#tooDeepText;
     }
     let value: unknown;
@@ -107,7 +107,10 @@ export class JsonRpcEngine<C = void> {
    */
   async handleValue(message: unknown, ctx: C): Promise<JsonRpcReply> {
     try {
-      if (valueExceedsDepth(message, this.#maxDepth)) return this.#tooDeep();
+      if (valueExceedsDepth(message, this.#maxDepth)) {
+        this.#logTooDeep();
+        return this.#tooDeep();
+      }
       return await this.#process(message, ctx);
     } catch (error) {
       // Only exotic values (a Proxy or a getter that throws) get here; JSON.parse output cannot.
@@ -125,6 +128,10 @@ export class JsonRpcEngine<C = void> {
     const erased = def as unknown as MethodDefinition<unknown, unknown, C>;
     this.#defs.set(name, erased);
     this.#dispatcher.add(name, erased);
+  }
+
+  #logTooDeep(): void {
+    this.#logger.debug({ maxDepth: this.#maxDepth }, 'JSON-RPC message nested too deep');
   }
 
   #tooDeep(): JsonRpcResponse {

@@ -4,11 +4,10 @@
  */
 export interface JsonRpcLogger {
   error(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
   debug(obj: object, msg?: string): void;
 }
 
 const noop = (): void => {};
 
 /** A logger that drops everything: the default, libraries stay silent unless given a logger. */
-export const silentJsonRpcLogger: JsonRpcLogger = { error: noop, warn: noop, debug: noop };
+export const silentJsonRpcLogger: JsonRpcLogger = { error: noop, debug: noop };

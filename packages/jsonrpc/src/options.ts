@@ -19,7 +19,11 @@ export interface JsonRpcEngineOptions {
    * @default false
    */
   methodNotFoundDetail?: boolean;
-  /** Receives handler failures (error level) and rejected input (debug level). @default silent */
+  /**
+   * Receives handler failures and unserialisable results (error level), messages refused for depth and
+   * validator errors thrown by `parse` (debug level). Untrusted text is never logged here.
+   * @default silent
+   */
   logger?: JsonRpcLogger;
   /**
    * Turns an error thrown by a handler into a JSON-RPC error object; return undefined to fall back to

@@ -125,7 +125,6 @@ describe('jayson and logging', () => {
     const entries: Array<{ level: string; obj: object; msg: string | undefined }> = [];
     const logger: JsonRpcLogger = {
       error: (obj, msg) => entries.push({ level: 'error', obj, msg }),
-      warn: (obj, msg) => entries.push({ level: 'warn', obj, msg }),
       debug: (obj, msg) => entries.push({ level: 'debug', obj, msg }),
     };
     const failure = new Error('secret');
