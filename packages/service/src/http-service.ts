@@ -5,6 +5,7 @@ import type { BoundAddress, ListenTarget } from './address.js';
 import { closeHttpServer } from './close-http-server.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
+import { limitLogger } from './limit-log.js';
 import { listen } from './listen.js';
 import { NET_SERVICE_DEFAULTS } from './net-service.js';
 import { remoteOf } from './remote.js';
@@ -55,6 +56,7 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
   );
   const closeTimeoutMs = options.closeTimeoutMs ?? NET_SERVICE_DEFAULTS.closeTimeoutMs;
   const rejectGraceMs = options.rejectGraceMs ?? NET_SERVICE_DEFAULTS.rejectGraceMs;
+  const logLimit = limitLogger(logger, tracker.max);
   let closing: Promise<void> | undefined;
   let address: BoundAddress | null = null;
 
@@ -65,7 +67,7 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
       return;
     }
     if (!tracker.tryAdd(socket)) {
-      logger.warn({ max: tracker.max, remote: remoteOf(socket) }, 'connection limit reached; refusing');
+      logLimit(remoteOf(socket));
       const timer = setTimeout(() => socket.destroy(), rejectGraceMs);
       timer.unref();
       socket.once('close', () => clearTimeout(timer));

@@ -4,6 +4,7 @@ import { connectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
+import { limitLogger } from './limit-log.js';
 import { listen, releaseSocketFile } from './listen.js';
 import { remoteOf } from './remote.js';
 
@@ -70,6 +71,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   readonly #options: NetServiceOptions<C>;
   readonly #closeTimeoutMs: number;
   readonly #rejectGraceMs: number;
+  readonly #logLimit: (remote: string) => void;
   #nextId = 0;
   #state: State = 'idle';
   #address: BoundAddress | null = null;
@@ -81,6 +83,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     this.#logger = options.logger ?? defaultLogger();
     const max = options.maxConnections ?? NET_SERVICE_DEFAULTS.maxConnections;
     this.#tracker = new ConnectionTracker<C>(max);
+    this.#logLimit = limitLogger(this.#logger, max);
     this.#closeTimeoutMs = checkMs(
       'closeTimeoutMs',
       options.closeTimeoutMs ?? NET_SERVICE_DEFAULTS.closeTimeoutMs,
@@ -228,10 +231,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   }
 
   #reject(socket: Socket): void {
-    this.#logger.warn(
-      { max: this.#tracker.max, remote: remoteOf(socket) },
-      'connection limit reached; refusing',
-    );
+    this.#logLimit(remoteOf(socket));
     this.#rejected.add(socket);
     const timer = setTimeout(() => socket.destroy(), this.#rejectGraceMs);
     timer.unref();

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { createLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ConnectionHandle, NetService, type NetServiceOptions } from '../src/index.js';
 import { closed, connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
@@ -106,8 +108,16 @@ describe('NetService', () => {
     expect(service.connections.size).toBe(2);
   });
 
-  it('refuses exactly the connections over the limit under a burst', async () => {
-    const { service } = makeService({ maxConnections: 40 });
+  it('refuses exactly the connections over the limit under a burst, without a log line per refusal', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const logger = createLogger({ service: 'test', level: 'warn', pretty: false, destination });
+    const { service } = makeService({ maxConnections: 40, logger });
     const address = await service.listen({ host: '127.0.0.1', port: 0 });
     const clients = await Promise.all(Array.from({ length: 60 }, () => connectTo(address)));
     const firstLines = await Promise.all(
@@ -115,6 +125,9 @@ describe('NetService', () => {
     );
     expect(firstLines.filter((line) => line === 'hello')).toHaveLength(40);
     expect(firstLines.filter((line) => line === 'error too many connections')).toHaveLength(20);
+    const limitLines = lines.filter((line) => line.includes('connection limit reached'));
+    expect(limitLines.length).toBeGreaterThanOrEqual(1);
+    expect(limitLines.length).toBeLessThan(20);
   });
 
   it('destroys a refused connection that never reads after the grace period', async () => {
