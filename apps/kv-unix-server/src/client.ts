@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import { type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { ClientErrorCode, type ErrorCode, type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
 import type {
   CalculateResult,
@@ -25,27 +25,14 @@ export interface KvClientOptions {
   connectTimeoutMs?: number;
 }
 
-/** Stable codes of client-side failures (server-side ones arrive as ProtocolError with the server's code). */
-export const KvClientErrorCode = {
-  /** The connection closed (or failed) before the reply arrived. */
-  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
-  /** No reply within `requestTimeoutMs`. */
-  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
-  /** The server sent something that is not a reply line. */
-  BAD_RESPONSE: 'BAD_RESPONSE',
-} as const;
-export type KvClientErrorCode = (typeof KvClientErrorCode)[keyof typeof KvClientErrorCode];
-
-/** A failure on the client's side of the connection (not a server error reply). */
-export class KvClientError extends Error {
-  override readonly name = 'KvClientError';
-  constructor(
-    readonly code: KvClientErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+/** A client-side failure (no connection, closed, timed out, oversize reply) as a ProtocolError. */
+function clientError(code: ClientErrorCode, message: string, cause?: unknown): ProtocolError {
+  // TODO(shared): drop the cast once ClientErrorCode is in StringErrorCode (requested in error-codes.md).
+  return new ProtocolError(
+    code as unknown as ErrorCode,
+    message,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 interface Pending {
@@ -70,7 +57,7 @@ export class KvClient {
   #out = '';
   #flushScheduled = false;
   #closed = false;
-  #closeReason: Error | undefined;
+  #closeReason: ProtocolError | undefined;
   #closedPromise: Promise<void>;
   #idleWaiters: Array<() => void> = [];
 
@@ -81,15 +68,20 @@ export class KvClient {
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       onMessage: (message) => this.#onReply(message),
       onError: (error: FramingError) =>
-        this.#fail(new KvClientError(KvClientErrorCode.BAD_RESPONSE, error.message)),
+        this.#fail(
+          clientError(
+            error.code === 'FRAME_TOO_LARGE'
+              ? ClientErrorCode.RESPONSE_TOO_LARGE
+              : ClientErrorCode.CONNECTION_CLOSED,
+            `bad reply from the server: ${error.message}`,
+          ),
+        ),
     });
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
-    socket.on('error', (err) =>
-      this.#fail(new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, err.message, { cause: err })),
-    );
+    socket.on('error', (err) => this.#fail(clientError(ClientErrorCode.CONNECTION_CLOSED, err.message, err)));
     this.#closedPromise = new Promise((resolve) =>
       socket.once('close', () => {
-        this.#fail(new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, 'Connection closed'));
+        this.#fail(clientError(ClientErrorCode.CONNECTION_CLOSED, 'Connection closed'));
         resolve();
       }),
     );
@@ -101,11 +93,18 @@ export class KvClient {
       const socket = createConnection({ path });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, `connect to ${path} timed out`));
+        reject(clientError(ClientErrorCode.CONNECT_FAILED, `connect to ${path} timed out`));
       }, options.connectTimeoutMs ?? 5000);
       socket.once('error', (err) => {
         clearTimeout(timer);
-        reject(err);
+        const code = (err as NodeJS.ErrnoException).code;
+        reject(
+          clientError(
+            ClientErrorCode.CONNECT_FAILED,
+            `cannot connect to ${path}: ${code ?? err.message}`,
+            err,
+          ),
+        );
       });
       socket.once('connect', () => {
         clearTimeout(timer);
@@ -129,7 +128,7 @@ export class KvClient {
   send(command: string, data: Record<string, unknown> = {}): Promise<KvResponse> {
     if (this.#closed) {
       return Promise.reject(
-        this.#closeReason ?? new KvClientError(KvClientErrorCode.CONNECTION_CLOSED, 'Connection closed'),
+        this.#closeReason ?? clientError(ClientErrorCode.CONNECTION_CLOSED, 'Connection closed'),
       );
     }
     const id = String(++this.#nextId);
@@ -140,8 +139,8 @@ export class KvClient {
           ? setTimeout(() => {
               this.#pending.delete(id);
               reject(
-                new KvClientError(
-                  KvClientErrorCode.REQUEST_TIMEOUT,
+                clientError(
+                  ClientErrorCode.REQUEST_TIMEOUT,
                   `no reply to '${command}' within ${this.#timeoutMs} ms`,
                 ),
               );
@@ -237,7 +236,9 @@ export class KvClient {
 
   #onReply(message: unknown): void {
     if (!isJsonObject(message) || message.type !== 'response' || typeof message.success !== 'boolean') {
-      this.#fail(new KvClientError(KvClientErrorCode.BAD_RESPONSE, 'server sent a line that is not a reply'));
+      this.#fail(
+        clientError(ClientErrorCode.CONNECTION_CLOSED, 'bad reply from the server: not a reply object'),
+      );
       return;
     }
     const response = message as unknown as KvResponse;
@@ -267,7 +268,7 @@ export class KvClient {
     for (const wake of waiters) wake();
   }
 
-  #fail(err: Error): void {
+  #fail(err: ProtocolError): void {
     if (!this.#closed) {
       this.#closed = true;
       this.#closeReason ??= err;

@@ -88,7 +88,7 @@ export const serverCli = defineCli({
       type: 'path',
       flag: '--data-file',
       env: 'KV_DATA_FILE',
-      description: 'Append-only data file; keeps the store across restarts (default: memory only)',
+      description: 'Append-only data file that keeps the store across restarts; unset: memory only',
     },
     fsync: {
       type: 'enum',

@@ -1,5 +1,5 @@
 export { clientCli, type KvClientCliIo, runKvClientCli } from './cli/run.js';
-export { isKvError, KvClient, KvClientError, KvClientErrorCode, type KvClientOptions } from './client.js';
+export { isKvError, KvClient, type KvClientOptions } from './client.js';
 export type {
   CalculateResult,
   DeleteResult,

@@ -82,7 +82,7 @@ export async function runKvClientCli(io: KvClientCliIo): Promise<number> {
   try {
     client = await KvClient.connect(socket, { requestTimeoutMs: timeout, connectTimeoutMs: timeout });
   } catch (err) {
-    io.stderr.write(`kv-client: cannot connect to ${socket}: ${(err as Error).message}\n`);
+    io.stderr.write(`kv-client: ${(err as Error).message}\n`);
     return 1;
   }
   try {
