@@ -27,7 +27,7 @@ export const HTTP_LOCAL_SERVER_DEFAULTS = {
   maxConnections: 10_000,
   /** @default 1000 ms between checks of the two timeouts (Node's default is 30 s) */
   timeoutCheckIntervalMs: 1_000,
-  /** @default 1000 ms a refused connection gets to read its 503 before it is destroyed */
+  /** @default 1000 ms a refused connection (503) or rejected request (400/408/431) gets to read its answer before it is destroyed */
   rejectGraceMs: 1_000,
   /** @default 10000 ms drain on close() before the remaining connections are destroyed */
   closeTimeoutMs: 10_000,
@@ -39,13 +39,21 @@ export const HTTP_LOCAL_SERVER_DEFAULTS = {
 export interface HttpLocalServerOptions {
   /** Server and per-connection log lines. @default silent */
   logger?: Logger;
+  /** Time to send the complete request head; then 408 and close. @default 10000 */
   headersTimeoutMs?: number;
+  /** Time to send the complete request; must be >= headersTimeoutMs. @default 30000 */
   requestTimeoutMs?: number;
+  /** Largest request line plus headers; larger get 431. @default 16384 */
   maxHeaderBytes?: number;
+  /** Concurrent connections; the excess gets 503 and is closed. @default 10000 */
   maxConnections?: number;
+  /** Granularity of the two timeouts. @default 1000 */
   timeoutCheckIntervalMs?: number;
+  /** How long a refused or rejected client may take to read its answer. @default 1000 */
   rejectGraceMs?: number;
+  /** Default drain deadline of close(). @default 10000 */
   closeTimeoutMs?: number;
+  /** File mode of a Unix socket when the listen target gives none. @default 0o660 */
   socketMode?: number;
 }
 
@@ -196,8 +204,9 @@ export class HttpLocalServer implements AsyncDisposable {
     if (answer.status !== 0 && socket.writable) {
       socket.end(answer.bytes);
       // end() waits for the peer's half of the close; a slowloris never sends it, so drop the
-      // socket once the answer is flushed.
+      // socket once the answer is flushed, or after the grace period if the peer does not read it.
       socket.once('finish', () => socket.destroy());
+      socket.setTimeout(this.options.rejectGraceMs, () => socket.destroy());
     } else {
       socket.destroy();
     }
