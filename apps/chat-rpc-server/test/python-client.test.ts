@@ -1,0 +1,54 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { RawClient, startServer, waitFor } from './helpers.js';
+
+// The spec's "Using Python Client (Raw Socket)" snippet, verbatim except for the port.
+const SNIPPET = `
+import json
+import socket
+
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+sock.connect(('127.0.0.1', PORT))
+
+join_request = {"method": "join_chat", "params": {"username": "TestUser"}}
+sock.sendall(json.dumps(join_request).encode('utf-8'))
+response = sock.recv(1024).decode('utf-8')
+print(f"Join response: {response}")
+
+message_request = {"method": "send_message", "params": {"message": "Hello from API test!"}}
+sock.sendall(json.dumps(message_request).encode('utf-8'))
+
+users_request = {"method": "get_users", "params": {}}
+sock.sendall(json.dumps(users_request).encode('utf-8'))
+response = sock.recv(1024).decode('utf-8')
+print(f"Users: {response}")
+
+leave_request = {"method": "leave_chat", "params": {}}
+sock.sendall(json.dumps(leave_request).encode('utf-8'))
+
+sock.close()
+`;
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+describe.skipIf(!hasPython)("the spec's Python snippet, run with python3", () => {
+  it('joins, sends, lists users and leaves; the other user sees it all', async () => {
+    const { port } = await startServer();
+    const watcher = await RawClient.connect(port);
+    await watcher.join('Watcher');
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile('python3', ['-c', SNIPPET.replace('PORT', String(port))], { timeout: 10_000 }, (err, out) =>
+        err ? reject(err) : resolve(out),
+      );
+    });
+    expect(stdout).toContain('Join response: {"status":"success","message":"Joined chat as TestUser"');
+    // Its second recv(1024) returns whatever has arrived (here the send_message reply): it is a stream.
+    expect(stdout).toMatch(/^Users: \{"status":"success"/m);
+    await waitFor(() => watcher.messages.some((m) => m.message === 'TestUser has left the chat!'), 'leave');
+    expect(watcher.unread()).toEqual([
+      { type: 'system', message: 'TestUser has joined the chat!', username: 'SYSTEM' },
+      { type: 'chat', message: 'Hello from API test!', username: 'TestUser' },
+      { type: 'system', message: 'TestUser has left the chat!', username: 'SYSTEM' },
+    ]);
+  });
+});
