@@ -33,12 +33,21 @@ abstract class DecodeStream<T> extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.decoder.push(chunk);
-    callback(this.fatal);
+    this.feed(() => this.decoder.push(chunk), callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.decoder.end();
+    this.feed(() => this.decoder.end(), callback);
+  }
+
+  /** Runs the decoder; a fatal error, or an exception from a listener, destroys the stream. */
+  private feed(step: () => void, callback: TransformCallback): void {
+    try {
+      step();
+    } catch (err) {
+      callback(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
     callback(this.fatal);
   }
 }

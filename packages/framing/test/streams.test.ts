@@ -48,6 +48,18 @@ describe('decode streams', () => {
     await expect(result).rejects.toMatchObject({ code: 'TRUNCATED' });
   });
 
+  it('an exception thrown by a framing-error listener destroys the stream instead of escaping', async () => {
+    const stream = new JsonStreamDecodeStream({ maxValueBytes: 100 });
+    stream.on('framing-error', () => {
+      throw new Error('listener failed');
+    });
+    const failure = once(stream, 'error');
+    stream.resume();
+    stream.write(utf8('oops\n'));
+    const [error] = await failure;
+    expect(error).toMatchObject({ message: 'listener failed' });
+  });
+
   it('LengthPrefixedDecodeStream emits payload Buffers', async () => {
     const stream = new LengthPrefixedDecodeStream({ maxFrameBytes: 100 });
     const frames = Buffer.concat([encodeLengthPrefixed('one'), encodeLengthPrefixed('two')]);
