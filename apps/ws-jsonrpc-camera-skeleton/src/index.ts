@@ -1,6 +1,6 @@
 export { ClientErrorCode } from '@sockworks/error-codes';
 export { runTestSuite, type TestSuiteOptions } from './cli/test-suite.js';
-export { fromWireError, WsRpcClient } from './client.js';
+export { WsRpcClient } from './client.js';
 export type {
   BatchEntry,
   BatchResult,
@@ -8,6 +8,7 @@ export type {
   ReconnectOptions,
   WsRpcClientOptions,
 } from './client-types.js';
+export { fromWireError } from './client-wire.js';
 export { GOING_AWAY } from './connection.js';
 export type { RpcContext } from './context.js';
 export { defineRpcMethod, noParams, type RpcMethod } from './methods/define.js';
