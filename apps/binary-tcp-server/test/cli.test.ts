@@ -1,0 +1,228 @@
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { TcpClient } from '../src/index.js';
+import { frame, RawClient } from './helpers.js';
+import { run, startServerProcess, until } from './process-helpers.js';
+
+describe('binary-tcp-server process', () => {
+  it('--help lists every option with its env var and exits 0', async () => {
+    const p = run('src/main.ts', ['--help']);
+    expect(await p.exited).toBe(0);
+    for (const text of [
+      '--host',
+      'TCP_HOST',
+      '--port',
+      'TCP_PORT',
+      '--max-frame-bytes',
+      '--max-output-queue',
+      '--max-connections',
+      '--heartbeat-interval',
+      '--shutdown-grace',
+    ]) {
+      expect(p.stdout()).toContain(text);
+    }
+  });
+
+  it('a bad flag or value prints one line and exits 2', async () => {
+    const procs = [['--bogus'], ['--port', '70000'], ['--max-frame-bytes', 'lots']].map((args) =>
+      run('src/main.ts', args),
+    );
+    const env = run('src/main.ts', [], { TCP_PORT: 'abc' });
+    for (const p of [...procs, env]) {
+      expect(await p.exited).toBe(2);
+      expect(p.stderr().trim().split('\n')).toHaveLength(1);
+      expect(p.stderr()).not.toMatch(/\n\s+at /);
+    }
+    expect(env.stderr()).toContain('TCP_PORT');
+  });
+
+  it('SIGTERM with a request in flight: the reply is delivered, new connections are refused, exit 0', async () => {
+    const server = await startServerProcess();
+    const c = await RawClient.connect(server.port);
+    expect(await c.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
+
+    const request = frame({ type: 'echo', content: 'in flight' });
+    await new Promise<void>((resolve) => c.socket.write(request.subarray(0, 10), () => resolve()));
+    // A round trip on another connection, sent after the partial frame, makes sure the server has read it.
+    const other = await RawClient.connect(server.port);
+    expect(await other.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
+
+    server.child.kill('SIGTERM');
+    await until(() => (server.stdout().includes('shutting down') ? true : undefined), 10_000, 'shutdown log');
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port: server.port });
+      s.on('error', () => resolve(true));
+      s.on('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
+    });
+    expect(refused).toBe(true);
+
+    c.write(request.subarray(10));
+    const frames = await c.waitFrames(2);
+    expect(frames[1]).toMatchObject({ type: 'echo_response', content: 'in flight' });
+    await c.waitClosed();
+    expect(await server.exited).toBe(0);
+  });
+});
+
+describe('tcp-client process', () => {
+  it('--help exits 0; a bad flag or unknown mode exits 2 with one line', async () => {
+    const help = run('src/cli/tcp-client.ts', ['--help']);
+    expect(await help.exited).toBe(0);
+    for (const text of [
+      'demo',
+      'interactive',
+      'performance',
+      '--connections',
+      '--window',
+      '--duration',
+      '--size',
+      '--json',
+      'TCP_PORT',
+    ]) {
+      expect(help.stdout()).toContain(text);
+    }
+    const procs = [['--bogus'], ['fastmode'], ['performance', '--window', '0']].map((args) =>
+      run('src/cli/tcp-client.ts', args),
+    );
+    for (const p of procs) {
+      expect(await p.exited).toBe(2);
+      expect(p.stderr().trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('demo (the default mode) runs every message type and prints the replies', async () => {
+    const server = await startServerProcess();
+    const p = run('src/cli/tcp-client.ts', ['--host', '127.0.0.1', '--port', String(server.port)]);
+    expect(await p.exited).toBe(0);
+    const out = p.stdout();
+    for (const text of [
+      '"pong"',
+      'round trip',
+      '"echo_response"',
+      '"broadcast_sent"',
+      '"server_stats"',
+      '"message_received"',
+      'UNKNOWN_MESSAGE_TYPE',
+    ]) {
+      expect(out).toContain(text);
+    }
+  });
+
+  it('demo against a server that is not there fails with one line and exit 1', async () => {
+    const p = run('src/cli/tcp-client.ts', ['demo', '--host', '127.0.0.1', '--port', '1']);
+    expect(await p.exited).toBe(1);
+    expect(p.stderr().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('interactive runs commands, sends plain text as a message and prints broadcasts as they arrive', async () => {
+    const server = await startServerProcess();
+    const p = run('src/cli/tcp-client.ts', [
+      'interactive',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(server.port),
+    ]);
+    await until(() => (p.stdout().includes('Connected') ? true : undefined), 10_000, 'interactive prompt');
+    const other = new TcpClient({ host: '127.0.0.1', port: server.port });
+    await other.connect();
+    try {
+      expect((await other.broadcast('hello interactive')).recipients).toBe(1);
+      await until(
+        () => (p.stdout().includes('[broadcast from') ? true : undefined),
+        10_000,
+        'broadcast printed',
+      );
+    } finally {
+      await other.disconnect();
+    }
+    p.child.stdin?.write(
+      '/ping\n/echo hi there\n/broadcast to nobody\n/stats\n/custom mystery {"a":1}\n/custom echo {"content":42}\njust text\n/nope\n/exit\n',
+    );
+    expect(await p.exited).toBe(0);
+    const out = p.stdout();
+    expect(out).toContain('[broadcast from 127.0.0.1:');
+    expect(out).toContain('hello interactive');
+    expect(out).toMatch(/pong: [\d.]+ ms/);
+    expect(out).toContain('"content":"hi there"');
+    expect(out).toContain('broadcast sent to 0 client(s)');
+    expect(out).toContain('"type":"server_stats"');
+    expect(out).toContain('error UNKNOWN_MESSAGE_TYPE');
+    expect(out).toContain('"content":42');
+    expect(out).toContain('"type":"message_received","content":"just text"');
+    expect(out).toContain('unknown command /nope');
+  });
+
+  it('performance --json prints the numbers (structure only, never speed)', async () => {
+    const server = await startServerProcess();
+    const args = [
+      'performance',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(server.port),
+      '-c',
+      '2',
+      '-w',
+      '4',
+      '-d',
+      '300ms',
+      '--warmup',
+      '0',
+      '-s',
+      '32',
+      '--json',
+    ];
+    const p = run('src/cli/tcp-client.ts', args);
+    expect(await p.exited).toBe(0);
+    const result = JSON.parse(p.stdout().trim());
+    expect(result).toMatchObject({
+      type: 'echo',
+      connections: 2,
+      window: 4,
+      messageSize: 32,
+      errors: 0,
+      messages: expect.any(Number),
+      msgPerSec: expect.any(Number),
+      durationMs: expect.any(Number),
+      latencyMs: {
+        p50: expect.any(Number),
+        p90: expect.any(Number),
+        p99: expect.any(Number),
+        max: expect.any(Number),
+        mean: expect.any(Number),
+      },
+    });
+    expect(result.messages).toBeGreaterThan(0);
+    expect(result.latencyMs.p99).toBeGreaterThanOrEqual(result.latencyMs.p50);
+  });
+
+  it('performance prints a summary with msg/s and p50/p99 and progress lines', async () => {
+    const server = await startServerProcess();
+    const args = [
+      'performance',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(server.port),
+      '-c',
+      '1',
+      '-w',
+      '2',
+      '-d',
+      '1200ms',
+      '--warmup',
+      '0',
+      '--type',
+      'ping',
+    ];
+    const p = run('src/cli/tcp-client.ts', args);
+    expect(await p.exited).toBe(0);
+    expect(p.stdout()).toMatch(/throughput: [\d,]+ msg\/s/);
+    expect(p.stdout()).toMatch(/p50 [\d.]+ {2}p90 [\d.]+ {2}p99 [\d.]+/);
+    expect(p.stderr()).toMatch(/\[measure [\d.]+s\] [\d,]+ msg\/s/);
+  });
+});

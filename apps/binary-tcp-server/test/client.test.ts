@@ -1,0 +1,166 @@
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { BACKOFF_DEFAULTS, backoffDelay, createTcpServer, TcpClient, TcpRequestError } from '../src/index.js';
+import { ISO_UTC, startServer, waitFor } from './helpers.js';
+
+async function connectedClient(
+  port: number,
+  options: ConstructorParameters<typeof TcpClient>[0] = {},
+): Promise<TcpClient> {
+  const client = new TcpClient({ host: '127.0.0.1', port, ...options });
+  onTestFinished(() => client.disconnect());
+  await client.connect();
+  return client;
+}
+
+describe('TcpClient', () => {
+  it('ping resolves with the round trip in ms; pingFrame with the pong', async () => {
+    const { port } = await startServer();
+    const client = await connectedClient(port);
+    const ms = await client.ping();
+    expect(ms).toBeGreaterThanOrEqual(0);
+    const pong = await client.pingFrame();
+    expect(pong).toMatchObject({ type: 'pong', pong_timestamp: expect.stringMatching(ISO_UTC) });
+    expect(pong.ping_timestamp).toMatch(ISO_UTC);
+  });
+
+  it('echo, getServerStats, sendMessage and sendCustomMessage', async () => {
+    const { port } = await startServer();
+    const client = await connectedClient(port);
+    expect(await client.echo({ deep: [1, 'é'] })).toMatchObject({
+      type: 'echo_response',
+      content: { deep: [1, 'é'] },
+    });
+    expect(await client.getServerStats()).toMatchObject({ type: 'server_stats', connected_clients: 1 });
+    expect(await client.sendMessage('plain')).toMatchObject({ type: 'message_received', content: 'plain' });
+    expect(await client.sendCustomMessage('echo', { content: 'via custom' })).toMatchObject({
+      type: 'echo_response',
+      content: 'via custom',
+    });
+    const err = await client.sendCustomMessage('custom_type', { data: 'value' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TcpRequestError);
+    expect((err as TcpRequestError).code).toBe('UNKNOWN_MESSAGE_TYPE');
+    // The connection is still usable after an error reply.
+    expect(await client.echo('after')).toMatchObject({ content: 'after' });
+  });
+
+  it('matches pipelined replies to requests in order; broadcasts are events, not replies', async () => {
+    const { port } = await startServer();
+    const a = await connectedClient(port);
+    const b = await connectedClient(port);
+    const seen: unknown[] = [];
+    b.on('broadcast', (f) => seen.push(f.content));
+    const messages: unknown[] = [];
+    b.on('message', (f) => messages.push(f.type));
+    // a broadcasts while b has requests in flight: b's replies must still line up.
+    const bReplies = Promise.all(Array.from({ length: 200 }, (_, i) => b.echo(i)));
+    const aSent = Promise.all(Array.from({ length: 20 }, (_, i) => a.broadcast(`m${i}`)));
+    const replies = await bReplies;
+    expect(replies.map((r) => r.content)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect((await aSent).every((s) => s.recipients === 1)).toBe(true);
+    await waitFor(() => seen.length === 20, 2000, 'broadcasts');
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    expect(messages.every((t) => t === 'broadcast')).toBe(true);
+  });
+
+  it('fails requests with CONNECTION_CLOSED when not connected or when the server goes away', async () => {
+    const { server, port } = await startServer({ closeTimeoutMs: 100 });
+    const idle = new TcpClient({ host: '127.0.0.1', port });
+    await expect(idle.ping()).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+
+    const client = await connectedClient(port);
+    await client.echo('x');
+    const closed = once(client, 'disconnect');
+    await server.close({ timeoutMs: 100 });
+    await closed;
+    await expect(client.echo('late')).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+  });
+
+  it('fails with REQUEST_TIMEOUT when the server never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+    });
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          silent.close(() => resolve());
+        }),
+    );
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    const client = await connectedClient(address.port, { requestTimeoutMs: 100 });
+    const results = await Promise.allSettled([client.ping(), client.echo(1)]);
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    }
+  });
+
+  it('answers server heartbeats automatically and stays connected', async () => {
+    const { server, port } = await startServer({ heartbeatIntervalMs: 30, heartbeatTimeoutMs: 60 });
+    const client = await connectedClient(port);
+    let heartbeats = 0;
+    client.on('message', (f) => {
+      if (f.type === 'heartbeat') heartbeats++;
+    });
+    await waitFor(() => heartbeats >= 4, 5000, 'heartbeats');
+    expect(client.connected).toBe(true);
+    expect(server.stats.deadClientsDropped).toBe(0);
+    expect(await client.echo('still here')).toMatchObject({ content: 'still here' });
+  });
+
+  it('reconnects with backoff after a server restart', async () => {
+    const first = createTcpServer({ host: '127.0.0.1', port: 0, closeTimeoutMs: 100 });
+    const address = await first.listen();
+    if (address.kind !== 'tcp') throw new Error('tcp expected');
+    const client = await connectedClient(address.port, {
+      reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
+    });
+    const attempts: number[] = [];
+    client.on('reconnecting', (info) => attempts.push(info.attempt));
+    expect(await client.echo('before')).toMatchObject({ content: 'before' });
+
+    const disconnected = once(client, 'disconnect');
+    await first.close({ timeoutMs: 100 });
+    const [info] = (await disconnected) as [{ willReconnect: boolean }];
+    expect(info.willReconnect).toBe(true);
+    // Let a few attempts fail against the closed port before the server comes back.
+    await waitFor(() => attempts.length >= 2, 5000, 'failed attempts');
+
+    const second = createTcpServer({ host: '127.0.0.1', port: address.port });
+    onTestFinished(() => second.close({ timeoutMs: 100 }));
+    const reconnected = once(client, 'reconnect');
+    await second.listen();
+    await reconnected;
+    expect(client.connected).toBe(true);
+    expect(await client.echo('after')).toMatchObject({ content: 'after' });
+    expect(attempts[0]).toBe(1);
+  });
+
+  it('disconnect() stops reconnection', async () => {
+    const { port } = await startServer();
+    const client = await connectedClient(port, { reconnect: true });
+    const events: string[] = [];
+    client.on('reconnecting', () => events.push('reconnecting'));
+    await client.disconnect();
+    expect(client.connected).toBe(false);
+    expect(events).toEqual([]);
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially up to the cap, with the jitter fraction random', () => {
+    const opts = { ...BACKOFF_DEFAULTS, initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.5 };
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, opts, () => 1))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
+    expect([1, 2, 3].map((n) => backoffDelay(n, opts, () => 0))).toEqual([50, 100, 200]);
+    expect(backoffDelay(3, { ...opts, jitter: 0 }, () => 0.3)).toBe(400);
+    expect(backoffDelay(3, { ...opts, jitter: 1 }, () => 0.25)).toBe(100);
+  });
+});
