@@ -25,7 +25,7 @@ interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-const compose = parse(readRepoFile('docker-compose.yml')) as ComposeFile;
+const compose = parse(readRepoFile('docker-compose.yml'), { merge: true }) as ComposeFile;
 const rootPackage = JSON.parse(readRepoFile('package.json')) as { packageManager: string };
 const pnpmVersion = /^pnpm@([\d.]+)/.exec(rootPackage.packageManager)?.[1];
 
@@ -192,4 +192,17 @@ describe('healthchecks, run natively against the natively started service', () =
       expect(down.code).not.toBe(0);
     });
   }
+});
+
+describe('.env.example', () => {
+  it('lists every environment variable of every app, as generated from their --help', async () => {
+    const res = await run([join(ROOT, 'scripts', 'env-example.mjs'), '--check'], { timeoutMs: 60_000 });
+    expect(res.code, res.stderr).toBe(0);
+    const text = readRepoFile('.env.example');
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const variable of Object.keys(service.environment ?? {})) {
+        expect(text, `${name}: ${variable}`).toMatch(new RegExp(`^# ${variable}=`, 'm'));
+      }
+    }
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -13,9 +13,12 @@ export const APPS: readonly string[] = readdirSync(join(ROOT, 'apps'), { withFil
   .map((d) => d.name)
   .sort();
 
+/** tsx's loader by absolute URL, so child processes may run with any working directory. */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
 /** Node arguments that run an app's TypeScript entry point from source. */
 export function sourceEntry(app: string, file = 'main.ts'): string[] {
-  return ['--conditions=sockworks-source', '--import', 'tsx', join(ROOT, 'apps', app, 'src', file)];
+  return ['--conditions=sockworks-source', '--import', TSX_LOADER, join(ROOT, 'apps', app, 'src', file)];
 }
 
 /** Runs a command to completion and returns its exit code and output. */
