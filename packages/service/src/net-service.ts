@@ -66,7 +66,9 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   readonly server: Server;
   readonly #logger: Logger;
   readonly #tracker: ConnectionTracker<C>;
-  readonly #sockets = new Map<C, Socket>();
+  /** Socket -> its connection: lets one shared 'close' listener serve every socket (no closure each). */
+  readonly #bySocket = new Map<Socket, C>();
+  readonly #onSocketClose: (this: Socket) => void;
   readonly #rejected = new Set<Socket>();
   readonly #options: NetServiceOptions<C>;
   readonly #closeTimeoutMs: number;
@@ -84,6 +86,14 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     const max = options.maxConnections ?? NET_SERVICE_DEFAULTS.maxConnections;
     this.#tracker = new ConnectionTracker<C>(max);
     this.#logLimit = limitLogger(this.#logger, max);
+    const bySocket = this.#bySocket;
+    const tracker = this.#tracker;
+    this.#onSocketClose = function (this: Socket): void {
+      const conn = bySocket.get(this);
+      if (conn === undefined) return;
+      bySocket.delete(this);
+      tracker.delete(conn);
+    };
     this.#closeTimeoutMs = checkMs(
       'closeTimeoutMs',
       options.closeTimeoutMs ?? NET_SERVICE_DEFAULTS.closeTimeoutMs,
@@ -167,12 +177,12 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     for (const socket of this.#rejected) socket.destroy();
     const count = this.#tracker.size;
     if (count > 0) this.#logger.info({ connections: count, timeoutMs }, 'draining connections');
-    for (const conn of this.#tracker) {
+    for (const [socket, conn] of [...this.#bySocket]) {
       try {
         conn.shutdown();
       } catch (err) {
         this.#logger.error({ err }, 'connection shutdown failed; destroying it');
-        this.#destroy(conn);
+        this.#destroy(conn, socket);
       }
     }
     let timer: NodeJS.Timeout | undefined;
@@ -183,7 +193,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     clearTimeout(timer);
     if (result === 'timeout') {
       this.#logger.warn({ connections: this.#tracker.size }, 'drain deadline passed; destroying connections');
-      for (const conn of this.#tracker) this.#destroy(conn);
+      for (const [socket, conn] of [...this.#bySocket]) this.#destroy(conn, socket);
       await this.#tracker.whenEmpty();
     }
     await serverClosed;
@@ -191,14 +201,14 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     this.#logger.info('closed');
   }
 
-  #destroy(conn: C): void {
+  #destroy(conn: C, socket: Socket): void {
     try {
       conn.destroy();
     } catch (err) {
       this.#logger.error({ err }, 'connection destroy failed');
     }
     // The socket itself too: an app's destroy() must not be able to keep close() waiting.
-    this.#sockets.get(conn)?.destroy();
+    socket.destroy();
   }
 
   #onConnection(socket: Socket): void {
@@ -211,23 +221,18 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
       this.#reject(socket);
       return;
     }
-    const id = ++this.#nextId;
-    const remote = remoteOf(socket);
-    const logger = connectionLogger(this.#logger, { conn: id, remote });
+    const ctx = new LazyContext(++this.#nextId, remoteOf(socket), this.#logger);
     let conn: C;
     try {
-      conn = this.#options.createConnection(socket, { id, logger, remote });
+      conn = this.#options.createConnection(socket, ctx);
     } catch (err) {
-      logger.error({ err }, 'createConnection failed; closing the socket');
+      ctx.logger.error({ err }, 'createConnection failed; closing the socket');
       socket.destroy();
       return;
     }
     this.#tracker.tryAdd(conn);
-    this.#sockets.set(conn, socket);
-    socket.once('close', () => {
-      this.#sockets.delete(conn);
-      this.#tracker.delete(conn);
-    });
+    this.#bySocket.set(socket, conn);
+    socket.on('close', this.#onSocketClose);
   }
 
   #reject(socket: Socket): void {
@@ -247,6 +252,28 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     // Input of a refused client is discarded, so its writes cannot fill our buffers.
     socket.resume();
     socket.end();
+  }
+}
+
+/** The context handed to createConnection; the child logger is only built when first used. */
+class LazyContext implements ConnectionContext {
+  readonly id: number;
+  readonly remote: string;
+  #parent: Logger | undefined;
+  #logger: Logger | undefined;
+
+  constructor(id: number, remote: string, parent: Logger) {
+    this.id = id;
+    this.remote = remote;
+    this.#parent = parent;
+  }
+
+  get logger(): Logger {
+    if (this.#logger === undefined) {
+      this.#logger = connectionLogger(this.#parent as Logger, { conn: this.id, remote: this.remote });
+      this.#parent = undefined;
+    }
+    return this.#logger;
   }
 }
 

@@ -80,6 +80,37 @@ describe('NetService', () => {
     expect(service.connections.size).toBe(1);
   });
 
+  it('gives each connection a child logger carrying conn and remote', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const logger = createLogger({ service: 'test', level: 'info', pretty: false, destination });
+    const { service } = makeService({
+      logger,
+      createConnection: (socket, ctx) => {
+        ctx.logger.info('accepted');
+        expect(ctx.logger).toBe(ctx.logger);
+        return new TestConnection(socket, []);
+      },
+    });
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const client = await connectTo(address);
+    await readUntil(client, 'hello\n');
+    const entry = JSON.parse(lines.find((line) => line.includes('"accepted"')) ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    expect(entry).toMatchObject({
+      conn: 1,
+      remote: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      msg: 'accepted',
+    });
+  });
+
   it('refuses a second listen()', async () => {
     const { service } = makeService();
     await service.listen({ host: '127.0.0.1', port: 0 });
