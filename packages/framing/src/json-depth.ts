@@ -1,12 +1,21 @@
 /** Default maximum nesting depth of JSON values (RELIABILITY.md). */
 export const DEFAULT_MAX_DEPTH = 64;
 
+/** Counts `{` and `[` with the native indexOf, stopping once the count passes `limit`. */
+function countOpeners(text: string, limit: number): number {
+  let count = 0;
+  for (let k = text.indexOf('{'); k !== -1 && count <= limit; k = text.indexOf('{', k + 1)) count++;
+  for (let k = text.indexOf('['); k !== -1 && count <= limit; k = text.indexOf('[', k + 1)) count++;
+  return count;
+}
+
 /**
  * True when JSON text nests objects/arrays deeper than `maxDepth`. Brackets inside strings do not
- * count. Text shorter than the depth cannot reach it, so small messages are not scanned at all.
+ * count. Nesting deeper than the depth needs more opening brackets than that, so text that is
+ * shorter, or has no more `{`/`[` in all (counted natively), is not scanned at all.
  */
 export function exceedsDepth(text: string, maxDepth: number): boolean {
-  if (text.length <= maxDepth) return false;
+  if (text.length <= maxDepth || countOpeners(text, maxDepth) <= maxDepth) return false;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
