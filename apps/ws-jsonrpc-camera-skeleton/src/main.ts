@@ -32,6 +32,9 @@ async function main(): Promise<void> {
         closeTimeoutMs: config.closeTimeoutMs,
         maxBatch: config.maxBatch,
         maxDepth: config.maxDepth,
+        headersTimeoutMs: config.headersTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        maxHeaderBytes: config.maxHeaderBytes,
         authToken: config.authToken,
         allowedOrigins: parseOriginList(config.allowedOrigins),
       });

@@ -33,6 +33,13 @@ describe('HTTP side', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('a header block over maxHeaderBytes gets 431, also on the upgrade path', async () => {
+    const { port, url } = await startServer({ maxHeaderBytes: 4096 });
+    const big = { 'x-padding': 'a'.repeat(8000) };
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`, { headers: big })).status).toBe(431);
+    expect(await upgradeStatus(url, { headers: big })).toBe(431);
+  });
+
   it('a custom path is honoured', async () => {
     const { port } = await startServer({ path: '/rpc' });
     expect(await upgradeStatus(`ws://127.0.0.1:${port}/rpc`)).toBe(101);
