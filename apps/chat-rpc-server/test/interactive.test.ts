@@ -110,6 +110,22 @@ describe('interactive client (driven through its input/output streams)', () => {
     expect(await done).toBe(0);
   });
 
+  it('shows the shutdown notice and exits 1 when the server goes away', async () => {
+    const { port, server } = await startServer();
+    const io = terminalIo();
+    const done = runInteractiveClient({
+      username: 'Alice',
+      input: io.input,
+      output: io.output,
+      terminal: false,
+      client: { port },
+    });
+    await waitFor(() => io.text().includes('joined as Alice'), 'join line');
+    await server.close();
+    expect(await done).toBe(1);
+    expect(io.text()).toContain('* Server is shutting down\n* disconnected from the server\n');
+  });
+
   it('exits 1 with a message when the server is unreachable', async () => {
     const { port, server } = await startServer();
     await server.close();

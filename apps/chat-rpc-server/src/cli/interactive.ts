@@ -38,7 +38,12 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
   const terminal = options.terminal ?? (output as NodeJS.WriteStream).isTTY === true;
   const client = new ChatClient(options.client);
   const rl = createInterface({ input, output, terminal, prompt: '> ' });
-  const print = (text: string) => printAbove(rl, output, terminal, text);
+  let rlClosed = false;
+  rl.once('close', () => {
+    rlClosed = true;
+  });
+  // Once readline is closed there is no prompt to redraw.
+  const print = (text: string) => printAbove(rl, output, terminal && !rlClosed, text);
 
   try {
     await client.connect();
@@ -76,7 +81,7 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
       resolve(code);
     };
     client.on('close', ({ willReconnect }) => {
-      if (willReconnect) return;
+      if (willReconnect || done) return;
       print('* disconnected from the server');
       void finish(1);
     });
