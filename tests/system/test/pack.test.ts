@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, run } from './helpers.ts';
+
+// The shared packages must work for a project outside this repo: packed as they would be published
+// (workspace ranges replaced by versions), installed with plain npm, imported with import and require.
+const PACKAGES = readdirSync(join(ROOT, 'packages')).sort();
+const built = PACKAGES.every((p) => existsSync(join(ROOT, 'packages', p, 'dist', 'index.js')));
+
+/** One check per package, written so it runs as ESM (`import`) and as CommonJS (`require`). */
+const CHECKS: Record<string, string> = {
+  'error-codes': `
+    const e = new m.ProtocolError(m.KvErrorCode.KEY_NOT_FOUND, 'x');
+    ok(m.ProtocolError.is(e) && m.toKvError(e).code === 'KEY_NOT_FOUND');`,
+  framing: `
+    const got = [];
+    const d = new m.NdjsonDecoder({ maxLineBytes: 100, onMessage: (v) => got.push(v), onError: (e) => got.push(e.code) });
+    d.push(Buffer.from('{"a":1}\\nnot json\\n'));
+    ok(got.length === 2 && got[0].a === 1 && got[1] === 'INVALID_JSON');
+    ok(m.encodeLengthPrefixedJson({ a: 1 }).readUInt32BE(0) === 7);`,
+  logging: `
+    const lines = [];
+    const log = m.createLogger({ service: 'pack', pretty: false, env: {}, destination: { write: (l) => lines.push(l) } });
+    log.info('hello');
+    ok(JSON.parse(lines[0]).msg === 'hello');`,
+  service: `
+    const cli = m.defineCli({ name: 'x', description: 'x', options: { port: { type: 'port', flag: '--port', default: 1, description: 'p' } } });
+    ok(cli.parse(['--port', '8080'], {}).values.port === 8080);
+    ok(typeof m.NetService === 'function' && typeof m.listen === 'function');`,
+  jsonrpc: `
+    const engine = new m.JsonRpcEngine();
+    engine.register('ping', m.defineMethod({ handler: () => 'pong' }));
+    return engine.handle('{"jsonrpc":"2.0","method":"ping","id":1}').then((r) => ok(JSON.parse(r).result === 'pong'));`,
+};
+
+describe.skipIf(!built && process.env.CI === undefined)(
+  'packed shared packages in an outside project',
+  () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sw-pack-'));
+      const deps: Record<string, string> = {};
+      for (const p of PACKAGES) {
+        const out = execFileSync('pnpm', ['pack', '--pack-destination', dir], {
+          cwd: join(ROOT, 'packages', p),
+          encoding: 'utf8',
+        });
+        const tarball = out.trim().split('\n').pop() ?? '';
+        deps[`@sockworks/${p}`] = `file:${tarball}`;
+      }
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: 'outside', private: true, dependencies: deps }),
+      );
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: dir,
+        stdio: 'pipe',
+      });
+    }, 180_000);
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('packs every package under packages/', () => {
+      expect(PACKAGES).toEqual(['error-codes', 'framing', 'jsonrpc', 'logging', 'service']);
+    });
+
+    for (const p of Object.keys(CHECKS)) {
+      it(`@sockworks/${p} works through import and through require`, async () => {
+        const body = `const ok = (c) => { if (!c) throw new Error('check failed'); };\n${CHECKS[p]}`;
+        const esm = `import * as m from '@sockworks/${p}';\nawait (async () => {${body}})();\nconsole.log('ok');`;
+        const cjs = `const m = require('@sockworks/${p}');\n(async () => {${body}})().then(() => console.log('ok'), (e) => { console.error(e); process.exit(1); });`;
+        writeFileSync(join(dir, `${p}.mjs`), esm);
+        writeFileSync(join(dir, `${p}.cjs`), cjs);
+        for (const file of [`${p}.mjs`, `${p}.cjs`]) {
+          const res = await run([join(dir, file)], { cwd: dir });
+          expect(res.stderr, file).toBe('');
+          expect(res.stdout.trim(), file).toBe('ok');
+          expect(res.code, file).toBe(0);
+        }
+      });
+    }
+  },
+);
