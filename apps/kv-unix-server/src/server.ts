@@ -123,7 +123,8 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     closeTimeoutMs: o.closeTimeoutMs,
     socketMode: o.socketMode,
     // Half-open: a client may send its last request and shut down its side, and still get the reply.
-    serverOptions: { allowHalfOpen: true },
+    // The socket's own high-water mark matches ours, so write() reports "full" exactly when we stop.
+    serverOptions: { allowHalfOpen: true, highWaterMark: o.outputHighWaterMark },
     createConnection: (socket, ctx) =>
       new KvConnection(socket, { handler, beforeReply, logger: ctx.logger }, connectionOptions),
     rejectConnection: (socket) => {

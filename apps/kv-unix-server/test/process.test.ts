@@ -52,10 +52,11 @@ describe('the server process', () => {
     expect(fromEnv.stderr).toContain('KV_MAX_LINE_BYTES');
   });
 
-  it('starts over a stale socket file', async () => {
+  it('starts over a stale socket file (path from KV_SOCKET_PATH)', async () => {
     const path = tempSocketPath();
     await staleSocket(path);
-    const proc = ServerProcess.spawn(['--socket', path]);
+    // The path comes from the environment this time (KV_SOCKET_PATH).
+    const proc = ServerProcess.spawn([], { KV_SOCKET_PATH: path });
     await proc.waitForLog('kv server started');
     const kv = await KvClient.connect(path);
     expect((await kv.ping()).status).toBe('ok');

@@ -270,6 +270,14 @@ describe('limits', () => {
 });
 
 describe('lifecycle', () => {
+  it('the socket file gets mode 0660 by default, or the configured mode', async () => {
+    const { statSync } = await import('node:fs');
+    const { path } = await startServer();
+    expect(statSync(path).mode & 0o777).toBe(0o660);
+    const custom = await startServer({ socketMode: 0o600 });
+    expect(statSync(custom.path).mode & 0o777).toBe(0o600);
+  });
+
   it('close() answers a request in flight, sends SHUTTING_DOWN for later ones, removes the socket', async () => {
     const { existsSync } = await import('node:fs');
     const { server, path } = await startServer();
