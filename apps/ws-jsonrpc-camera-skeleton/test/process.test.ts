@@ -162,6 +162,15 @@ describe('command lines', { timeout: 60_000 }, () => {
     expect(path.stderr()).toContain('--path');
   });
 
+  it('a port in use is one line on stderr and exit 1', async () => {
+    const { port } = await startServer();
+    const r = await run('main.ts', ['--host', '127.0.0.1', '--port', String(port), '--log-file', 'none']);
+    expect(r.code).toBe(1);
+    expect(r.stderr().trim().split('\n')).toEqual([
+      `ws-jsonrpc-camera-skeleton: address 127.0.0.1:${port} is already in use`,
+    ]);
+  });
+
   it('ws-test-client: the full suite prints the spec lines and exits 0', async () => {
     const { url } = await startServer();
     const r = await run('cli/ws-test-client.ts', ['--url', url, '--threshold-ms', '10000']);
