@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 
 /** The two transports of the spec. */
 export type SocketKind = 'tcp' | 'unix';
@@ -56,21 +57,14 @@ export interface HttpLocalResponse {
 }
 
 /** Why a request failed: no connection, no complete answer in time, or a body over the limit. */
-export type RequestErrorCode =
-  | 'CONNECT_FAILED'
-  | 'REQUEST_TIMEOUT'
-  | 'RESPONSE_TOO_LARGE'
-  | 'CONNECTION_CLOSED';
+export type RequestErrorCode = ClientErrorCode;
 
-/** A failed request; `code` is stable, `cause` holds the socket error if there was one. */
-// TODO(shared): become a ProtocolError once @sockworks/error-codes has client codes (requested).
-export class RequestError extends Error {
+/** A failed request: a `ProtocolError` with a stable `ClientErrorCode`; `cause` holds the socket error. */
+export class RequestError extends ProtocolError<ClientErrorCode> {
   override readonly name = 'RequestError';
-  readonly code: RequestErrorCode;
 
-  constructor(code: RequestErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { describeTarget, RequestError, request } from '../src/index.js';
 import { tempSocketPath } from './helpers.js';
@@ -29,7 +30,9 @@ describe('request()', () => {
     const path = tempSocketPath();
     const err = await request({ socket: 'unix', path }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestError);
-    expect(err).toMatchObject({ code: 'CONNECT_FAILED' });
+    // A ProtocolError with the shared client code, so callers can check it like any other error.
+    expect(ProtocolError.is(err)).toBe(true);
+    expect(err).toMatchObject({ code: ClientErrorCode.CONNECT_FAILED });
   });
 
   it('fails with REQUEST_TIMEOUT when the server never answers', async () => {

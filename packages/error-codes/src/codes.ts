@@ -173,6 +173,7 @@ export type StringErrorCode =
   | ChatErrorCode
   | TcpErrorCode
   | FramingErrorCode
-  | ServiceErrorCode;
+  | ServiceErrorCode
+  | ClientErrorCode;
 /** Any code a `ProtocolError` may carry. */
 export type ErrorCode = StringErrorCode | JsonRpcErrorCode | number;

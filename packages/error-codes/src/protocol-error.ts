@@ -5,7 +5,7 @@ const kProtocolError = Symbol.for('sockworks.error.ProtocolError');
 
 /** An error with a stable wire code; compare `code`, never `message`. */
 export class ProtocolError<C extends ErrorCode = ErrorCode> extends Error {
-  override readonly name = 'ProtocolError';
+  override readonly name: string = 'ProtocolError';
   readonly code: C;
   readonly data: unknown;
 
