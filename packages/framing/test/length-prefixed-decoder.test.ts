@@ -107,6 +107,18 @@ describe('LengthPrefixedDecoder', () => {
     expect(decoder.buffered).toBe(0);
   });
 
+  it('holds only the bytes received, not the announced length', () => {
+    const decoder = new LengthPrefixedDecoder({
+      maxFrameBytes: 1 << 20,
+      onMessage: () => {},
+      onError: () => {},
+    });
+    decoder.push(Buffer.concat([header(1 << 20), Buffer.from('x')]));
+    expect(decoder.buffered).toBe(1);
+    decoder.push(Buffer.alloc(1000));
+    expect(decoder.buffered).toBe(1001);
+  });
+
   it('copies held bytes, so a reused chunk buffer does not corrupt a frame', () => {
     const got: string[] = [];
     const decoder = new LengthPrefixedDecoder({
