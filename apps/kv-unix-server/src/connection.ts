@@ -26,6 +26,8 @@ export interface KvConnectionDeps {
 type State = 'open' | 'draining' | 'closing' | 'ended';
 
 const NEWLINE = Buffer.from('\n');
+/** How long an ended connection may stay half-open (peer not closing) before it is destroyed. */
+const LINGER_MS = 2000;
 
 /**
  * One client socket: bytes -> decoder -> queue of requests -> handler -> one write per batch.
@@ -220,8 +222,12 @@ export class KvConnection implements ConnectionHandle {
     this.#head = 0;
     if (out.length > 0) this.#socket.end(out);
     else this.#socket.end();
-    // Keep draining input so a peer still writing cannot stall our FIN behind a full window.
+    // Keep draining input so a peer still writing cannot stall our FIN behind a full window, but do
+    // not let a peer that never closes its side hold the connection slot.
     this.#socket.resume();
+    const linger = setTimeout(() => this.#socket.destroy(), LINGER_MS);
+    linger.unref();
+    this.#socket.once('close', () => clearTimeout(linger));
   }
 
   #framingReply(error: FramingError): { line: string; close: boolean } {

@@ -182,6 +182,22 @@ describe('framing and flow', () => {
     expect(replies[1]).toMatchObject({ success: false, error: { code: 'MESSAGE_TOO_LARGE' } });
   });
 
+  it('a peer that keeps its side open after the error reply is dropped, freeing its slot', async () => {
+    const { createConnection } = await import('node:net');
+    const { path, server } = await startServer({ maxLineBytes: 100 });
+    const socket = createConnection({ path, allowHalfOpen: true });
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let got = '';
+    socket.setEncoding('utf8').on('data', (t: string) => {
+      got += t;
+    });
+    socket.write(`${'z'.repeat(500)}\n`);
+    await waitFor(() => server.connections.size === 0, 'the server to drop the half-open peer');
+    expect(JSON.parse(got).error.code).toBe('MESSAGE_TOO_LARGE');
+    socket.destroy();
+  });
+
   it('exactly the limit is accepted', async () => {
     const { path } = await startServer({ maxLineBytes: 200 });
     const c = await RawClient.connect(path);
