@@ -64,7 +64,7 @@ describe('abuse and load limits', () => {
   });
 
   it('heartbeat: silent clients are dropped, clients that answer stay', async () => {
-    const { port } = await startServer({ heartbeatIntervalMs: 50 });
+    const { port } = await startServer({ heartbeatIntervalMs: 100 });
     const silent = await RawClient.connect(port);
     const lively = await RawClient.connect(port);
     let pings = 0;

@@ -173,7 +173,7 @@ describe('chat server over TCP: methods and errors', () => {
   });
 
   it('closes clients that never join after the idle timeout, with a system message', async () => {
-    const { port } = await startServer({ joinTimeoutMs: 100 });
+    const { port } = await startServer({ joinTimeoutMs: 500 });
     const idle = await RawClient.connect(port);
     const joined = await RawClient.connect(port);
     await joined.join('Joined');
