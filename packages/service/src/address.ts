@@ -1,7 +1,12 @@
 import type { AddressInfo, Server } from 'node:net';
 
-/** Where a server listens: a TCP host and port, or a Unix socket path with its file mode. */
-export type ListenTarget = { host?: string; port: number } | { path: string; mode?: number };
+/**
+ * Where a server listens: a TCP host and port, or a Unix socket path with its file mode. `backlog` is
+ * the kernel accept queue (capped by net.core.somaxconn); defaults: TCP 511 (Node's), Unix 4096.
+ */
+export type ListenTarget =
+  | { host?: string; port: number; backlog?: number }
+  | { path: string; mode?: number; backlog?: number };
 
 /** The address a server is really bound to (port 0 resolved to the kernel's choice). */
 export type BoundAddress =
@@ -9,7 +14,9 @@ export type BoundAddress =
   | { kind: 'unix'; path: string };
 
 /** True when the target names a Unix socket path. */
-export function isUnixTarget(target: ListenTarget): target is { path: string; mode?: number } {
+export function isUnixTarget(
+  target: ListenTarget,
+): target is { path: string; mode?: number; backlog?: number } {
   return typeof (target as { path?: unknown }).path === 'string';
 }
 

@@ -24,6 +24,13 @@ import {
 /** Default file mode of a Unix socket: owner and group may connect (Redis `unixsocketperm`). */
 export const DEFAULT_SOCKET_MODE = 0o660;
 
+/**
+ * Default accept queue of a Unix socket. A full queue makes a Unix connect() fail at once with EAGAIN
+ * (TCP clients retry their SYN instead), and Node accepts Unix connections slowly under a burst, so
+ * the queue is larger than Node's 511. The kernel caps it at net.core.somaxconn.
+ */
+export const DEFAULT_UNIX_BACKLOG = 4096;
+
 /** Options of {@link listen}. */
 export interface ListenOptions {
   /** Logs `listening` and server-level errors (e.g. EMFILE on accept). @default silent */
@@ -43,13 +50,15 @@ export async function listen(
   const logger = options.logger ?? defaultLogger();
   let address: BoundAddress;
   if (isUnixTarget(target)) {
-    address = await listenUnix(server, target.path, target.mode ?? DEFAULT_SOCKET_MODE);
+    const backlog = checkBacklog(target.backlog ?? DEFAULT_UNIX_BACKLOG);
+    address = await listenUnix(server, target.path, target.mode ?? DEFAULT_SOCKET_MODE, backlog);
   } else {
     const { port } = target;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new ConfigError(`invalid port ${String(port)}: expected an integer 0-65535`);
     }
     const opts: NetListenOptions = target.host === undefined ? { port } : { port, host: target.host };
+    if (target.backlog !== undefined) opts.backlog = checkBacklog(target.backlog);
     await listenOnce(server, opts, target);
     address = boundAddressOf(server);
   }
@@ -61,13 +70,31 @@ export async function listen(
   return address;
 }
 
-async function listenUnix(server: Server, path: string, mode: number): Promise<BoundAddress> {
+function checkBacklog(backlog: number): number {
+  if (!Number.isInteger(backlog) || backlog < 1) {
+    throw new ConfigError(`invalid backlog ${String(backlog)}: expected a positive integer`);
+  }
+  return backlog;
+}
+
+async function listenUnix(
+  server: Server,
+  path: string,
+  mode: number,
+  backlog: number,
+): Promise<BoundAddress> {
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
     throw new ConfigError(`invalid socket mode ${String(mode)}: expected an octal file mode such as 0660`);
   }
   checkUnixSocketPathLength(path);
+  if (path.startsWith('\0')) {
+    // Linux abstract namespace: no file to probe, chmod or unlink.
+    await listenOnce(server, { path, backlog }, { path });
+    return { kind: 'unix', path };
+  }
   await prepareUnixSocketPath(path);
-  const identity = (await bindViaLink(server, path, mode)) ?? (await bindDirect(server, path, mode));
+  const identity =
+    (await bindViaLink(server, path, mode, backlog)) ?? (await bindDirect(server, path, mode, backlog));
   // Unlink only our own socket (another instance may have replaced the file since), as soon as the
   // server stops accepting (closeHttpServer / NetService call releaseSocketFile) or at 'close' at the latest.
   const release = (): void => {
@@ -95,10 +122,15 @@ type Identity = { dev: number; ino: number };
  * file, closing the race with a concurrent starter) and drop the temporary name: libuv's unlink at
  * close then hits nothing and our inode-checked unlink decides. Null when hard links are unsupported.
  */
-async function bindViaLink(server: Server, path: string, mode: number): Promise<Identity | null> {
+async function bindViaLink(
+  server: Server,
+  path: string,
+  mode: number,
+  backlog: number,
+): Promise<Identity | null> {
   const temp = join(dirname(path), `.sw-${randomBytes(6).toString('hex')}.sock`);
   if (Buffer.byteLength(temp) > MAX_UNIX_SOCKET_PATH_BYTES) return null;
-  await listenOnce(server, { path: temp }, { path });
+  await listenOnce(server, { path: temp, backlog }, { path });
   try {
     await fs.chmod(temp, mode);
     await fs.link(temp, path);
@@ -123,8 +155,8 @@ async function bindViaLink(server: Server, path: string, mode: number): Promise<
   return { dev: stat.dev, ino: stat.ino };
 }
 
-async function bindDirect(server: Server, path: string, mode: number): Promise<Identity> {
-  await listenOnce(server, { path }, { path });
+async function bindDirect(server: Server, path: string, mode: number, backlog: number): Promise<Identity> {
+  await listenOnce(server, { path, backlog }, { path });
   try {
     await fs.chmod(path, mode);
     const stat = await fs.stat(path);

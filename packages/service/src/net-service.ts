@@ -128,7 +128,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     }
     const withMode =
       'path' in target && target.mode === undefined && this.#options.socketMode !== undefined
-        ? { path: target.path, mode: this.#options.socketMode }
+        ? { ...target, mode: this.#options.socketMode }
         : target;
     this.#state = 'listening';
     const pending = listen(this.server, withMode, { logger: this.#logger });

@@ -203,4 +203,14 @@ describe('listen errors', () => {
       `cannot listen on unix:${path}: directory ${join(tmpdir(), `sw-missing-${process.pid}`)} does not exist`,
     );
   });
+
+  it('listens on a Linux abstract socket name without touching the filesystem', async () => {
+    const name = `\0sw-abstract-${process.pid}-${Date.now()}`;
+    const server = echoServer();
+    const address = await listen(server, { path: name });
+    expect(address).toEqual({ kind: 'unix', path: name });
+    const socket = await connectTo(address);
+    socket.write('abstract');
+    expect(await readUntil(socket, 'abstract')).toBe('abstract');
+  });
 });

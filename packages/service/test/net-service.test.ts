@@ -328,4 +328,22 @@ describe('NetService', () => {
     await readUntil(client, 'hello\n');
     expect(remotes[0]).toMatch(/^127\.0\.0\.1:\d+$/);
   });
+
+  // Also guards the Unix default backlog: with Node's 511, bursts like these fail with EAGAIN.
+  it('accepts bursts of 1000 Unix connections and drains them all on close()', async () => {
+    const path = tempSocketPath();
+    const { service } = makeService({ maxConnections: 1000 });
+    const address = await service.listen({ path });
+    const clients = [];
+    for (let batch = 0; batch < 10; batch++) {
+      clients.push(...(await Promise.all(Array.from({ length: 100 }, () => connectTo(address)))));
+    }
+    await waitFor(() => service.connections.size === 1000, 10_000, '1000 connections');
+    const ends = clients.map((client) => readAll(client));
+    await service.close({ timeoutMs: 10_000 });
+    const texts = await Promise.all(ends);
+    expect(texts.every((text) => text.endsWith('bye\n'))).toBe(true);
+    expect(service.connections.size).toBe(0);
+    expect(existsSync(path)).toBe(false);
+  });
 });
