@@ -25,9 +25,9 @@ import {
 export const DEFAULT_SOCKET_MODE = 0o660;
 
 /**
- * Default accept queue of a Unix socket. A full queue makes a Unix connect() fail at once with EAGAIN
- * (TCP clients retry their SYN instead), and Node accepts Unix connections slowly under a burst, so
- * the queue is larger than Node's 511. The kernel caps it at net.core.somaxconn.
+ * Default accept queue of a Unix socket. libuv accepts one connection per loop iteration
+ * (libuv/libuv#3696), and a full queue makes a Unix connect() fail at once with EAGAIN (TCP clients
+ * retry their SYN instead), so a burst overflows Node's 511. The kernel caps it at net.core.somaxconn.
  */
 export const DEFAULT_UNIX_BACKLOG = 4096;
 
