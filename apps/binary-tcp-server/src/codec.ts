@@ -2,6 +2,8 @@
  * The codec layer: the length-prefixed decoder from @sockworks/framing configured with this app's
  * limits, the JSON payload parser, and the mapping of framing errors to the protocol's error codes.
  */
+
+import type { Writable } from 'node:stream';
 import { TcpErrorCode } from '@sockworks/error-codes';
 import { type FramingError, LengthPrefixedDecoder, parseJsonPayload } from '@sockworks/framing';
 
@@ -56,16 +58,21 @@ export function encodeFrame(json: string): Buffer {
   return frame;
 }
 
+/** A batch grown past this (by a huge reply) is not kept for reuse. */
+const MAX_RETAINED_BYTES = 1024 * 1024;
+
 /**
  * Collects reply frames in one growing buffer so all replies produced from one input chunk leave in a
  * single `write()`. Shared by every connection of a server: processing is synchronous per chunk, so
- * only one connection fills it at a time and takes its bytes out with `take()`.
+ * only one connection fills it at a time and writes it out with `writeTo()`.
  */
 export class FrameBatch {
+  readonly #initialBytes: number;
   #buf: Buffer;
   #len = 0;
 
   constructor(initialBytes = 64 * 1024) {
+    this.#initialBytes = initialBytes;
     this.#buf = Buffer.allocUnsafeSlow(initialBytes);
   }
 
@@ -93,6 +100,24 @@ export class FrameBatch {
     this.#buf.copy(out, 0, 0, this.#len);
     this.#len = 0;
     return out;
+  }
+
+  /**
+   * Writes the collected bytes to `socket` without copying them and empties the batch; returns what
+   * `write()` returned. When the kernel took everything synchronously (nothing left queued) the
+   * buffer is free again and is reused; otherwise the socket keeps it and the batch starts a new one.
+   */
+  writeTo(socket: Writable): boolean {
+    const ok = socket.write(this.#buf.subarray(0, this.#len));
+    this.#len = 0;
+    if (socket.writableLength !== 0) this.#buf = Buffer.allocUnsafeSlow(this.#initialBytes);
+    else if (this.#buf.length > MAX_RETAINED_BYTES) this.#buf = Buffer.allocUnsafeSlow(this.#initialBytes);
+    return ok;
+  }
+
+  /** Drops the collected bytes. */
+  clear(): void {
+    this.#len = 0;
   }
 
   #grow(min: number): void {

@@ -167,14 +167,17 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   #flushReplies(): void {
     const batch = this.#host.batch;
     if (batch.length === 0) return;
-    const bytes = batch.take();
-    if (this.closed) return;
     const socket = this.#socket;
+    if (this.closed || socket.destroyed) {
+      batch.clear();
+      return;
+    }
     if (socket.writableLength > this.#host.maxOutputQueueBytes) {
+      batch.clear();
       this.drop('slow-reader');
       return;
     }
-    if (!socket.write(bytes) && !socket.isPaused()) {
+    if (!batch.writeTo(socket) && !socket.isPaused()) {
       // The client is not keeping up with its own replies: stop reading its requests until it does.
       socket.pause();
       socket.once('drain', onSocketDrain);

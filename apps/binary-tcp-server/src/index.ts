@@ -5,6 +5,11 @@ export { TcpRequestError } from './client-errors.js';
 export { encodeFrame } from './codec.js';
 export { LatencyHistogram } from './histogram.js';
 export {
+  type IdleConnections,
+  type IdleConnectionsOptions,
+  openIdleConnections,
+} from './idle-connections.js';
+export {
   LOAD_DEFAULTS,
   type LoadMessageType,
   type LoadOptions,

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram, openIdleConnections, runLoad } from '../src/index.js';
+import { startServer, waitFor } from './helpers.js';
+
+describe('runLoad (programmatic performance mode)', () => {
+  it('returns the numbers of a short run (structure, not speed)', async () => {
+    const { server, port } = await startServer();
+    const progress: string[] = [];
+    const result = await runLoad({
+      host: '127.0.0.1',
+      port,
+      connections: 2,
+      window: 8,
+      durationMs: 200,
+      warmupMs: 50,
+      messageSize: 100,
+      progressIntervalMs: 40,
+      onProgress: (p) => progress.push(p.phase),
+    });
+    expect(result).toMatchObject({ type: 'echo', connections: 2, window: 8, messageSize: 100, errors: 0 });
+    expect(result.requestBytes).toBe(4 + JSON.stringify({ type: 'echo', content: 'x'.repeat(100) }).length);
+    expect(result.messages).toBeGreaterThan(0);
+    expect(result.msgPerSec).toBeGreaterThan(0);
+    expect(result.latencyMs.p50).toBeLessThanOrEqual(result.latencyMs.p99);
+    expect(result.latencyMs.p99).toBeLessThanOrEqual(result.latencyMs.max);
+    expect(progress).toContain('measure');
+    // Every request was answered and the load connections are gone.
+    await waitFor(() => server.connections.size === 0, 2000, 'load connections closed');
+  });
+
+  it('counts error replies (ping load answered with pongs has none)', async () => {
+    const { port } = await startServer();
+    const result = await runLoad({
+      host: '127.0.0.1',
+      port,
+      connections: 1,
+      window: 2,
+      durationMs: 100,
+      warmupMs: 0,
+      type: 'ping',
+    });
+    expect(result.type).toBe('ping');
+    expect(result.errors).toBe(0);
+  });
+
+  it('rejects bad options and an unreachable server', async () => {
+    await expect(runLoad({ window: 0 })).rejects.toThrow(/window/);
+    await expect(runLoad({ host: '127.0.0.1', port: 1, durationMs: 10 })).rejects.toThrow();
+  });
+});
+
+describe('openIdleConnections', () => {
+  it('opens and verifies idle connections', async () => {
+    const { server, port } = await startServer();
+    const idle = await openIdleConnections({ host: '127.0.0.1', port, connections: 300, batch: 50 });
+    expect(idle.sockets).toHaveLength(300);
+    expect(server.connections.size).toBe(300);
+    idle.close();
+    await waitFor(() => server.connections.size === 0, 5000, 'closed');
+  });
+});
+
+describe('LatencyHistogram', () => {
+  it('gives percentiles within one 10 µs bucket', () => {
+    const h = new LatencyHistogram();
+    for (let i = 1; i <= 100; i++) h.record(i / 10);
+    expect(h.count).toBe(100);
+    expect(h.percentile(50)).toBeCloseTo(5, 1);
+    expect(h.percentile(99)).toBeCloseTo(9.9, 1);
+    expect(h.max()).toBe(10);
+    h.record(5000, 2);
+    expect(h.percentile(100)).toBe(5000);
+  });
+});
