@@ -2,7 +2,7 @@ import type { AddressInfo, Server } from 'node:net';
 
 /**
  * Where a server listens: a TCP host and port, or a Unix socket path with its file mode. `backlog` is
- * the kernel accept queue (capped by net.core.somaxconn); defaults: TCP 511 (Node's), Unix 4096.
+ * the kernel accept queue (capped by net.core.somaxconn), default 4096 (`DEFAULT_BACKLOG`).
  */
 export type ListenTarget =
   | { host?: string; port: number; backlog?: number }

@@ -33,7 +33,7 @@ export {
   type TrackHttpServerOptions,
   trackHttpServer,
 } from './http-service.js';
-export { DEFAULT_SOCKET_MODE, DEFAULT_UNIX_BACKLOG, type ListenOptions, listen } from './listen.js';
+export { DEFAULT_BACKLOG, DEFAULT_SOCKET_MODE, type ListenOptions, listen } from './listen.js';
 export {
   type ConnectionContext,
   type ConnectionHandle,

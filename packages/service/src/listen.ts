@@ -25,11 +25,11 @@ import {
 export const DEFAULT_SOCKET_MODE = 0o660;
 
 /**
- * Default accept queue of a Unix socket. libuv accepts one connection per loop iteration
- * (libuv/libuv#3696), and a full queue makes a Unix connect() fail at once with EAGAIN (TCP clients
- * retry their SYN instead), so a burst overflows Node's 511. The kernel caps it at net.core.somaxconn.
+ * Default accept queue (the kernel caps it at net.core.somaxconn). libuv accepts one connection per
+ * loop iteration (libuv/libuv#3696), so a connect burst overflows Node's 511: Unix clients then fail
+ * at once with EAGAIN, TCP clients wait a 1 s SYN retransmit (measured: 2000 connects 3.2 s vs 0.2 s).
  */
-export const DEFAULT_UNIX_BACKLOG = 4096;
+export const DEFAULT_BACKLOG = 4096;
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -50,7 +50,7 @@ export async function listen(
   const logger = options.logger ?? defaultLogger();
   let address: BoundAddress;
   if (isUnixTarget(target)) {
-    const backlog = checkBacklog(target.backlog ?? DEFAULT_UNIX_BACKLOG);
+    const backlog = checkBacklog(target.backlog ?? DEFAULT_BACKLOG);
     address = await listenUnix(server, target.path, target.mode ?? DEFAULT_SOCKET_MODE, backlog);
   } else {
     const { port } = target;
@@ -58,7 +58,7 @@ export async function listen(
       throw new ConfigError(`invalid port ${String(port)}: expected an integer 0-65535`);
     }
     const opts: NetListenOptions = target.host === undefined ? { port } : { port, host: target.host };
-    if (target.backlog !== undefined) opts.backlog = checkBacklog(target.backlog);
+    opts.backlog = checkBacklog(target.backlog ?? DEFAULT_BACKLOG);
     await listenOnce(server, opts, target);
     address = boundAddressOf(server);
   }
