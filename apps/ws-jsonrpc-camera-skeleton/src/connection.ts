@@ -134,6 +134,10 @@ export class RpcConnection {
     if (this.#socket.writableNeedDrain && !this.#paused) {
       // Stop reading requests until the client reads its replies: TCP backpressure, bounded memory.
       this.#paused = true;
+      this.logger.debug(
+        { bufferedAmount: ws.bufferedAmount },
+        'Client reads slower than we write: pausing its input',
+      );
       ws.pause();
       this.#socket.once('drain', this.#onDrain);
     }

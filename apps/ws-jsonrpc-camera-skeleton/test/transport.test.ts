@@ -109,6 +109,27 @@ describe('clients that stop reading', () => {
     const other = await openRaw(url);
     expect(await other.request('{"jsonrpc":"2.0","method":"ping","id":1}')).toMatchObject({ result: 'pong' });
   });
+
+  it('a client reading slower than the server writes is paused and resumed, not cut off, below the cap', async () => {
+    const capture = captureLogger('debug');
+    const { url } = await startServer({
+      methods: { ...methods, blob },
+      maxBufferedBytes: 64 * 1024 * 1024,
+      logger: capture.logger,
+    });
+    const raw = await openRaw(url, { maxPayload: 1024 * 1024 });
+    for (let i = 0; i < 60; i++) raw.ws.send(`{"jsonrpc":"2.0","method":"blob","id":${i}}`);
+    for (let i = 0; i < 60; i++) {
+      const reply = JSON.parse(await raw.next(15_000)) as { id: number; result: string };
+      expect(reply.id).toBe(i);
+      expect(reply.result).toHaveLength(100 * 1024);
+    }
+    // The input was paused at least once and resumed (or the replies above could not all have arrived).
+    expect(capture.lines().some((l) => String(l.msg).includes('pausing its input'))).toBe(true);
+    expect(await raw.request('{"jsonrpc":"2.0","method":"ping","id":"end"}')).toMatchObject({
+      result: 'pong',
+    });
+  });
 });
 
 describe('connections', () => {
