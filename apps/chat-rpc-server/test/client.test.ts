@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { ProtocolError } from '@sockworks/error-codes';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ChatEvent, SystemEvent } from '../src/client/types.js';
@@ -119,5 +120,35 @@ describe('ChatClient', () => {
     await waitFor(() => beats >= 3, 'three heartbeats');
     expect(c.c.connected).toBe(true);
     expect(server.sessions).toHaveLength(1);
+  });
+
+  it('a timed-out request keeps its place: its late reply is dropped, the next request gets its own', async () => {
+    // A hand-written server that answers nothing until the second request, then both at once.
+    let peer: Socket | undefined;
+    let received = 0;
+    const fake = createServer((socket) => {
+      peer = socket;
+      socket.setEncoding('utf8');
+      socket.on('data', (t: string) => {
+        received += t.split('\n').filter(Boolean).length;
+        if (received !== 2) return;
+        socket.write('{"status":"success","users":["late"],"count":1}\n');
+        socket.write('{"type":"chat","message":"in between","username":"X"}\n');
+        socket.write('{"status":"success","users":["right"],"count":1}\n');
+      });
+    });
+    onTestFinished(() => {
+      peer?.destroy();
+      fake.close();
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const address = fake.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const c = client(port, { requestTimeoutMs: 300 });
+    await c.c.connect();
+    expect(await codeOf(c.c.getUsers())).toBe('REQUEST_TIMEOUT');
+    const second = c.c.getUsers();
+    expect(await second).toEqual(['right']);
+    expect(c.chats).toEqual([{ username: 'X', message: 'in between' }]);
   });
 });
