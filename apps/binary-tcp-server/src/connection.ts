@@ -4,8 +4,8 @@
  * cut off), heartbeat state, and graceful shutdown.
  */
 import type { Socket } from 'node:net';
-import type { FramingError, LengthPrefixedDecoder } from '@sockworks/framing';
-import type { Logger } from '@sockworks/logging';
+import { FramingError, type LengthPrefixedDecoder } from '@sockworks/framing';
+import { type Logger, truncateForLog } from '@sockworks/logging';
 import {
   closesConnection,
   createFrameDecoder,
@@ -94,6 +94,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     socket.on('data', onSocketData);
+    logger.debug('connected');
   }
 
   /** Bytes written to the socket and not yet taken by the kernel. */
@@ -144,9 +145,8 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   }
 
   #errorForPayload(err: unknown): string {
-    const framing = err as FramingError;
-    if (typeof framing?.code === 'string') {
-      const { code, message } = tcpCodeForFramingError(framing);
+    if (FramingError.is(err)) {
+      const { code, message } = tcpCodeForFramingError(err);
       return errorJson(code, message, this.#host.clock.iso());
     }
     this.logger.error({ err }, 'handler failed');
@@ -158,7 +158,8 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     const { code, message } = tcpCodeForFramingError(error);
     this.#host.batch.push(errorJson(code, message, this.#host.clock.iso()));
     if (!closesConnection(error)) return;
-    this.logger.info({ code }, 'framing lost: closing connection');
+    const input = error.excerpt === undefined ? undefined : truncateForLog(error.excerpt);
+    this.logger.info({ code, input }, 'framing lost: closing connection');
     this.#flushReplies();
     this.#stop();
   }
@@ -269,5 +270,6 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.closed = true;
     this.#stopped = true;
     this.#socket[kConnection] = undefined;
+    this.logger.debug('disconnected');
   }
 }

@@ -129,7 +129,7 @@ describe('errors keep the connection usable', () => {
     ['broadcast without content', frame({ type: 'broadcast' }), 'INVALID_MESSAGE'],
     [
       'nesting over the depth limit',
-      frame('{"type":"echo","content":' + '['.repeat(100) + ']'.repeat(100) + '}'),
+      frame(`{"type":"echo","content":${'['.repeat(100)}${']'.repeat(100)}}`),
       'INVALID_MESSAGE',
     ],
     ['an unknown type', frame({ type: 'custom_type', data: 1 }), 'UNKNOWN_MESSAGE_TYPE'],
