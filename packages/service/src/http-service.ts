@@ -60,6 +60,14 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
   let closing: Promise<void> | undefined;
   let address: BoundAddress | null = null;
 
+  // http.Server parses every socket its 'connection' listener sees, so a refused socket's request would
+  // still reach the app's handler. Take the listeners installed so far (http's own parser setup) and
+  // call them only for sockets inside the limit.
+  const inner = server.listeners('connection') as Array<(this: HttpServer, socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  const untrack = function (this: Socket): void {
+    tracker.delete(this);
+  };
   server.on('connection', (socket: Socket) => {
     socket.on('error', onSocketError);
     if (closing !== undefined) {
@@ -77,10 +85,13 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
       } catch (err) {
         logger.error({ err }, 'rejectConnection failed');
       }
+      // Discard the refused client's input so it cannot fill our buffers.
+      socket.resume();
       socket.end();
       return;
     }
-    socket.once('close', () => tracker.delete(socket));
+    socket.on('close', untrack);
+    for (const listener of inner) listener.call(server, socket);
   });
 
   async function close(timeoutMs: number): Promise<void> {

@@ -32,13 +32,15 @@ function get(
 }
 
 /** An HTTP server whose `/slow` responds only when the test calls `release()`. */
-function slowServer(): { server: Server; release: () => void; started: Promise<void> } {
+function slowServer(): { server: Server; release: () => void; started: Promise<void>; handled: string[] } {
+  const handled: string[] = [];
   let release = (): void => {};
   let markStarted = (): void => {};
   const started = new Promise<void>((resolve) => {
     markStarted = resolve;
   });
   const server = createHttpServer((req, res) => {
+    handled.push(req.url ?? '');
     if (req.url === '/slow') {
       markStarted();
       release = () => res.end('slow done');
@@ -46,12 +48,12 @@ function slowServer(): { server: Server; release: () => void; started: Promise<v
     }
     res.end('ok');
   });
-  return { server, release: () => release(), started };
+  return { server, release: () => release(), started, handled };
 }
 
 describe('trackHttpServer', () => {
   it('serves, counts sockets and refuses the excess with 503', async () => {
-    const { server } = slowServer();
+    const { server, handled } = slowServer();
     const tracked = trackHttpServer(server, { maxConnections: 1 });
     onTestFinished(() => tracked.close({ timeoutMs: 0 }));
     const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
@@ -62,7 +64,10 @@ describe('trackHttpServer', () => {
     expect(tracked.connections.size).toBe(1);
 
     const extra = await connectTo(address);
+    // The refused socket's request must never reach the app's handler.
+    extra.write('GET /counted HTTP/1.1\r\nHost: x\r\n\r\n');
     const reply = await readAll(extra);
+    expect(handled).not.toContain('/counted');
     expect(reply).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
     expect(reply).toContain('Too many connections');
 
