@@ -171,6 +171,12 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
         else this.#log.debug({ err }, 'socket error');
       });
       socket.once('connect', () => {
+        if (this.#closedByUser) {
+          // disconnect() was called while this connection was being set up.
+          socket.destroy();
+          reject(clientError(ClientErrorCode.CONNECTION_CLOSED, 'disconnected while connecting'));
+          return;
+        }
         connected = true;
         this.#socket = socket;
         resolve();
