@@ -3,20 +3,30 @@ import type { Logger } from '@sockworks/logging';
 const INTERVAL_MS = 1000;
 
 /**
- * Logs "connection limit reached" at most once a second with the number refused since the last line,
- * so a connection flood cannot turn into a log flood.
+ * Returns a function that logs `msg` at most once a second, with the number of events suppressed since
+ * the last line, so a flood (refused connections, EMFILE on accept) cannot turn into a log flood.
  */
-export function limitLogger(logger: Logger, max: number): (remote: string) => void {
+export function throttledLog(
+  logger: Logger,
+  level: 'warn' | 'error',
+  msg: string,
+): (fields: Record<string, unknown>) => void {
   let last = 0;
   let suppressed = 0;
-  return (remote) => {
+  return (fields) => {
     const now = Date.now();
     if (now - last < INTERVAL_MS) {
       suppressed++;
       return;
     }
     last = now;
-    logger.warn({ max, remote, refusedSinceLastLog: suppressed }, 'connection limit reached; refusing');
+    logger[level]({ ...fields, suppressedSinceLastLog: suppressed }, msg);
     suppressed = 0;
   };
+}
+
+/** "connection limit reached" at most once a second. */
+export function limitLogger(logger: Logger, max: number): (remote: string) => void {
+  const log = throttledLog(logger, 'warn', 'connection limit reached; refusing');
+  return (remote) => log({ max, remote });
 }

@@ -14,6 +14,7 @@ import {
 } from './address.js';
 import { ConfigError } from './cli/config-error.js';
 import { defaultLogger } from './default-logger.js';
+import { throttledLog } from './limit-log.js';
 import {
   checkUnixSocketPathLength,
   errnoCode,
@@ -64,7 +65,8 @@ export async function listen(
   }
   // Accept errors (EMFILE under load) are emitted on the server; without a listener they kill the process.
   if (server.listenerCount('error') === 0) {
-    server.on('error', (err) => logger.error({ err }, 'server error'));
+    const log = throttledLog(logger, 'error', 'server error');
+    server.on('error', (err) => log({ err }));
   }
   logger.info({ address: formatAddress(address) }, 'listening');
   return address;

@@ -4,7 +4,7 @@ import { connectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
-import { limitLogger } from './limit-log.js';
+import { limitLogger, throttledLog } from './limit-log.js';
 import { listen, releaseSocketFile } from './listen.js';
 import { remoteOf } from './remote.js';
 
@@ -103,7 +103,8 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
       options.rejectGraceMs ?? NET_SERVICE_DEFAULTS.rejectGraceMs,
     );
     this.server = createServer(options.serverOptions ?? {}, (socket) => this.#onConnection(socket));
-    this.server.on('error', (err) => this.#logger.error({ err }, 'server error'));
+    const logServerError = throttledLog(this.#logger, 'error', 'server error');
+    this.server.on('error', (err) => logServerError({ err }));
   }
 
   /** The live connections. */

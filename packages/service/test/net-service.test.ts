@@ -346,4 +346,23 @@ describe('NetService', () => {
     expect(service.connections.size).toBe(0);
     expect(existsSync(path)).toBe(false);
   });
+
+  it('logs server errors (EMFILE on accept) without crashing, at most one line a second', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const logger = createLogger({ service: 'test', level: 'error', pretty: false, destination });
+    const { service } = makeService({ logger });
+    await service.listen({ host: '127.0.0.1', port: 0 });
+    const emfile = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' });
+    for (let i = 0; i < 5; i++) service.server.emit('error', emfile);
+    const errors = lines.filter((line) => line.includes('"msg":"server error"'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('EMFILE');
+    expect(service.server.listening).toBe(true);
+  });
 });
