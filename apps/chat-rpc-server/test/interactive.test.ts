@@ -92,9 +92,8 @@ describe('interactive client (driven through its input/output streams)', () => {
     });
     await waitFor(() => io.text().slice(before).includes('Alice> half-typ'), 'prompt redrawn');
     const shown = io.text().slice(before);
-    // Clear the line, print the message on its own line, then redraw prompt + partial input.
-    expect(shown).toContain('\u001b[2K');
-    expect(shown).toContain('[Mallory] evil␛[2J␛]0;pwned␇ <U+202E>txt.exe\n');
+    // Clear from the start of the input line down, print the message, then redraw prompt + input.
+    expect(shown).toContain('\u001b[1G\u001b[0J[Mallory] evil␛[2J␛]0;pwned␇ <U+202E>txt.exe\n');
     expect(shown.indexOf('[Mallory]')).toBeLessThan(shown.lastIndexOf('Alice> half-typ'));
     // No raw escape from the message reached the terminal.
     expect(shown).not.toContain('\u001b[2J');
@@ -107,6 +106,36 @@ describe('interactive client (driven through its input/output streams)', () => {
       username: 'Alice',
     });
     io.input.end(); // Ctrl-D
+    expect(await done).toBe(0);
+  });
+
+  it('clears every row of a wrapped input line before printing, then redraws it', async () => {
+    const { port } = await startServer();
+    const peer = await RawClient.connect(port);
+    await peer.join('Peer');
+    const io = terminalIo();
+    Object.assign(io.output, { columns: 20 }); // readline wraps the input at 20 columns
+    const done = runInteractiveClient({
+      username: 'Al',
+      input: io.input,
+      output: io.output,
+      terminal: true,
+      client: { port },
+    });
+    await waitFor(() => io.text().includes('Al> '), 'prompt');
+    const typed = 'a fairly long line that wraps twice'; // "Al> " + 35 chars = 39 cols: cursor on row 1
+    io.input.write(typed);
+    await waitFor(() => io.text().includes('that wraps twice'), 'echo');
+    const before = io.text().length;
+    peer.send({ method: 'send_message', params: { message: 'ping' } });
+    await waitFor(() => io.text().slice(before).includes('twice'), 'redraw');
+    const shown = io.text().slice(before);
+    // Up one row to the prompt's first row, column 1, clear down; message; one spare line; redraw.
+    expect(shown.startsWith('\u001b[1A\u001b[1G\u001b[0J[Peer] ping\n\n')).toBe(true);
+    io.input.write('!\r');
+    await waitFor(() => peer.messages.some((m) => m.type === 'chat'), 'message at peer');
+    expect(peer.messages.find((m) => m.type === 'chat')).toMatchObject({ message: `${typed}!` });
+    io.input.end();
     expect(await done).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import { clearScreenDown, createInterface, cursorTo, type Interface, moveCursor } from 'node:readline';
 import { ProtocolError } from '@sockworks/error-codes';
 import type { ChatClientOptions } from '../client/types.js';
 import { ChatClient } from '../client.js';
@@ -152,9 +152,14 @@ function printAbove(rl: Interface, output: NodeJS.WritableStream, terminal: bool
     output.write(`${text}\n`);
     return;
   }
-  clearLine(output, 0);
+  // Erase the whole input block (it may wrap over several rows) from its first row down.
+  const { rows } = rl.getCursorPos();
+  if (rows > 0) moveCursor(output, 0, -rows);
   cursorTo(output, 0);
-  output.write(`${text}\n`);
+  clearScreenDown(output);
+  // readline's redraw first moves up as many rows as the cursor was below the prompt's first row;
+  // the blank lines give it room to do so without climbing into the text just printed.
+  output.write(`${text}\n${'\n'.repeat(rows)}`);
   // Redraws the prompt and the user's partial input, keeping the cursor where it was.
   rl.prompt(true);
 }
