@@ -37,6 +37,7 @@ export class RpcConnection {
   readonly #sendingLine: string;
   #alive = true;
   #paused = false;
+  #corked = false;
 
   constructor(ws: WebSocket, socket: Socket, ctx: RpcContext, deps: ConnectionDeps) {
     this.id = ctx.connectionId;
@@ -114,7 +115,12 @@ export class RpcConnection {
   #send(text: string): void {
     const ws = this.#ws;
     if (ws.readyState !== WebSocket.OPEN) return;
-    const queued = ws.bufferedAmount;
+    let queued = ws.bufferedAmount;
+    if (this.#corked && queued + text.length > this.#deps.maxBufferedBytes) {
+      // What is corked is ours, not the client's backlog: flush it to the kernel, then measure again.
+      this.#uncork();
+      queued = ws.bufferedAmount;
+    }
     // A reply alone may exceed the cap (up to maxBatch results); what is capped is the unread backlog.
     if (queued > 0 && queued + text.length > this.#deps.maxBufferedBytes) {
       this.logger.warn(
@@ -130,6 +136,13 @@ export class RpcConnection {
         this.#sendingLine,
       );
     }
+    if (!this.#corked) {
+      // Replies to one burst of pipelined requests resolve in the same microtask run: corking until the
+      // next tick turns them into one writev instead of one syscall per reply.
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(this.#uncork);
+    }
     ws.send(text);
     if (this.#socket.writableNeedDrain && !this.#paused) {
       // Stop reading requests until the client reads its replies: TCP backpressure, bounded memory.
@@ -142,6 +155,13 @@ export class RpcConnection {
       this.#socket.once('drain', this.#onDrain);
     }
   }
+
+  readonly #uncork = (): void => {
+    // Also called early by #send; the scheduled tick then finds nothing to do.
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#socket.uncork();
+  };
 
   readonly #onDrain = (): void => {
     this.#paused = false;

@@ -110,6 +110,24 @@ describe('clients that stop reading', () => {
     expect(await other.request('{"jsonrpc":"2.0","method":"ping","id":1}')).toMatchObject({ result: 'pong' });
   });
 
+  it('a burst of replies larger than the cap to a client that reads is not mistaken for a backlog', async () => {
+    const capture = captureLogger('warn');
+    const { port, server } = await startServer({
+      methods: { ...methods, blob },
+      maxBufferedBytes: 256 * 1024,
+      logger: capture.logger,
+    });
+    const raw = await rawHandshake(port);
+    await waitFor(() => server.connectionCount === 1, 5000, 'the connection');
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      maskedFrame(0x1, Buffer.from(`{"jsonrpc":"2.0","method":"blob","id":${i}}`)),
+    );
+    raw.socket.write(Buffer.concat(requests)); // one write: the server handles all 20 in one burst
+    await waitFor(() => raw.received().length >= 20 * 100 * 1024, 15_000, 'all 20 replies');
+    expect(server.connectionCount).toBe(1);
+    expect(capture.lines().some((l) => String(l.msg).includes('over the cap'))).toBe(false);
+  });
+
   it('a client reading slower than the server writes is paused and resumed, not cut off, below the cap', async () => {
     const capture = captureLogger('debug');
     const { url } = await startServer({
