@@ -19,11 +19,11 @@ export interface ConnectionHandle {
 /** What `createConnection` receives besides the socket. */
 export interface ConnectionContext {
   /** Sequential connection id, unique within this service. */
-  id: number;
-  /** Child logger carrying `conn` and `remote`. */
-  logger: Logger;
+  readonly id: number;
+  /** Child logger carrying `conn` and `remote`; built on first access (idle connections stay cheap). */
+  readonly logger: Logger;
   /** `host:port` of the peer, or `unix` for a Unix socket client. */
-  remote: string;
+  readonly remote: string;
 }
 
 /** Defaults of {@link NetServiceOptions}. */
