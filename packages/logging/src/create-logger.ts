@@ -110,13 +110,19 @@ export function truncateForLog(text: string, max = 200): string {
 
 /** Waits until everything logged so far has been handed to the OS (call before process.exit). */
 export function flushLogger(logger: Logger): Promise<void> {
+  // A multistream's async flush(cb) may call back before its sonic-boom destinations have written,
+  // so write them out synchronously first; then let pino flush whatever remains.
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { flushSync?: () => void }
+    | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // "not ready" or EAGAIN: the async flush below still runs.
+  }
   return new Promise((resolve) => {
     try {
-      logger.flush((err) => {
-        // A flush error (e.g. EBADF after the stream closed) must not block shutdown.
-        void err;
-        resolve();
-      });
+      logger.flush(() => resolve());
     } catch {
       resolve();
     }
