@@ -196,7 +196,7 @@ describe('defineCli parse', () => {
     expect(parse([], { DEMO_MAX_LINE: '8KiB' }).values.maxLine).toBe(8192);
     for (const bad of ['1XB', 'MiB', '-1', '0.3B', 'lots']) {
       expect(configError(() => parse(['--max-line', bad])).message).toContain(
-        `--max-line: invalid value ${JSON.stringify(bad)}: expected a byte size such as 1048576, 64KiB or 1MiB`,
+        `--max-line: invalid value ${JSON.stringify(bad)}: expected a byte size (e.g. 1048576, 64KiB, 1MiB)`,
       );
     }
   });
@@ -214,7 +214,7 @@ describe('defineCli parse', () => {
     expect(parse([], { DEMO_IDLE: '2s' }).values.idle).toBe(2000);
     for (const bad of ['soon', '10d', '-5s', '1.5ms']) {
       expect(configError(() => parse(['--idle-timeout', bad])).message).toContain(
-        `--idle-timeout: invalid value ${JSON.stringify(bad)}: expected a duration such as 500ms, 30s, 5m or 10000 (ms)`,
+        `--idle-timeout: invalid value ${JSON.stringify(bad)}: expected a duration (e.g. 500ms, 30s, 5m; a bare number is ms)`,
       );
     }
   });

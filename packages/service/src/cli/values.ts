@@ -54,7 +54,7 @@ export function parseOptionValue(spec: OptionSpec, raw: string, source: string):
       return value;
     }
     case 'bytes': {
-      const expected = `a byte size such as 1048576, 64KiB or 1MiB ${rangeText(spec.min, spec.max, formatBytes)}`;
+      const expected = `a byte size (e.g. 1048576, 64KiB, 1MiB) ${rangeText(spec.min, spec.max, formatBytes)}`;
       const value = parseUnit(raw, BYTE_UNITS);
       if (value === undefined || !Number.isSafeInteger(value)) return fail(expected.trim());
       if (value < (spec.min ?? 0) || (spec.max !== undefined && value > spec.max))
@@ -62,7 +62,7 @@ export function parseOptionValue(spec: OptionSpec, raw: string, source: string):
       return value;
     }
     case 'duration': {
-      const expected = `a duration such as 500ms, 30s, 5m or 10000 (ms) ${rangeText(spec.min, spec.max, formatDuration)}`;
+      const expected = `a duration (e.g. 500ms, 30s, 5m; a bare number is ms) ${rangeText(spec.min, spec.max, formatDuration)}`;
       const value = parseUnit(raw, DURATION_UNITS);
       if (value === undefined || !Number.isSafeInteger(value)) return fail(expected.trim());
       if (value < (spec.min ?? 0) || (spec.max !== undefined && value > spec.max))
