@@ -144,16 +144,6 @@ export class RpcConnection {
       process.nextTick(this.#uncork);
     }
     ws.send(text);
-    if (this.#socket.writableNeedDrain && !this.#paused) {
-      // Stop reading requests until the client reads its replies: TCP backpressure, bounded memory.
-      this.#paused = true;
-      this.logger.debug(
-        { bufferedAmount: ws.bufferedAmount },
-        'Client reads slower than we write: pausing its input',
-      );
-      ws.pause();
-      this.#socket.once('drain', this.#onDrain);
-    }
   }
 
   readonly #uncork = (): void => {
@@ -161,6 +151,17 @@ export class RpcConnection {
     if (!this.#corked) return;
     this.#corked = false;
     this.#socket.uncork();
+    // Measured after the flush: what the kernel did not take is the client's backlog, not our cork.
+    if (this.#socket.writableNeedDrain && !this.#paused) {
+      // Stop reading requests until the client reads its replies: TCP backpressure, bounded memory.
+      this.#paused = true;
+      this.logger.debug(
+        { bufferedAmount: this.#ws.bufferedAmount },
+        'Client reads slower than we write: pausing its input',
+      );
+      this.#ws.pause();
+      this.#socket.once('drain', this.#onDrain);
+    }
   };
 
   readonly #onDrain = (): void => {
