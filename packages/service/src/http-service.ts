@@ -9,6 +9,7 @@ import { limitLogger } from './limit-log.js';
 import { listen } from './listen.js';
 import { NET_SERVICE_DEFAULTS } from './net-service.js';
 import { remoteOf } from './remote.js';
+import { socketErrorListener } from './socket-error.js';
 
 /** Options of {@link trackHttpServer}. */
 export interface TrackHttpServerOptions {
@@ -68,6 +69,7 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
   const untrack = function (this: Socket): void {
     tracker.delete(this);
   };
+  const onSocketError = socketErrorListener(logger);
   server.on('connection', (socket: Socket) => {
     socket.on('error', onSocketError);
     if (closing !== undefined) {
@@ -135,5 +137,3 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
     },
   };
 }
-
-function onSocketError(): void {}

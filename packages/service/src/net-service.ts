@@ -7,6 +7,7 @@ import { defaultLogger } from './default-logger.js';
 import { limitLogger, throttledLog } from './limit-log.js';
 import { listen, releaseSocketFile } from './listen.js';
 import { remoteOf } from './remote.js';
+import { socketErrorListener } from './socket-error.js';
 
 /** What the runtime needs from an app's per-socket connection object. */
 export interface ConnectionHandle {
@@ -69,6 +70,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   /** Socket -> its connection: lets one shared 'close' listener serve every socket (no closure each). */
   readonly #bySocket = new Map<Socket, C>();
   readonly #onSocketClose: (this: Socket) => void;
+  readonly #onSocketError: (this: Socket, err: Error) => void;
   readonly #rejected = new Set<Socket>();
   readonly #options: NetServiceOptions<C>;
   readonly #closeTimeoutMs: number;
@@ -86,6 +88,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     const max = options.maxConnections ?? NET_SERVICE_DEFAULTS.maxConnections;
     this.#tracker = new ConnectionTracker<C>(max);
     this.#logLimit = limitLogger(this.#logger, max);
+    this.#onSocketError = socketErrorListener(this.#logger);
     const bySocket = this.#bySocket;
     const tracker = this.#tracker;
     this.#onSocketClose = function (this: Socket): void {
@@ -213,7 +216,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   }
 
   #onConnection(socket: Socket): void {
-    socket.on('error', onSocketError);
+    socket.on('error', this.#onSocketError);
     if (this.#state !== 'listening') {
       socket.destroy();
       return;
@@ -277,9 +280,6 @@ class LazyContext implements ConnectionContext {
     return this.#logger;
   }
 }
-
-/** Socket errors (ECONNRESET, EPIPE) are normal on a busy server; the 'close' event does the cleanup. */
-function onSocketError(): void {}
 
 function checkMs(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) {
