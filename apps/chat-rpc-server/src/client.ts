@@ -17,9 +17,8 @@ interface Pending {
   abandoned: boolean;
 }
 
-// TODO(shared): ClientErrorCode is not yet part of ErrorCode (requested in error-codes.md); drop the cast then.
-function clientError(code: ClientErrorCode, message: string): ProtocolError {
-  return new ProtocolError(code as unknown as ErrorCode, message);
+function clientError(code: ClientErrorCode, message: string): ProtocolError<ClientErrorCode> {
+  return new ProtocolError(code, message);
 }
 
 /**
