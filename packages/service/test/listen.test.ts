@@ -175,6 +175,22 @@ describe('listen on a Unix socket', () => {
     expect(await readUntil(socket, 'live')).toBe('live');
   });
 
+  it('two servers racing for one path: exactly one wins, the other gets ADDRESS_IN_USE', async () => {
+    const path = tempSocketPath();
+    const servers = [echoServer(), echoServer(), echoServer()];
+    const results = await Promise.allSettled(servers.map((server) => listen(server, { path })));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    for (const r of lost) expect(r.reason).toMatchObject({ code: ServiceErrorCode.ADDRESS_IN_USE });
+    const winner = servers[results.findIndex((r) => r.status === 'fulfilled')];
+    expect(winner?.listening).toBe(true);
+    expect(servers.filter((server) => server.listening)).toHaveLength(1);
+    const socket = await connectTo({ kind: 'unix', path });
+    socket.write('race');
+    expect(await readUntil(socket, 'race')).toBe('race');
+  });
+
   it('refuses a regular file at the path and leaves it', async () => {
     const path = tempSocketPath();
     writeFileSync(path, 'precious data');
