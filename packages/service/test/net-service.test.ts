@@ -365,4 +365,19 @@ describe('NetService', () => {
     expect(errors[0]).toContain('EMFILE');
     expect(service.server.listening).toBe(true);
   });
+
+  it('closes at the end of an `await using` block', async () => {
+    const path = tempSocketPath();
+    let server: NetService<TestConnection>['server'] | undefined;
+    {
+      await using service = new NetService<TestConnection>({
+        createConnection: (socket) => new TestConnection(socket, []),
+      });
+      server = service.server;
+      await service.listen({ path });
+      expect(existsSync(path)).toBe(true);
+    }
+    expect(server.listening).toBe(false);
+    expect(existsSync(path)).toBe(false);
+  });
 });
