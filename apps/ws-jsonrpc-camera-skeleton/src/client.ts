@@ -1,4 +1,4 @@
-import { ClientErrorCode, type ErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 import WebSocket from 'ws';
 import type {
   BatchEntry,
@@ -214,9 +214,9 @@ export class WsRpcClient {
     // Errors are followed by 'close'; the listener keeps them from being thrown.
     socket.on('error', (error) => {
       if (!opened && first) {
-        // TODO(shared): drop the cast once StringErrorCode includes ClientErrorCode (requested).
-        const code = ClientErrorCode.CONNECT_FAILED as ErrorCode;
-        this.#rejectOpenWaiters(new ProtocolError(code, error.message, { cause: error }));
+        this.#rejectOpenWaiters(
+          new ProtocolError(ClientErrorCode.CONNECT_FAILED, error.message, { cause: error }),
+        );
       }
     });
     socket.on('close', (code, reason) => {
