@@ -140,6 +140,7 @@ export class KvConnection implements ConnectionHandle {
       const item = queue[this.#head];
       queue[this.#head++] = undefined;
       if (item instanceof FramingError) {
+        if (this.#state === 'closing' && this.#allowance > 0) this.#allowance--;
         const reply = this.#framingReply(item);
         out += reply.line;
         if (reply.close) {
@@ -159,7 +160,7 @@ export class KvConnection implements ConnectionHandle {
       if (base + out.length >= this.#hwm) break;
     }
     if (this.#head === queue.length) {
-      this.#queue = [];
+      queue.length = 0;
       this.#head = 0;
     }
     if (close) {
