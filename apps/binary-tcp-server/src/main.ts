@@ -1,5 +1,9 @@
-#!/usr/bin/env node
-/** Server entry: flags/env -> options, listen, drain on SIGINT/SIGTERM. */
+#!/usr/bin/env -S node --max-semi-space-size=8
+/**
+ * Server entry: flags/env -> options, listen, drain on SIGINT/SIGTERM. The shebang caps V8's young
+ * generation at 8 MiB semi-spaces: with the default (16 MiB) a burst of 10k connections grows RSS by
+ * ~1 KB per connection more (see README, Performance).
+ */
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
 import { serverCli } from './config.js';
