@@ -6,7 +6,7 @@ import type { Logger } from '@sockworks/logging';
 import { truncateForLog } from '@sockworks/logging';
 import type { ConnectionHandle } from '@sockworks/service';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
-import { rpcError } from './rpc/errors.js';
+import { framingErrorReply, rpcError } from './rpc/errors.js';
 import { legacyError, type RpcRouter } from './rpc/router.js';
 import type { JsonObject, RpcCallContext, RpcPeer } from './rpc/types.js';
 
@@ -73,7 +73,14 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.alive = true;
-      if (!this.#ending) this.#decoder.push(chunk);
+      if (this.#ending) return;
+      try {
+        this.#decoder.push(chunk);
+      } catch (err) {
+        // A bug below (the decoder is closed by now): drop this client, never the process.
+        this.#log.error({ err }, 'request processing failed; closing');
+        this.destroy();
+      }
     });
     socket.on('end', () => {
       // The client sent everything it will send: answer what is queued, then end our side.
@@ -182,17 +189,40 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   #answerPlain(message: unknown): void {
     this.jsonRpc = false;
     const after: (() => void)[] = [];
-    const reply = this.#deps.router.handlePlain(message, this.#context(after));
-    this.sendMessage(reply);
-    for (const fn of after) fn();
+    this.#sendReply(this.#deps.router.handlePlain(message, this.#context(after)));
+    this.#runAfter(after);
   }
 
   async #answerJsonRpc(message: unknown): Promise<void> {
     this.jsonRpc = true;
     const after: (() => void)[] = [];
     const reply = await this.#deps.router.handleJsonRpc(message, this.#context(after));
-    if (reply !== undefined) this.sendMessage(reply as unknown as JsonObject);
-    for (const fn of after) fn();
+    if (reply !== undefined) this.#sendReply(reply);
+    this.#runAfter(after);
+  }
+
+  /** Sends a reply; one that cannot be serialised (a handler bug) becomes an Internal error. */
+  #sendReply(reply: unknown): void {
+    let encoded: Buffer;
+    try {
+      encoded = encodeMessage(reply);
+    } catch (err) {
+      this.#log.error({ err }, 'reply could not be serialised');
+      this.#sendError(rpcError(JsonRpcErrorCode.INTERNAL_ERROR));
+      return;
+    }
+    this.send(encoded);
+  }
+
+  /** Runs the afterReply callbacks; a failing one is logged and does not stop the others. */
+  #runAfter(after: (() => void)[]): void {
+    for (const fn of after) {
+      try {
+        fn();
+      } catch (err) {
+        this.#log.error({ err }, 'afterReply callback failed');
+      }
+    }
   }
 
   #context(after: (() => void)[]): RpcCallContext {
@@ -215,20 +245,8 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
       return;
     }
     this.#log.debug({ code: error.code, input: truncateForLog(excerpt) }, 'bad input');
-    const reply =
-      error.code === FramingErrorCode.FRAME_TOO_LARGE
-        ? rpcError(
-            JsonRpcErrorCode.INVALID_REQUEST,
-            `request larger than ${this.#deps.limits.maxRequestBytes} bytes`,
-          )
-        : error.code === FramingErrorCode.TOO_DEEP
-          ? rpcError(
-              JsonRpcErrorCode.INVALID_REQUEST,
-              `JSON nested deeper than ${this.#deps.limits.maxDepth} levels`,
-            )
-          : rpcError(JsonRpcErrorCode.PARSE_ERROR, error.message);
     // Errors are queued like replies so they arrive in order with the replies to earlier requests.
-    this.#enqueueError(reply);
+    this.#enqueueError(framingErrorReply(error, this.#deps.limits));
     if (error.fatal) {
       this.#decoder.close();
       this.#beginEnd(undefined);

@@ -1,5 +1,7 @@
 import { JsonRpcErrorCode, JsonRpcErrorMessage, ProtocolError } from '@sockworks/error-codes';
+import { type FramingError, FramingErrorCode } from '@sockworks/framing';
 import { invalidParams } from '@sockworks/jsonrpc';
+import type { CodecLimits } from '../codec.js';
 
 export { invalidParams };
 
@@ -27,4 +29,13 @@ export function stringParam(params: unknown, name: string): string {
 /** The JSON-RPC code a chat business error gets in JSON-RPC 2.0 mode. */
 export function jsonRpcCodeForChatError(code: string): number {
   return code === 'RATE_LIMITED' ? JsonRpcErrorCode.RATE_LIMITED : JsonRpcErrorCode.SERVER_ERROR_MAX;
+}
+
+/** The protocol error answering bad input: oversize and too deep are Invalid Request, the rest Parse error. */
+export function framingErrorReply(error: FramingError, limits: CodecLimits): ProtocolError<number> {
+  if (error.code === FramingErrorCode.FRAME_TOO_LARGE)
+    return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `request larger than ${limits.maxRequestBytes} bytes`);
+  if (error.code === FramingErrorCode.TOO_DEEP)
+    return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `JSON nested deeper than ${limits.maxDepth} levels`);
+  return rpcError(JsonRpcErrorCode.PARSE_ERROR, error.message);
 }
