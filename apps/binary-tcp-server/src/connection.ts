@@ -31,6 +31,9 @@ export interface ConnectionHost extends HandlerServer {
 
 const BACKSLASH = 0x5c;
 
+/** After the server ended a connection, the peer has this long to close its side. */
+const HALF_CLOSED_TIMEOUT_MS = 5_000;
+
 /** Replies are written out mid-chunk once this many bytes are batched, to bound the copy. */
 const FLUSH_THRESHOLD = 64 * 1024;
 
@@ -47,6 +50,9 @@ function onSocketDrain(this: TaggedSocket): void {
 }
 function onSocketError(this: TaggedSocket, err: Error): void {
   this[kConnection]?.onSocketError(err);
+}
+function onSocketHalfClosedTimeout(this: TaggedSocket): void {
+  this.destroy();
 }
 function onSocketClose(this: TaggedSocket): void {
   this[kConnection]?.onClose();
@@ -110,11 +116,15 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.heartbeatSentMs = 0;
     try {
       this.#decoder.push(chunk);
-    } finally {
-      this.#flushReplies();
-      host.flushFanOut();
+    } catch (err) {
+      // Handlers never throw (errors become error frames); this is a bug, and must not escape the event.
+      this.logger.error({ err }, 'input processing failed; closing connection');
+      this.#host.batch.clear();
+      this.destroy();
     }
-    if (this.#draining && !this.#stopped && this.#decoder.buffered === 0) this.#endGracefully();
+    this.#flushReplies();
+    host.flushFanOut();
+    if (this.#draining && !this.#stopped && this.#decoder.buffered === 0) this.#stop();
   }
 
   /** Frame size limit, read by the decoder. */
@@ -195,8 +205,8 @@ export class TcpConnection implements HandlerPeer, FrameSink {
    * the cap: a client that does not read must not grow server memory.
    */
   sendShared(frame: Buffer): boolean {
-    if (this.closed || this.#stopped) return false;
     const socket = this.#socket;
+    if (this.closed || this.#stopped || socket.destroyed) return false;
     if (socket.writableLength > this.#host.maxOutputQueueBytes) {
       this.drop('slow-reader');
       return false;
@@ -218,7 +228,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
 
   /** Sends a server-initiated heartbeat frame. */
   sendHeartbeat(nowMs: number): void {
-    if (this.closed || this.#stopped) return;
+    if (this.closed || this.#stopped || this.#socket.destroyed) return;
     this.heartbeatSentMs = nowMs;
     this.#socket.write(encodeFrame(heartbeatJson(this.#host.clock.iso())));
   }
@@ -227,7 +237,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   shutdown(): void {
     if (this.closed || this.#stopped) return;
     this.#draining = true;
-    if (this.#decoder.buffered === 0) this.#endGracefully();
+    if (this.#decoder.buffered === 0) this.#stop();
   }
 
   /** Forceful close. */
@@ -245,17 +255,16 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.destroy();
   }
 
-  #endGracefully(): void {
-    this.#stop();
-  }
-
   /** Stops processing input and ends the socket once queued output is written. */
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#socket.end();
-    // Input after the end is not read; resume so a paused socket still sees the peer's FIN.
-    this.#socket.resume();
+    const socket = this.#socket;
+    socket.end();
+    // Input after the end is not read; resume so a paused socket still sees the peer's FIN, and do
+    // not let a peer that never closes its side hold the connection open.
+    socket.resume();
+    socket.setTimeout(HALF_CLOSED_TIMEOUT_MS, onSocketHalfClosedTimeout);
   }
 
   onSocketError(err: Error): void {

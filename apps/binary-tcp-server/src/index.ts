@@ -1,7 +1,8 @@
 /** Public API of binary-tcp-server: the server factory, its options, the client and the load generator. */
 export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
-export { TCP_CLIENT_DEFAULTS, TcpClient, type TcpClientEvents, type TcpClientOptions } from './client.js';
+export { TcpClient } from './client.js';
 export { TcpRequestError } from './client-errors.js';
+export { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';
 export { encodeFrame } from './codec.js';
 export { LatencyHistogram } from './histogram.js';
 export {

@@ -1,6 +1,6 @@
 /** Flags and environment variables of `tcp-client` (`tcp-client --help`). */
 import { defineCli } from '@sockworks/service';
-import { TCP_CLIENT_DEFAULTS } from '../client.js';
+import { TCP_CLIENT_DEFAULTS } from '../client-options.js';
 import { LOAD_DEFAULTS } from '../load.js';
 
 /** The client's modes, as in the spec. */
