@@ -133,7 +133,16 @@ export const serverCli = defineCli({
       env: 'WS_REQUEST_TIMEOUT',
       min: 1,
       default: DEFAULT_SERVER_OPTIONS.requestTimeoutMs,
-      description: 'Time for a whole plain HTTP request (upgraded sockets are not affected)',
+      description:
+        'Time for a whole plain HTTP request, at least --headers-timeout (upgraded sockets are not affected)',
+    },
+    timeoutCheckIntervalMs: {
+      type: 'duration',
+      flag: '--timeout-check-interval',
+      env: 'WS_TIMEOUT_CHECK_INTERVAL',
+      min: 1,
+      default: DEFAULT_SERVER_OPTIONS.timeoutCheckIntervalMs,
+      description: 'How often the two HTTP timeouts are checked (their granularity; Node default 30 s)',
     },
     maxHeaderBytes: {
       type: 'bytes',

@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   if (!config.path.startsWith('/'))
     throw new ConfigError(`--path: must start with "/", got ${JSON.stringify(config.path)}`);
   if (config.authToken === '') throw new ConfigError('--auth-token: must not be empty');
+  if (config.headersTimeoutMs > config.requestTimeoutMs)
+    throw new ConfigError(
+      `--headers-timeout: ${config.headersTimeoutMs} ms must not exceed --request-timeout (${config.requestTimeoutMs} ms)`,
+    );
   const logFile = config.logFile === '' || config.logFile === 'none' ? undefined : resolve(config.logFile);
   const logger = createLogger({ service: NAME, level: config.logLevel, file: logFile });
   await runService({
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
         headersTimeoutMs: config.headersTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         maxHeaderBytes: config.maxHeaderBytes,
+        timeoutCheckIntervalMs: config.timeoutCheckIntervalMs,
         authToken: config.authToken,
         allowedOrigins: parseOriginList(config.allowedOrigins),
       });

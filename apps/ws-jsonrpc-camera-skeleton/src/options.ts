@@ -42,6 +42,12 @@ export interface WsRpcServerOptions {
   requestTimeoutMs?: number;
   /** Largest HTTP request header block in bytes. @default 16 KiB */
   maxHeaderBytes?: number;
+  /**
+   * How often Node checks sockets against the two HTTP timeouts (their granularity; Node's own default
+   * is 30 s, which would let a slowloris client hold a socket that much past the headers timeout).
+   * @default 1000
+   */
+  timeoutCheckIntervalMs?: number;
 }
 
 /** The defaults of {@link WsRpcServerOptions}. */
@@ -61,6 +67,7 @@ export const DEFAULT_SERVER_OPTIONS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   maxHeaderBytes: 16 * 1024,
+  timeoutCheckIntervalMs: 1000,
 } as const satisfies Omit<WsRpcServerOptions, 'logger' | 'methods' | 'authToken'>;
 
 /** Options after merging with the defaults and validation. */
@@ -87,6 +94,12 @@ export function resolveServerOptions(options: WsRpcServerOptions, logger: Logger
   positiveInt('headersTimeoutMs', o.headersTimeoutMs);
   positiveInt('requestTimeoutMs', o.requestTimeoutMs);
   positiveInt('maxHeaderBytes', o.maxHeaderBytes);
+  positiveInt('timeoutCheckIntervalMs', o.timeoutCheckIntervalMs);
+  // Node's http.Server throws on this combination; say so in our terms.
+  if (o.headersTimeoutMs > o.requestTimeoutMs)
+    throw new RangeError(
+      `headersTimeoutMs (${o.headersTimeoutMs}) must not exceed requestTimeoutMs (${o.requestTimeoutMs})`,
+    );
   if (o.authToken !== undefined && o.authToken === '') throw new RangeError('authToken must not be empty');
   return {
     ...o,

@@ -67,6 +67,7 @@ export class WsRpcServer {
         maxHeaderSize: opts.maxHeaderBytes,
         headersTimeout: opts.headersTimeoutMs,
         requestTimeout: opts.requestTimeoutMs,
+        connectionsCheckingInterval: opts.timeoutCheckIntervalMs,
       },
       (req, res) =>
         handleHttpRequest(req, res, {

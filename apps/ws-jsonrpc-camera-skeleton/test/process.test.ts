@@ -148,10 +148,11 @@ describe('command lines', { timeout: 60_000 }, () => {
   });
 
   it('a bad flag or env value is one line on stderr and exit 2', async () => {
-    const [bad, port, path] = await Promise.all([
+    const [bad, port, path, timeouts] = await Promise.all([
       run('main.ts', ['--bogus']),
       run('main.ts', [], { WS_PORT: 'eighty' }),
       run('main.ts', ['--path', 'ws']),
+      run('main.ts', ['--headers-timeout', '5s', '--request-timeout', '1s']),
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr().trim().split('\n')).toHaveLength(1);
@@ -160,6 +161,9 @@ describe('command lines', { timeout: 60_000 }, () => {
     expect(port.stderr()).toContain('WS_PORT');
     expect(path.code).toBe(2);
     expect(path.stderr()).toContain('--path');
+    expect(timeouts.code).toBe(2);
+    expect(timeouts.stderr().trim().split('\n')).toHaveLength(1);
+    expect(timeouts.stderr()).toContain('--headers-timeout');
   });
 
   it('a port in use is one line on stderr and exit 1', async () => {

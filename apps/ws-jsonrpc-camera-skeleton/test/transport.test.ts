@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { defineRpcMethod } from '../src/methods/define.js';
 import { methods } from '../src/methods/index.js';
 import { captureLogger } from './capture-logger.js';
@@ -40,12 +41,58 @@ describe('HTTP side', () => {
     expect(await upgradeStatus(url, { headers: big })).toBe(431);
   });
 
+  it('a slowloris client on the WebSocket port gets 408 and is closed; upgraded clients are exempt', async () => {
+    const { port, url } = await startServer({
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
+      timeoutCheckIntervalMs: 50,
+    });
+    const upgraded = await openRaw(url);
+    const slow = await plainSocket(port);
+    const silent = await plainSocket(port);
+    slow.socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n');
+    let n = 0;
+    // Each header line arrives well inside any idle timeout, so only the headers deadline can stop it.
+    const drip = setInterval(() => {
+      if (!slow.socket.destroyed) slow.socket.write(`X-Drip-${n++}: y\r\n`);
+    }, 30);
+    onTestFinished(() => clearInterval(drip));
+    await slow.closed;
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+    await silent.closed; // connected, never sent a byte
+    expect(silent.received()).toMatch(/^HTTP\/1\.1 408 /);
+    // The upgraded client has been open longer than the headers timeout and is still served.
+    expect(upgraded.ws.readyState).toBe(upgraded.ws.OPEN);
+    expect(await upgraded.request('{"jsonrpc":"2.0","method":"ping","id":1}')).toMatchObject({
+      result: 'pong',
+    });
+    expect(await upgradeStatus(url)).toBe(101);
+  });
+
   it('a custom path is honoured', async () => {
     const { port } = await startServer({ path: '/rpc' });
     expect(await upgradeStatus(`ws://127.0.0.1:${port}/rpc`)).toBe(101);
     expect(await upgradeStatus(`ws://127.0.0.1:${port}/ws`)).toBe(404);
   });
 });
+
+/** A plain TCP connection to the server collecting what it receives. */
+async function plainSocket(
+  port: number,
+): Promise<{ socket: Socket; received(): string; closed: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1');
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  socket.on('error', () => {});
+  let text = '';
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+  });
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  return { socket, received: () => text, closed };
+}
 
 describe('framing limits', () => {
   it('a message over maxPayload closes with 1009; exactly maxPayload is answered', async () => {

@@ -75,6 +75,10 @@ describe('server options', () => {
     expect(() => createWsRpcServer({ path: 'ws' })).toThrow(/path/);
     expect(() => createWsRpcServer({ heartbeatIntervalMs: -1 })).toThrow(/heartbeatIntervalMs/);
     expect(() => createWsRpcServer({ authToken: '' })).toThrow(/authToken/);
+    expect(() => createWsRpcServer({ timeoutCheckIntervalMs: 0 })).toThrow(/timeoutCheckIntervalMs/);
+    expect(() => createWsRpcServer({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 })).toThrow(
+      /headersTimeoutMs.*requestTimeoutMs/,
+    );
   });
 
   it('long messages are truncated in the log, under their own key', async () => {
