@@ -208,7 +208,12 @@ describe('ChatService', () => {
     vi.advanceTimersByTime(999);
     expect(idle.closedWith).toBeNull();
     vi.advanceTimersByTime(1);
-    expect(idle.closedWith).toMatchObject({ type: 'system', username: 'SYSTEM', code: 'IDLE_TIMEOUT' });
+    expect(idle.closedWith).toEqual({
+      type: 'system',
+      message: 'Disconnected: no join_chat within 1 s',
+      username: 'SYSTEM',
+      code: 'IDLE_TIMEOUT',
+    });
     expect(joiner.closedWith).toBeNull();
     // Leaving re-arms the timer; disconnecting clears it.
     t.call(joiner, 'leave_chat');

@@ -34,5 +34,6 @@ export const SystemText = {
   joined: (name: string) => `${name} has joined the chat!`,
   left: (name: string) => `${name} has left the chat!`,
   shuttingDown: 'Server is shutting down',
-  idleTimeout: (ms: number) => `Disconnected: no join_chat within ${Math.round(ms / 1000)} s`,
+  idleTimeout: (ms: number) =>
+    `Disconnected: no join_chat within ${ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`}`,
 } as const;
