@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RawClient, startServer, waitFor } from './helpers.js';
 
 describe('abuse and load limits', () => {
@@ -63,25 +63,32 @@ describe('abuse and load limits', () => {
     await waitFor(() => reader.messages.some((m) => m.message === 'still here?'), 'message after the cut');
   });
 
-  it('heartbeat: silent clients are dropped, clients that answer stay', async () => {
-    // Generous interval: the lively client must answer within one, even on a loaded CI machine.
-    const { port } = await startServer({ heartbeatIntervalMs: 400 });
+  it('heartbeat: each beat pings; a client silent for a whole interval is dropped, one that answers stays', async () => {
+    // Only the heartbeat's interval timer is faked: the beats happen when the test says, never
+    // because the machine was too slow to answer in time. Sockets and waits run on real time.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const { port, server } = await startServer({ heartbeatIntervalMs: 1000 });
     const silent = await RawClient.connect(port);
     const lively = await RawClient.connect(port);
-    let pings = 0;
-    lively.socket.on('data', () => {
-      // Answer every heartbeat with a ping request.
-      const beats = lively.messages.filter((m) => m.type === 'heartbeat').length;
-      while (pings < beats) {
-        pings++;
-        lively.send({ method: 'ping' });
-      }
-    });
+    await waitFor(() => server.connectionCount === 2, 'both connections accepted');
+
+    vi.advanceTimersByTime(1000); // beat 1: both were alive (just connected): pinged
+    expect(await silent.next()).toEqual({ type: 'heartbeat' });
+    expect(await lively.next()).toEqual({ type: 'heartbeat' });
+    // The pong proves the server has seen the answer before the next beat.
+    expect(await lively.request({ method: 'ping' })).toEqual({ status: 'success', message: 'pong' });
+
+    vi.advanceTimersByTime(1000); // beat 2: silent sent nothing since beat 1
     await silent.waitClosed();
-    expect(silent.messages).toContainEqual({ type: 'heartbeat' });
-    await waitFor(() => pings >= 3, 'three heartbeats');
+    expect(await lively.next()).toEqual({ type: 'heartbeat' });
     expect(lively.closed).toBe(false);
-    expect(lively.messages).toContainEqual({ status: 'success', message: 'pong' });
+
+    vi.advanceTimersByTime(1000); // beat 3: lively did not answer beat 2 either
+    await lively.waitClosed();
+    expect(lively.unread()).toEqual([]);
   });
 });
 

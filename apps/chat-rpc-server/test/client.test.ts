@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { ProtocolError } from '@sockworks/error-codes';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ChatEvent, SystemEvent } from '../src/client/types.js';
 import { ChatClient } from '../src/client.js';
 import { createChatServer } from '../src/server.js';
@@ -110,16 +110,37 @@ describe('ChatClient', () => {
     await waitFor(() => again.sessions.length === 0, 'session gone after disconnect');
   });
 
-  it('answers heartbeats so the server keeps it', async () => {
-    const { port, server } = await startServer({ heartbeatIntervalMs: 100 });
-    const c = client(port);
-    await c.c.connect();
-    await c.c.join('Steady');
-    let beats = 0;
-    c.c.on('heartbeat', () => beats++);
-    await waitFor(() => beats >= 3, 'three heartbeats');
-    expect(c.c.connected).toBe(true);
-    expect(server.sessions).toHaveLength(1);
+  it('answers heartbeats with a ping, so the server keeps it; without answers it is dropped', async () => {
+    // Beats only when the test advances the faked interval timer (sockets run on real time), so a
+    // slow machine cannot make an answering client miss its deadline.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const { port, server } = await startServer({ heartbeatIntervalMs: 1000 });
+    const steady = client(port);
+    const mute = client(port, { answerHeartbeats: false });
+    await steady.c.connect();
+    await mute.c.connect();
+    await steady.c.join('Steady');
+    await mute.c.join('Mute');
+    // The automatic answer is the only traffic: wait for its pong before the next beat.
+    const pings = vi.spyOn(steady.c, 'request');
+    const beats = { steady: 0, mute: 0 };
+    steady.c.on('heartbeat', () => beats.steady++);
+    mute.c.on('heartbeat', () => beats.mute++);
+    for (let beat = 1; beat <= 3; beat++) {
+      vi.advanceTimersByTime(1000);
+      await waitFor(() => beats.steady === beat, `heartbeat ${beat}`);
+      if (beat === 1) await waitFor(() => beats.mute === 1, 'the mute client sees beat 1');
+      expect(pings).toHaveBeenLastCalledWith('ping');
+      await pings.mock.results.at(-1)?.value;
+    }
+    // The mute client got beat 1 and was dropped at beat 2; the answering one is still there.
+    expect(beats.mute).toBe(1);
+    await waitFor(() => !mute.c.connected, 'mute client dropped');
+    expect(steady.c.connected).toBe(true);
+    expect(server.sessions.map((s) => s.username)).toEqual(['Steady']);
   });
 
   it('a timed-out request keeps its place: its late reply is dropped, the next request gets its own', async () => {
