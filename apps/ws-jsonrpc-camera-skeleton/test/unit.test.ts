@@ -98,6 +98,19 @@ describe('server options', () => {
     expect(received?.conn).toBe(1);
   });
 
+  it('every method call is logged at the message level, rpc.discover included', async () => {
+    const capture = captureLogger('info');
+    const { url } = await startServer({ logger: capture.logger });
+    const raw = await openRaw(url);
+    await raw.request('{"jsonrpc":"2.0","method":"ping","id":1}');
+    await raw.request('{"jsonrpc":"2.0","method":"rpc.discover","id":2}');
+    const calls = capture.lines().filter((l) => String(l.msg).endsWith(' method called'));
+    expect(calls.map((l) => [l.msg, l.method, l.level, l.conn])).toEqual([
+      ['Ping method called', 'ping', 'info', 1],
+      ['Rpc.discover method called', 'rpc.discover', 'info', 1],
+    ]);
+  });
+
   it('messageLogLevel silent logs no per-message lines but still the connection lines', async () => {
     const capture = captureLogger('info');
     const { url, server } = await startServer({ logger: capture.logger, messageLogLevel: 'silent' });
