@@ -60,7 +60,7 @@ describe('kv-client argument parsing', () => {
   });
 });
 
-describe('kv-client against a server', () => {
+describe('kv-client against a server', { timeout: 60_000 }, () => {
   it('runs each subcommand and prints readable output', async () => {
     const { path } = await startServer();
     const s = ['--socket', path];

@@ -15,7 +15,8 @@ async function staleSocket(path: string): Promise<void> {
   expect(existsSync(path)).toBe(true);
 }
 
-describe('the server process', () => {
+// Child processes start through tsx: slow on a busy 2-core machine, so these get a generous timeout.
+describe('the server process', { timeout: 60_000 }, () => {
   it('--help lists every option with its default and env var, exit 0', async () => {
     const proc = ServerProcess.spawn(['--help']);
     expect(await proc.exited).toBe(0);
