@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnTs, startServer, tempSocketPath } from './helpers.js';
 
 describe('http-local-request', () => {
@@ -22,6 +23,37 @@ describe('http-local-request', () => {
     expect(proc.stdout()).toBe(
       'HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 7\nConnection: close\n\n\n',
     );
+  });
+
+  it('takes the method, target and timeout from HTTP_METHOD, HTTP_TARGET and HTTP_CLIENT_TIMEOUT', async () => {
+    // A server that records the request line and never answers: the timeout must end the client.
+    const sockets = new Set<Socket>();
+    let gotRequestLine: (line: string) => void = () => {};
+    const requestLine = new Promise<string>((resolve) => {
+      gotRequestLine = resolve;
+    });
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket
+        .setEncoding('latin1')
+        .once('data', (text: string) => gotRequestLine(text.split('\r\n')[0] ?? ''));
+    });
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    const proc = spawnTs('src/cli/request.ts', ['--host', '127.0.0.1', '--port', String(address.port)], {
+      HTTP_METHOD: 'DELETE',
+      HTTP_TARGET: '/x?y=1',
+      HTTP_CLIENT_TIMEOUT: '300ms',
+    });
+    expect((await proc.exited).code).toBe(3);
+    expect(await requestLine).toBe('DELETE /x?y=1 HTTP/1.1');
+    expect(proc.stderr()).toContain('within 300 ms');
   });
 
   it('exits 1 on a non-2xx status and still prints the response', async () => {
@@ -67,6 +99,9 @@ describe('http-local-request', () => {
       '--target',
       '--timeout',
       'HTTP_SOCKET_PATH',
+      'env: HTTP_METHOD',
+      'env: HTTP_TARGET',
+      'env: HTTP_CLIENT_TIMEOUT',
     ]) {
       expect(proc.stdout()).toContain(text);
     }

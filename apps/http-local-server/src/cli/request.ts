@@ -50,18 +50,22 @@ export const requestCli = defineCli({
       type: 'string',
       flag: '--method',
       short: '-X',
+      env: 'HTTP_METHOD',
       default: REQUEST_DEFAULTS.method,
       description: 'HTTP method (GET, HEAD, POST, ...)',
     },
     target: {
       type: 'string',
       flag: '--target',
+      env: 'HTTP_TARGET',
       default: REQUEST_DEFAULTS.target,
       description: 'request target: path and query',
     },
     timeout: {
       type: 'duration',
       flag: '--timeout',
+      // Not HTTP_REQUEST_TIMEOUT: that is the server's limit, and both often share one environment.
+      env: 'HTTP_CLIENT_TIMEOUT',
       default: REQUEST_DEFAULTS.timeoutMs,
       min: 1,
       description: 'deadline for connecting and reading the whole response',
