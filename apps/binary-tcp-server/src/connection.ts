@@ -23,6 +23,8 @@ export interface ConnectionHost extends HandlerServer {
   readonly maxFrameBytes: number;
   readonly maxOutputQueueBytes: number;
   readonly maxDepth: number;
+  /** Whether debug logs are on (checked without creating a per-connection logger). */
+  readonly debugLogs: boolean;
   /** The shared reply batch (see FrameBatch). */
   readonly batch: FrameBatch;
   /** Ends the current fan-out: sends what broadcasts queued for other clients. */
@@ -74,8 +76,8 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   readonly #socket: TaggedSocket;
   readonly #host: ConnectionHost;
   readonly #decoder: LengthPrefixedDecoder;
-  /** The per-connection child logger (carries `conn` and `remote`). */
-  readonly logger: Logger;
+  /** Holds the per-connection child logger, created on first use (see `logger`). */
+  readonly #ctx: { readonly logger: Logger };
   /** No more input is processed (framing lost, or shut down). */
   #stopped = false;
   /** Shutting down: end once the frame being received is complete. */
@@ -87,11 +89,11 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     readonly id: number,
     clientId: string,
     host: ConnectionHost,
-    logger: Logger,
+    ctx: { readonly logger: Logger },
   ) {
     this.#socket = socket as TaggedSocket;
     this.#host = host;
-    this.logger = logger;
+    this.#ctx = ctx;
     this.clientIdJson = JSON.stringify(clientId);
     this.lastActivityMs = host.clock.now();
     this.#decoder = createFrameDecoder(this);
@@ -100,7 +102,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     socket.on('data', onSocketData);
-    logger.debug('connected');
+    if (host.debugLogs) this.logger.debug('connected');
   }
 
   /** Bytes written to the socket and not yet taken by the kernel. */
@@ -125,6 +127,11 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.#flushReplies();
     host.flushFanOut();
     if (this.#draining && !this.#stopped && this.#decoder.buffered === 0) this.#stop();
+  }
+
+  /** The child logger carrying `conn` and `remote`; built on first use, so idle connections have none. */
+  get logger(): Logger {
+    return this.#ctx.logger;
   }
 
   /** Frame size limit, read by the decoder. */
@@ -270,8 +277,11 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   onSocketError(err: Error): void {
     const code = (err as NodeJS.ErrnoException).code;
     // Resets and broken pipes are how clients usually leave; they are not server errors.
-    if (code === 'ECONNRESET' || code === 'EPIPE') this.logger.debug({ code }, 'socket closed by peer');
-    else this.logger.warn({ err }, 'socket error');
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
+      if (this.#host.debugLogs) this.logger.debug({ code }, 'socket closed by peer');
+    } else {
+      this.logger.warn({ err }, 'socket error');
+    }
   }
 
   onClose(): void {
@@ -279,6 +289,6 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.closed = true;
     this.#stopped = true;
     this.#socket[kConnection] = undefined;
-    this.logger.debug('disconnected');
+    if (this.#host.debugLogs) this.logger.debug('disconnected');
   }
 }

@@ -92,6 +92,7 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
   readonly maxFrameBytes: number;
   readonly maxOutputQueueBytes: number;
   readonly maxDepth: number;
+  readonly debugLogs: boolean;
   readonly options: Readonly<ResolvedOptions>;
   readonly #service: NetService<TcpConnection>;
   readonly #logger: Logger;
@@ -106,6 +107,7 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
     this.maxOutputQueueBytes = o.maxOutputQueueBytes;
     this.maxDepth = o.maxDepth;
     this.#logger = options.logger ?? silentLogger();
+    this.debugLogs = this.#logger.isLevelEnabled('debug');
     this.clock = new IsoClock(options.clock ?? Date.now);
     this.stats = new ServerStatistics(this.clock.now());
     this.#service = new NetService<TcpConnection>({
@@ -114,7 +116,7 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
       closeTimeoutMs: o.closeTimeoutMs,
       createConnection: (socket, ctx) => {
         this.stats.totalConnections++;
-        return new TcpConnection(socket, ctx.id, clientIdOf(socket), this, ctx.logger);
+        return new TcpConnection(socket, ctx.id, clientIdOf(socket), this, ctx);
       },
       rejectConnection: (socket) => {
         socket.write(
