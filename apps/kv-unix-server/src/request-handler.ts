@@ -1,5 +1,5 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
-import type { Logger } from '@sockworks/logging';
+import { type Logger, truncateForLog } from '@sockworks/logging';
 import type { CommandContext } from './commands/registry.js';
 import { encodeError, encodeSuccess, parseRequest, peekRequestId, type RequestId } from './protocol.js';
 
@@ -37,10 +37,16 @@ export class RequestHandler {
       const request = parseRequest(message);
       requestId = request.requestId;
       command = request.command;
-      if (log.isLevelEnabled('debug')) log.debug({ command, request_id: requestId }, 'command');
+      if (log.isLevelEnabled('debug')) {
+        const id = typeof requestId === 'string' ? truncateForLog(requestId) : requestId;
+        log.debug({ command: truncateForLog(command), request_id: id }, 'command');
+      }
       const definition = this.#ctx.registry.get(command);
       if (definition === undefined) {
-        throw new ProtocolError(KvErrorCode.UNKNOWN_COMMAND, `Unknown command: ${command}`);
+        throw new ProtocolError(
+          KvErrorCode.UNKNOWN_COMMAND,
+          `Unknown command: ${truncateForLog(command, 100)}`,
+        );
       }
       return encodeSuccess(requestId, this.timestamp(), definition.handler(request.data, this.#ctx));
     } catch (err) {
@@ -58,7 +64,7 @@ export class RequestHandler {
       return encodeError(requestId, this.timestamp(), err.code, err.message);
     }
     // A handler bug (or a value JSON cannot serialise): log it, keep the details off the wire.
-    log.error({ err, command }, 'command failed with an internal error');
+    log.error({ err, command: truncateForLog(command) }, 'command failed with an internal error');
     return encodeError(requestId, this.timestamp(), KvErrorCode.INTERNAL_ERROR, 'Internal server error');
   }
 }
