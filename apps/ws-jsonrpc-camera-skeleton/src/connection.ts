@@ -38,6 +38,10 @@ export class RpcConnection {
   #alive = true;
   #paused = false;
   #corked = false;
+  /** Messages handed to the engine whose reply has not been sent yet. */
+  #inFlight = 0;
+  /** shutdown() was called: close with 1001 once the in-flight replies are out; take no new messages. */
+  #draining = false;
 
   constructor(ws: WebSocket, socket: Socket, ctx: RpcContext, deps: ConnectionDeps) {
     this.id = ctx.connectionId;
@@ -78,11 +82,13 @@ export class RpcConnection {
     this.#ws.ping();
   }
 
-  /** Graceful: close frame 1001, the peer answers, the socket ends. */
+  /**
+   * Graceful: replies to the requests already in flight are still sent, then close frame 1001; messages
+   * arriving meanwhile are dropped. The server destroys connections still open after the grace period.
+   */
   shutdown(): void {
-    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
-      this.#ws.close(GOING_AWAY.code, GOING_AWAY.reason);
-    }
+    this.#draining = true;
+    if (this.#inFlight === 0) this.#goAway();
   }
 
   /** Forceful: destroys the socket at once. */
@@ -90,7 +96,14 @@ export class RpcConnection {
     this.#ws.terminate();
   }
 
+  #goAway(): void {
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
+      this.#ws.close(GOING_AWAY.code, GOING_AWAY.reason);
+    }
+  }
+
   #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.#draining) return;
     // Text frames are UTF-8-validated by ws; binary frames go to the engine as bytes (it checks UTF-8).
     const raw: string | Buffer = isBinary ? data : data.toString();
     if (this.#logMessages) {
@@ -100,16 +113,19 @@ export class RpcConnection {
         this.#receivedLine,
       );
     }
+    this.#inFlight++;
     this.#deps.engine.handle(raw, this.#ctx).then(this.#reply, this.#handleFailed);
   }
 
   readonly #reply = (reply: string | undefined): void => {
     if (reply !== undefined) this.#send(reply);
+    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
   };
 
   readonly #handleFailed = (err: unknown): void => {
     // The engine promises never to reject; if it does, that is a bug worth an error line, not a crash.
     this.logger.error({ err }, 'JSON-RPC engine failed');
+    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
   };
 
   #send(text: string): void {

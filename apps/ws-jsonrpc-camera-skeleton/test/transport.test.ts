@@ -258,6 +258,37 @@ describe('security options', () => {
 });
 
 describe('close()', () => {
+  it('delivers the reply to a request in flight, then 1001; new connections are refused', async () => {
+    let started = (): void => {};
+    const inHandler = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finish = (_value: string): void => {};
+    const slow = defineRpcMethod({
+      handler: () =>
+        new Promise<string>((resolve) => {
+          finish = resolve;
+          started();
+        }),
+    });
+    const { url, server } = await startServer({ methods: { ...methods, slow }, closeTimeoutMs: 5000 });
+    const raw = await openRaw(url);
+    const events: string[] = [];
+    raw.ws.on('message', (data) => {
+      const reply = JSON.parse(String(data)) as { id: unknown; result: unknown };
+      events.push(`reply ${String(reply.id)} ${String(reply.result)}`);
+    });
+    raw.ws.on('close', (code) => events.push(`close ${code}`));
+    raw.ws.send('{"jsonrpc":"2.0","method":"slow","id":1}');
+    await inHandler;
+    const closing = server.close();
+    await expect(upgradeStatus(url)).rejects.toThrow(/ECONNREFUSED/);
+    finish('done');
+    expect((await raw.closed).code).toBe(1001);
+    await closing;
+    expect(events).toEqual(['reply 1 done', 'close 1001']);
+  });
+
   it('sends 1001 to every client, terminates one that does not answer after the grace, is idempotent', async () => {
     const { url, port, server } = await startServer({ closeTimeoutMs: 300 });
     const a = await openRaw(url);
