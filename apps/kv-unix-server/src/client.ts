@@ -57,6 +57,8 @@ export class KvClient {
   #out = '';
   #flushScheduled = false;
   #closed = false;
+  /** close() was called: no new requests, outstanding ones still get their replies. */
+  #ending = false;
   #closeReason: ProtocolError | undefined;
   #closedPromise: Promise<void>;
   #idleWaiters: Array<() => void> = [];
@@ -126,7 +128,7 @@ export class KvClient {
 
   /** Sends any command; resolves with the whole reply, success or error (never rejects on an error reply). */
   send(command: string, data: Record<string, unknown> = {}): Promise<KvResponse> {
-    if (this.#closed) {
+    if (this.#closed || this.#ending) {
       return Promise.reject(
         this.#closeReason ?? clientError(ClientErrorCode.CONNECTION_CLOSED, 'Connection closed'),
       );
@@ -207,6 +209,7 @@ export class KvClient {
   /** Waits for outstanding replies, then closes the connection. */
   async close(): Promise<void> {
     if (!this.#closed) {
+      this.#ending = true;
       this.#flush();
       if (this.#pending.size > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
       this.#socket.end();

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { KvErrorCode } from '@sockworks/error-codes';
+import { createLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
 import { CommandRegistry, createDefaultRegistry } from '../src/index.js';
 import { RawClient, startServer, waitFor } from './helpers.js';
@@ -94,7 +96,15 @@ describe('wire protocol over the socket', () => {
         },
       })
       .register('ping', createDefaultRegistry().get('ping')!);
-    const { path } = await startServer({ registry });
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).trim().split('\n'));
+        done();
+      },
+    });
+    const logger = createLogger({ service: 'kv-test', level: 'debug', pretty: false, destination });
+    const { path } = await startServer({ registry, logger });
     const c = await RawClient.connect(path);
     expect(await c.request({ command: 'boom', request_id: 'b' })).toMatchObject({
       success: false,
@@ -104,6 +114,15 @@ describe('wire protocol over the socket', () => {
     expect((await c.request({ command: 'ping' })).success).toBe(true);
     const other = await RawClient.connect(path);
     expect((await other.request({ command: 'ping' })).success).toBe(true);
+    const logged = lines.map(
+      (l) => JSON.parse(l) as { msg: string; err?: { message: string; stack: string } },
+    );
+    const failure = logged.find((l) => l.msg === 'command failed with an internal error');
+    expect(failure?.err?.message).toBe('kaboom');
+    expect(failure?.err?.stack).toContain('kaboom');
+    for (const msg of ['listening', 'kv server started', 'client connected', 'command']) {
+      expect(logged.some((l) => l.msg === msg)).toBe(true);
+    }
   });
 
   it('tolerates \\r\\n and blank lines; accepts a last line without newline at end of input', async () => {
