@@ -4,6 +4,7 @@
  * cut off), heartbeat state, and graceful shutdown.
  */
 import type { Socket } from 'node:net';
+import { TcpErrorCode } from '@sockworks/error-codes';
 import { FramingError, type LengthPrefixedDecoder } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import {
@@ -36,7 +37,7 @@ const BACKSLASH = 0x5c;
 /** After the server ended a connection, the peer has this long to close its side. */
 const HALF_CLOSED_TIMEOUT_MS = 5_000;
 
-/** Replies are written out mid-chunk once this many bytes are batched, to bound the copy. */
+/** Replies are written out mid-chunk once this many bytes are batched, to bound the batch buffer. */
 const FLUSH_THRESHOLD = 64 * 1024;
 
 const kConnection = Symbol('tcpConnection');
@@ -61,8 +62,9 @@ function onSocketClose(this: TaggedSocket): void {
 }
 
 /** Why a connection was ended by the server, for logs and statistics. */
-export type DropReason = 'slow-reader' | 'heartbeat' | 'protocol';
+export type DropReason = 'slow-reader' | 'heartbeat';
 
+/** One client connection; the server creates it for each accepted socket (see the module comment). */
 export class TcpConnection implements HandlerPeer, FrameSink {
   /** `"host:port"` of the client, JSON-quoted once so replies can splice it in. */
   readonly clientIdJson: string;
@@ -167,7 +169,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
       return errorJson(code, message, this.#host.clock.iso());
     }
     this.logger.error({ err }, 'handler failed');
-    return errorJson('INTERNAL_ERROR', 'Internal server error', this.#host.clock.iso());
+    return errorJson(TcpErrorCode.INTERNAL_ERROR, 'Internal server error', this.#host.clock.iso());
   }
 
   /** Decoder callback: an oversize or empty frame (fatal), never a JSON error. */
