@@ -1,7 +1,7 @@
 import { LOG_LEVELS } from '@sockworks/logging';
 import { type Config, ConfigError, defineCli, type ListenTarget } from '@sockworks/service';
-import { SOCKET_KINDS } from './client.js';
 import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from './server.js';
+import { SOCKET_OPTION } from './socket-option.js';
 
 /** The spec's TCP address. */
 export const DEFAULT_HOST = 'localhost';
@@ -19,15 +19,7 @@ export const serverCli = defineCli({
     'HTTP status server over TCP or a Unix domain socket. GET and HEAD on any path answer 200 "running"; ' +
     'other methods get 405. Every response closes the connection. SIGINT/SIGTERM drain and exit 0.',
   options: {
-    socket: {
-      type: 'enum',
-      flag: '--socket',
-      short: '-s',
-      env: 'HTTP_SOCKET',
-      choices: SOCKET_KINDS,
-      default: 'tcp',
-      description: 'transport: tcp (host:port) or unix (socket file at --path)',
-    },
+    socket: SOCKET_OPTION,
     host: {
       type: 'string',
       flag: '--host',
