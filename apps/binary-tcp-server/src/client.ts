@@ -10,7 +10,13 @@ import type { FramingError } from '@sockworks/framing';
 import type { Logger } from '@sockworks/logging';
 import { silentLogger } from '@sockworks/logging';
 import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
-import { connectionClosed, requestTimeout, TcpRequestError } from './client-errors.js';
+import {
+  connectFailed,
+  connectionClosed,
+  requestTimeout,
+  responseTooLarge,
+  TcpRequestError,
+} from './client-errors.js';
 import { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';
 import { createFrameDecoder, encodeFrame, parsePayload } from './codec.js';
 import {
@@ -74,7 +80,10 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
     return this.#pending.length;
   }
 
-  /** Opens the connection; rejects if the first attempt fails (reconnection covers later drops only). */
+  /**
+   * Opens the connection; rejects with CONNECT_FAILED if the first attempt fails (reconnection covers
+   * later drops only).
+   */
   async connect(): Promise<void> {
     if (this.#state === 'open') return;
     if (this.#state === 'closed') this.#state = 'idle';
@@ -195,7 +204,7 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
         if (!settled) {
           settled = true;
           clearTimeout(timer);
-          reject(err);
+          reject(connectFailed(this.#opts.host, this.#opts.port, err));
           return;
         }
         this.#logger.debug({ err }, 'socket error');
@@ -211,7 +220,13 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
       onMessage: (payload) => this.#onFrame(payload),
       onError: (error: FramingError) => {
         this.#logger.warn({ code: error.code }, 'bad frame from server; closing');
-        socket.destroy(error);
+        // Framing is lost: fail what is pending with the reason before the close does it generically.
+        this.#rejectAll(
+          error.code === 'FRAME_TOO_LARGE'
+            ? responseTooLarge(error.message)
+            : connectionClosed(error.message),
+        );
+        socket.destroy();
       },
     });
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
@@ -243,6 +258,14 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
     else pending.resolve(value);
   }
 
+  /** Fails every pending request with `error`. */
+  #rejectAll(error: Error): void {
+    this.#disarmTimeout();
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) p.reject(error);
+  }
+
   #onUnsolicited(frame: Frame): void {
     if (frame.type === 'heartbeat') {
       const socket = this.#socket;
@@ -259,10 +282,7 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
   #onClose(socket: Socket): void {
     if (this.#socket !== socket) return;
     this.#socket = null;
-    this.#disarmTimeout();
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const p of pending) p.reject(connectionClosed('Connection closed before the reply arrived'));
+    this.#rejectAll(connectionClosed('Connection closed before the reply arrived'));
     const willReconnect = this.#state !== 'closed' && this.#backoff !== null;
     if (this.#state !== 'closed') this.#state = willReconnect ? 'reconnecting' : 'idle';
     this.emit('disconnect', { willReconnect });
@@ -321,9 +341,7 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
       return;
     }
     // Order is all that matches replies to requests; after a lost reply it cannot be trusted again.
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const p of pending) p.reject(requestTimeout(ms));
+    this.#rejectAll(requestTimeout(ms));
     this.#socket?.destroy();
   }
 }

@@ -77,6 +77,17 @@ describe('TcpClient', () => {
     await expect(client.echo('late')).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
   });
 
+  it('connect() fails with CONNECT_FAILED; a reply over maxFrameBytes fails with RESPONSE_TOO_LARGE', async () => {
+    const { port } = await startServer();
+    const nowhere = new TcpClient({ host: '127.0.0.1', port: 1 });
+    await expect(nowhere.connect()).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
+
+    const small = await connectedClient(port, { maxFrameBytes: 200 });
+    const closed = once(small, 'disconnect');
+    await expect(small.echo('x'.repeat(300))).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await closed;
+  });
+
   it('fails with REQUEST_TIMEOUT when the server never answers', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => {
