@@ -52,6 +52,24 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
     await waitFor(() => server.connectionCount === 0, 'the idle connection to be dropped');
   });
 
+  it('a body that never ends does not hold the connection: 405 at once, then closed', async () => {
+    // Default (30 s) request timeout: the close must come from the answer, not from a timeout.
+    const { connectTo, server } = await startServer(kind);
+    const slow = await openRaw(connectTo);
+    const reply = readUntilClose(slow);
+    slow.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n');
+    // A body byte every 50 ms: the connection is never idle and the body never ends.
+    const drip = setInterval(() => {
+      if (!slow.destroyed) slow.write('x');
+    }, 50);
+    try {
+      expect(await reply).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*\r\n\r\nMethod not allowed$/);
+    } finally {
+      clearInterval(drip);
+    }
+    await waitFor(() => server.connectionCount === 0, 'the connection to be dropped');
+  });
+
   it('answers oversize headers with 431 and keeps serving', async () => {
     const { connectTo } = await startServer(kind, { maxHeaderBytes: 1024 });
     const big = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(2048)}\r\n\r\n`;
