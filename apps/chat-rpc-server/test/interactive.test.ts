@@ -15,6 +15,28 @@ function terminalIo() {
   return { input, output, text: () => text };
 }
 
+/** Runs the interactive client as `username` against `port`, on in-memory streams. */
+function runOnStreams(port: number, username: string, terminal: boolean, columns?: number) {
+  const io = terminalIo();
+  if (columns !== undefined) Object.assign(io.output, { columns }); // readline wraps input here
+  const done = runInteractiveClient({
+    username,
+    input: io.input,
+    output: io.output,
+    terminal,
+    client: { port },
+  });
+  return { io, done };
+}
+
+/** A server with one joined raw client (`peerName`) and the interactive client running as `username`. */
+async function withPeer(peerName: string, username: string, terminal: boolean, columns?: number) {
+  const { port } = await startServer();
+  const peer = await RawClient.connect(port);
+  await peer.join(peerName);
+  return { peer, ...runOnStreams(port, username, terminal, columns) };
+}
+
 describe('neutralize', () => {
   it('makes controls, ANSI escapes and bidi overrides visible, keeps ordinary text', () => {
     expect(neutralize('hi\u001b[2J\u0007\nthere')).toBe('hi␛[2J␇␊there');
@@ -26,17 +48,7 @@ describe('neutralize', () => {
 
 describe('interactive client (driven through its input/output streams)', () => {
   it('joins, sends plain lines, runs /users, /help, /leave and /quit', async () => {
-    const { port } = await startServer();
-    const peer = await RawClient.connect(port);
-    await peer.join('Peer');
-    const io = terminalIo();
-    const done = runInteractiveClient({
-      username: 'Alice',
-      input: io.input,
-      output: io.output,
-      terminal: false,
-      client: { port },
-    });
+    const { peer, io, done } = await withPeer('Peer', 'Alice', false);
     await waitFor(() => io.text().includes('joined as Alice; online: Peer, Alice'), 'join line');
     io.input.write('Hello from the terminal\n');
     await waitFor(() => peer.messages.some((m) => m.type === 'chat'), 'chat at peer');
@@ -71,17 +83,7 @@ describe('interactive client (driven through its input/output streams)', () => {
   });
 
   it('prints incoming messages above the prompt without mangling the half-typed line, neutralised', async () => {
-    const { port } = await startServer();
-    const peer = await RawClient.connect(port);
-    await peer.join('Mallory');
-    const io = terminalIo();
-    const done = runInteractiveClient({
-      username: 'Alice',
-      input: io.input,
-      output: io.output,
-      terminal: true,
-      client: { port },
-    });
+    const { peer, io, done } = await withPeer('Mallory', 'Alice', true);
     await waitFor(() => io.text().includes('Alice> '), 'prompt');
     io.input.write('half-typ'); // no newline yet: the user is mid-line
     await waitFor(() => io.text().endsWith('half-typ'), 'echo of typed text');
@@ -110,18 +112,7 @@ describe('interactive client (driven through its input/output streams)', () => {
   });
 
   it('clears every row of a wrapped input line before printing, then redraws it', async () => {
-    const { port } = await startServer();
-    const peer = await RawClient.connect(port);
-    await peer.join('Peer');
-    const io = terminalIo();
-    Object.assign(io.output, { columns: 20 }); // readline wraps the input at 20 columns
-    const done = runInteractiveClient({
-      username: 'Al',
-      input: io.input,
-      output: io.output,
-      terminal: true,
-      client: { port },
-    });
+    const { peer, io, done } = await withPeer('Peer', 'Al', true, 20);
     await waitFor(() => io.text().includes('Al> '), 'prompt');
     const typed = 'a fairly long line that wraps twice'; // "Al> " + 35 chars = 39 cols: cursor on row 1
     io.input.write(typed);
@@ -141,14 +132,7 @@ describe('interactive client (driven through its input/output streams)', () => {
 
   it('shows the shutdown notice and exits 1 when the server goes away', async () => {
     const { port, server } = await startServer();
-    const io = terminalIo();
-    const done = runInteractiveClient({
-      username: 'Alice',
-      input: io.input,
-      output: io.output,
-      terminal: false,
-      client: { port },
-    });
+    const { io, done } = runOnStreams(port, 'Alice', false);
     await waitFor(() => io.text().includes('joined as Alice'), 'join line');
     await server.close();
     expect(await done).toBe(1);
@@ -158,15 +142,8 @@ describe('interactive client (driven through its input/output streams)', () => {
   it('exits 1 with a message when the server is unreachable', async () => {
     const { port, server } = await startServer();
     await server.close();
-    const io = terminalIo();
-    const code = await runInteractiveClient({
-      username: 'Alice',
-      input: io.input,
-      output: io.output,
-      terminal: false,
-      client: { port },
-    });
-    expect(code).toBe(1);
+    const { io, done } = runOnStreams(port, 'Alice', false);
+    expect(await done).toBe(1);
     expect(io.text()).toContain('(CONNECT_FAILED)');
   });
 });
