@@ -1,22 +1,19 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { type ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH, type SocketKind } from './address-options.js';
 
-/** The two transports of the spec. */
-export type SocketKind = 'tcp' | 'unix';
-
-/** The socket kinds, for CLI choices and validation. */
-export const SOCKET_KINDS: readonly SocketKind[] = ['tcp', 'unix'];
+export { SOCKET_KINDS, type SocketKind } from './address-options.js';
 
 /** Defaults of {@link RequestOptions}: the spec's addresses. */
 export const REQUEST_DEFAULTS = {
   /** @default 'tcp' */
   socket: 'tcp' as SocketKind,
   /** @default 'localhost' */
-  host: 'localhost',
+  host: DEFAULT_HOST,
   /** @default 8080 */
-  port: 8080,
+  port: DEFAULT_PORT,
   /** @default '/tmp/local_server.sock' */
-  path: '/tmp/local_server.sock',
+  path: DEFAULT_SOCKET_PATH,
   /** @default 'GET' */
   method: 'GET',
   /** @default '/' request target (path and query) */

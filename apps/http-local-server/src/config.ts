@@ -1,14 +1,9 @@
 import { LOG_LEVELS } from '@sockworks/logging';
 import { type Config, ConfigError, defineCli, type ListenTarget } from '@sockworks/service';
+import { addressOptions } from './address-options.js';
 import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from './server.js';
-import { SOCKET_OPTION } from './socket-option.js';
 
-/** The spec's TCP address. */
-export const DEFAULT_HOST = 'localhost';
-/** The spec's TCP port. */
-export const DEFAULT_PORT = 8080;
-/** The spec's Unix socket path. */
-export const DEFAULT_SOCKET_PATH = '/tmp/local_server.sock';
+export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH } from './address-options.js';
 
 const d = HTTP_LOCAL_SERVER_DEFAULTS;
 
@@ -19,29 +14,11 @@ export const serverCli = defineCli({
     'HTTP status server over TCP or a Unix domain socket. GET and HEAD on any path answer 200 "running"; ' +
     'other methods get 405. Every response closes the connection. SIGINT/SIGTERM drain and exit 0.',
   options: {
-    socket: SOCKET_OPTION,
-    host: {
-      type: 'string',
-      flag: '--host',
-      env: 'HTTP_HOST',
-      default: DEFAULT_HOST,
-      description: 'TCP address to bind (0.0.0.0 for every interface, e.g. in a container)',
-    },
-    port: {
-      type: 'port',
-      flag: '--port',
-      short: '-p',
-      env: 'HTTP_PORT',
-      default: DEFAULT_PORT,
-      description: 'TCP port (0: any free port)',
-    },
-    path: {
-      type: 'path',
-      flag: '--path',
-      env: 'HTTP_SOCKET_PATH',
-      default: DEFAULT_SOCKET_PATH,
-      description: 'Unix socket path (at most 107 bytes); a stale file is replaced, a live server refused',
-    },
+    ...addressOptions({
+      host: 'TCP address to bind (0.0.0.0 for every interface, e.g. in a container)',
+      port: 'TCP port (0: any free port)',
+      path: 'Unix socket path (at most 107 bytes); a stale file is replaced, a live server refused',
+    }),
     socketMode: {
       type: 'string',
       flag: '--socket-mode',

@@ -1,6 +1,6 @@
 import { defineCli } from '@sockworks/service';
+import { addressOptions } from '../address-options.js';
 import { REQUEST_DEFAULTS } from '../client.js';
-import { SOCKET_OPTION } from '../socket-option.js';
 
 /** Exit code when the server answered with a non-2xx status. */
 export const EXIT_HTTP_ERROR = 1;
@@ -15,29 +15,7 @@ export const requestCli = defineCli({
     `headers and body. Exit code 0 on a 2xx status, ${EXIT_HTTP_ERROR} on any other status, 2 on bad usage, ` +
     `${EXIT_NO_RESPONSE} when no response arrived (cannot connect, timeout).`,
   options: {
-    socket: SOCKET_OPTION,
-    host: {
-      type: 'string',
-      flag: '--host',
-      env: 'HTTP_HOST',
-      default: REQUEST_DEFAULTS.host,
-      description: 'TCP host',
-    },
-    port: {
-      type: 'port',
-      flag: '--port',
-      short: '-p',
-      env: 'HTTP_PORT',
-      default: REQUEST_DEFAULTS.port,
-      description: 'TCP port',
-    },
-    path: {
-      type: 'path',
-      flag: '--path',
-      env: 'HTTP_SOCKET_PATH',
-      default: REQUEST_DEFAULTS.path,
-      description: 'Unix socket path',
-    },
+    ...addressOptions({ host: 'TCP host', port: 'TCP port', path: 'Unix socket path' }),
     method: {
       type: 'string',
       flag: '--method',
