@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { ClientErrorCode, type ErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { ChatErrorCode, ClientErrorCode, JsonRpcErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
 import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './client/backoff.js';
@@ -15,6 +15,22 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   /** Timed out: its reply, when it comes, is dropped (the queue keeps its place so order holds). */
   abandoned: boolean;
+}
+
+const CHAT_CODES: ReadonlySet<unknown> = new Set(Object.values(ChatErrorCode));
+
+function isChatErrorCode(code: unknown): code is ChatErrorCode {
+  return CHAT_CODES.has(code);
+}
+
+/**
+ * A `{"status":"error"}` reply as a ProtocolError: its ChatErrorCode, or, for a reply without a
+ * known code (a spec server sends none), the generic JSON-RPC server error with the raw code in `data`.
+ */
+function businessError(reply: Reply): ProtocolError {
+  const message = String(reply.message ?? 'error');
+  if (isChatErrorCode(reply.code)) return new ProtocolError(reply.code, message);
+  return new ProtocolError(JsonRpcErrorCode.SERVER_ERROR_MAX, message, { data: { code: reply.code } });
 }
 
 function clientError(code: ClientErrorCode, message: string): ProtocolError<ClientErrorCode> {
@@ -206,8 +222,7 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     if (pending.timer) clearTimeout(pending.timer);
     if (pending.abandoned) return;
     if (message.status === 'error') {
-      const code = typeof message.code === 'string' ? message.code : 'INTERNAL_ERROR';
-      pending.reject(new ProtocolError(code as ErrorCode, String(message.message ?? 'error')));
+      pending.reject(businessError(message));
     } else if (typeof message.error === 'string' && typeof message.code === 'number') {
       pending.reject(new ProtocolError(message.code, message.error));
     } else {

@@ -83,6 +83,50 @@ describe('ChatClient', () => {
     expect((results[4] as PromiseFulfilledResult<string[]>).value).toEqual(['Alice', 'Bob']);
   });
 
+  it('business errors: a ChatErrorCode is kept; no code or an unknown one becomes -32000 with the raw code in data', async () => {
+    // A spec-style server: errors carry no code, or one this client does not know.
+    const replies = [
+      '{"status":"error","message":"Username already taken"}',
+      '{"status":"error","code":"FUTURE_CODE","message":"Something new"}',
+      '{"status":"error","code":"USERNAME_TAKEN","message":"Username already taken"}',
+    ];
+    const peers: Socket[] = [];
+    const fake = createServer((socket) => {
+      peers.push(socket);
+      socket.setEncoding('utf8');
+      socket.on('data', (t: string) => {
+        for (const _ of t.split('\n').filter(Boolean)) socket.write(`${replies.shift() ?? '{}'}\n`);
+      });
+    });
+    onTestFinished(() => {
+      for (const p of peers) p.destroy();
+      fake.close();
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const address = fake.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const c = client(port);
+    await c.c.connect();
+    const errorOf = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const [noCode, unknown, known] = await Promise.all([
+      errorOf(c.c.join('Alice')),
+      errorOf(c.c.send('hi')),
+      errorOf(c.c.join('Alice')),
+    ]);
+    expect(noCode).toMatchObject({
+      code: -32000,
+      message: 'Username already taken',
+      data: { code: undefined },
+    });
+    expect(unknown).toMatchObject({ code: -32000, message: 'Something new', data: { code: 'FUTURE_CODE' } });
+    expect(known).toMatchObject({ code: 'USERNAME_TAKEN', message: 'Username already taken' });
+    for (const err of [noCode, unknown, known]) expect(ProtocolError.is(err)).toBe(true);
+  });
+
   it('fails to connect with CONNECT_FAILED', async () => {
     const { port, server } = await startServer();
     await server.close();
