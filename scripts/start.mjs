@@ -3,7 +3,7 @@
 // foreground on its spec defaults, each output line prefixed with the service name. Ctrl+C (SIGINT) or
 // SIGTERM drains every service; the exit code is 0 when they all stopped cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,14 @@ if (build) {
   }
 }
 
+/** Node flags an app's entry asks for in its shebang (`#!/usr/bin/env -S node --flag`), so every way
+ * of starting it (bin, pnpm start, Docker, bench) runs it the same. */
+function shebangFlags(file) {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)+)\s*$/.exec(first);
+  return m ? m[1].trim().split(/\s+/) : [];
+}
+
 const width = Math.max(...apps.map((a) => a.length));
 const children = new Map();
 let stopping = false;
@@ -97,7 +105,7 @@ for (const name of apps) {
     continue;
   }
   // Each service gets its own process group so a terminal Ctrl+C reaches it once, through us.
-  const child = spawn(process.execPath, [main, ...rest], {
+  const child = spawn(process.execPath, [...shebangFlags(main), main, ...rest], {
     cwd: join(root, 'apps', name),
     env: { ...process.env, LOG_PRETTY: process.env.LOG_PRETTY ?? (process.stdout.isTTY ? '1' : '0') },
     stdio: ['ignore', 'pipe', 'pipe'],

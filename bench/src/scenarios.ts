@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,15 +47,18 @@ export interface Scenario {
 // logger, not the server (each app README says how to turn message logging back on).
 const QUIET = { LOG_LEVEL: 'warn', LOG_PRETTY: '0' };
 
+/** Node flags an app's entry asks for in its shebang, so the bench runs it as its bin does. */
+function shebangFlags(file: string): string[] {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)+)\s*$/.exec(first);
+  return m?.[1] ? m[1].trim().split(/\s+/) : [];
+}
+
 /** Starts one of our apps from its build output. */
 async function startApp(app: string, env: Record<string, string>, ready: Target): Promise<ServerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), `sw-bench-${app}-`));
-  return startServerProcess({
-    args: [join(ROOT, 'apps', app, 'dist', 'main.js')],
-    env: { ...QUIET, ...env },
-    cwd,
-    ready,
-  });
+  const main = join(ROOT, 'apps', app, 'dist', 'main.js');
+  return startServerProcess({ args: [...shebangFlags(main), main], env: { ...QUIET, ...env }, cwd, ready });
 }
 
 /** Starts one of the bench's anchor servers on a TCP port. */

@@ -137,7 +137,12 @@ describe('Dockerfiles', () => {
       const runtime = text.slice(text.lastIndexOf('\nFROM '));
       expect(runtime).toMatch(/^USER node$/m);
       const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
-      expect(JSON.parse(cmd ?? '[]')).toEqual(['node', 'dist/main.js']);
+      // node itself as PID 1 (no package-manager wrapper), with the flags the entry's shebang asks for.
+      const shebang = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)+)\s*$/.exec(
+        readRepoFile(`apps/${app}/src/main.ts`).split('\n', 1)[0] ?? '',
+      );
+      const flags = shebang?.[1] ? shebang[1].trim().split(/\s+/) : [];
+      expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...flags, 'dist/main.js']);
       // The file CMD runs is what the app's build produces.
       const tsup = readRepoFile(`apps/${app}/tsup.config.ts`);
       expect(tsup).toContain("'src/main.ts'");
