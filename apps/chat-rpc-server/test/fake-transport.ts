@@ -1,5 +1,5 @@
 import { ProtocolError, toChatError } from '@sockworks/error-codes';
-import type { JsonObject, RpcMethod, RpcPeer, RpcTransport } from '../src/rpc/types.js';
+import type { JsonObject, RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from '../src/rpc/types.js';
 
 /** A peer that records what it was sent. */
 export class FakePeer implements RpcPeer {
@@ -17,13 +17,13 @@ export class FakePeer implements RpcPeer {
 
 /** An in-memory transport: calls handlers directly, records broadcasts per peer. */
 export class FakeTransport implements RpcTransport {
-  readonly methods = new Map<string, RpcMethod<unknown, JsonObject>>();
+  readonly methods = new Map<string, (params: unknown, ctx: RpcCallContext) => JsonObject>();
   readonly #connect: ((p: RpcPeer) => void)[] = [];
   readonly #disconnect: ((p: RpcPeer) => void)[] = [];
   #nextId = 1;
 
   register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
-    this.methods.set(name, method as unknown as RpcMethod<unknown, JsonObject>);
+    this.methods.set(name, (params, ctx) => method.handler(method.parseParams(params), ctx));
   }
   broadcast(message: JsonObject, recipients: Iterable<RpcPeer>): void {
     for (const p of recipients) (p as FakePeer).received.push(message);
@@ -51,7 +51,7 @@ export class FakeTransport implements RpcTransport {
     const after: (() => void)[] = [];
     let reply: JsonObject;
     try {
-      reply = def.handler(def.parseParams(params), { peer, afterReply: (fn) => after.push(fn) });
+      reply = def(params, { peer, afterReply: (fn) => after.push(fn) });
     } catch (err) {
       if (ProtocolError.is(err) && typeof err.code === 'number')
         return { error: err.message, code: err.code };

@@ -25,7 +25,8 @@ export interface RpcRouterOptions {
  * `"jsonrpc": "2.0"`, and batches), answered through the shared JSON-RPC engine.
  */
 export class RpcRouter {
-  readonly #methods = new Map<string, RpcMethod<unknown, JsonObject>>();
+  /** Each method as one call: parse the raw params, then run the handler (no type erasure needed). */
+  readonly #methods = new Map<string, (params: unknown, ctx: RpcCallContext) => JsonObject>();
   readonly #engine: JsonRpcEngine<RpcCallContext>;
   readonly #log: Logger;
 
@@ -51,8 +52,7 @@ export class RpcRouter {
   /** Registers `method` under `name` for both dialects. */
   register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
     if (this.#methods.has(name)) throw new Error(`method "${name}" is already registered`);
-    const erased = method as unknown as RpcMethod<unknown, JsonObject>;
-    this.#methods.set(name, erased);
+    this.#methods.set(name, (params, ctx) => method.handler(method.parseParams(params), ctx));
     this.#engine.register(name, {
       description: method.description,
       params: { schema: { type: 'object' }, parse: (p) => method.parseParams(p) },
@@ -87,7 +87,7 @@ export class RpcRouter {
       return legacyError(rpcError(JsonRpcErrorCode.METHOD_NOT_FOUND));
     }
     try {
-      return method.handler(method.parseParams(request.params), ctx);
+      return method(request.params, ctx);
     } catch (err) {
       if (ProtocolError.is(err)) {
         return typeof err.code === 'number'
