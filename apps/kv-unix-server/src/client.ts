@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import { ClientErrorCode, type ErrorCode, type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { ClientErrorCode, type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
 import type {
   CalculateResult,
@@ -27,12 +27,7 @@ export interface KvClientOptions {
 
 /** A client-side failure (no connection, closed, timed out, oversize reply) as a ProtocolError. */
 function clientError(code: ClientErrorCode, message: string, cause?: unknown): ProtocolError {
-  // TODO(shared): drop the cast once ClientErrorCode is in StringErrorCode (requested in error-codes.md).
-  return new ProtocolError(
-    code as unknown as ErrorCode,
-    message,
-    cause === undefined ? undefined : { cause },
-  );
+  return new ProtocolError(code, message, cause === undefined ? undefined : { cause });
 }
 
 interface Pending {
