@@ -1,40 +1,54 @@
 import type { Socket } from 'node:net';
 import type { JsonRpcEngine } from '@sockworks/jsonrpc';
 import { type Logger, truncateForLog } from '@sockworks/logging';
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
+import type { ConnectionContext } from './connection-context.js';
 import type { RpcContext } from './context.js';
 import type { MessageLogLevel } from './options.js';
 
 /** Close code and reason sent to every client on shutdown. */
 export const GOING_AWAY = { code: 1001, reason: 'Server shutting down' } as const;
 
-/** What a connection needs from its server. */
+/** What a connection needs from its server: one object shared by every connection of the server. */
 export interface ConnectionDeps {
   engine: JsonRpcEngine<RpcContext>;
   messageLogLevel: MessageLogLevel;
+  /** Decided once per server: the per-message path must not pay for disabled log lines. */
+  logMessages: boolean;
   logMaxChars: number;
   maxBufferedBytes: number;
   /** Called once, after the socket closed. */
   onClose(connection: RpcConnection, code: number): void;
 }
 
+const kConnection = Symbol('RpcConnection');
+type TaggedWebSocket = WebSocket & { [kConnection]: RpcConnection };
+
+function connectionOf(ws: WebSocket): RpcConnection {
+  return (ws as TaggedWebSocket)[kConnection];
+}
+
+/** The ws listeners of every connection, defined in RpcConnection's static block. */
+let wsListeners: {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  pong(this: WebSocket): void;
+  error(this: WebSocket, err: Error & { code?: string }): void;
+  close(this: WebSocket, code: number): void;
+};
+
 /**
  * One WebSocket client: feeds each message to the JSON-RPC engine and sends the reply. Owns
  * backpressure (reading pauses while the socket's write buffer needs draining; a client whose queued
  * output passes the cap is terminated), the heartbeat flag, and the message log lines.
+ *
+ * Memory per idle connection is kept small: the ws listeners are shared functions (the socket carries
+ * a back-reference), and the reply callbacks and the child logger are created on first use.
  */
 export class RpcConnection {
-  readonly id: number;
-  readonly remote: string;
-  readonly logger: Logger;
+  readonly ctx: ConnectionContext;
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #deps: ConnectionDeps;
-  readonly #ctx: RpcContext;
-  // Decided once per connection: the per-message path must not pay for disabled log lines.
-  readonly #logMessages: boolean;
-  readonly #receivedLine: string;
-  readonly #sendingLine: string;
   #alive = true;
   #paused = false;
   #corked = false;
@@ -42,32 +56,27 @@ export class RpcConnection {
   #inFlight = 0;
   /** shutdown() was called: close with 1001 once the in-flight replies are out; take no new messages. */
   #draining = false;
+  #reply: ((reply: string | undefined) => void) | undefined;
+  #handleFailed: ((err: unknown) => void) | undefined;
+  #uncork: (() => void) | undefined;
+  #onDrain: (() => void) | undefined;
 
-  constructor(ws: WebSocket, socket: Socket, ctx: RpcContext, deps: ConnectionDeps) {
-    this.id = ctx.connectionId;
-    this.remote = ctx.remote;
-    this.logger = ctx.logger;
+  constructor(ws: WebSocket, socket: Socket, ctx: ConnectionContext, deps: ConnectionDeps) {
+    this.ctx = ctx;
     this.#ws = ws;
     this.#socket = socket;
     this.#deps = deps;
-    this.#ctx = ctx;
-    const level = deps.messageLogLevel;
-    this.#logMessages = level !== 'silent' && ctx.logger.isLevelEnabled(level);
-    this.#receivedLine = `Received from ${ctx.remote}`;
-    this.#sendingLine = `Sending to ${ctx.remote}`;
-
-    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
-    ws.on('pong', () => {
-      this.#alive = true;
-    });
+    (ws as TaggedWebSocket)[kConnection] = this;
+    ws.on('message', wsListeners.message);
+    ws.on('pong', wsListeners.pong);
     // ws reports protocol violations here (1009 too big, 1007 bad UTF-8, ...) and then closes the socket.
-    ws.on('error', (err: Error & { code?: string }) => {
-      this.logger.warn({ err: { code: err.code, message: err.message } }, 'WebSocket error');
-    });
-    ws.on('close', (code) => {
-      this.#socket.off('drain', this.#onDrain);
-      deps.onClose(this, code);
-    });
+    ws.on('error', wsListeners.error);
+    ws.on('close', wsListeners.close);
+  }
+
+  /** The connection's child logger (created on first use). */
+  get logger(): Logger {
+    return this.ctx.logger;
   }
 
   /** Sends a heartbeat ping; terminates the client when the previous ping got no pong. */
@@ -96,6 +105,28 @@ export class RpcConnection {
     this.#ws.terminate();
   }
 
+  static {
+    // Listeners shared by every connection (`this` is the WebSocket); a static block may reach the
+    // private members, so nothing internal becomes public for them.
+    wsListeners = {
+      message(data, isBinary) {
+        // binaryType is the default 'nodebuffer', so every message is one Buffer.
+        connectionOf(this).#onMessage(data as Buffer, isBinary);
+      },
+      pong() {
+        connectionOf(this).#alive = true;
+      },
+      error(err) {
+        connectionOf(this).logger.warn({ err: { code: err.code, message: err.message } }, 'WebSocket error');
+      },
+      close(code) {
+        const connection = connectionOf(this);
+        if (connection.#onDrain) connection.#socket.off('drain', connection.#onDrain);
+        connection.#deps.onClose(connection, code);
+      },
+    };
+  }
+
   #goAway(): void {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       this.#ws.close(GOING_AWAY.code, GOING_AWAY.reason);
@@ -106,50 +137,49 @@ export class RpcConnection {
     if (this.#draining) return;
     // Text frames are UTF-8-validated by ws; binary frames go to the engine as bytes (it checks UTF-8).
     const raw: string | Buffer = isBinary ? data : data.toString();
-    if (this.#logMessages) {
+    if (this.#deps.logMessages) {
       const text = typeof raw === 'string' ? raw : raw.toString();
       this.logger[this.#deps.messageLogLevel](
         { input: truncateForLog(text, this.#deps.logMaxChars) },
-        this.#receivedLine,
+        `Received from ${this.ctx.remote}`,
       );
     }
     this.#inFlight++;
-    this.#deps.engine.handle(raw, this.#ctx).then(this.#reply, this.#handleFailed);
+    this.#reply ??= (reply) => {
+      if (reply !== undefined) this.#send(reply);
+      if (--this.#inFlight === 0 && this.#draining) this.#goAway();
+    };
+    this.#handleFailed ??= (err) => {
+      // The engine promises never to reject; if it does, that is a bug worth an error line, not a crash.
+      this.logger.error({ err }, 'JSON-RPC engine failed');
+      if (--this.#inFlight === 0 && this.#draining) this.#goAway();
+    };
+    this.#deps.engine.handle(raw, this.ctx).then(this.#reply, this.#handleFailed);
   }
-
-  readonly #reply = (reply: string | undefined): void => {
-    if (reply !== undefined) this.#send(reply);
-    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
-  };
-
-  readonly #handleFailed = (err: unknown): void => {
-    // The engine promises never to reject; if it does, that is a bug worth an error line, not a crash.
-    this.logger.error({ err }, 'JSON-RPC engine failed');
-    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
-  };
 
   #send(text: string): void {
     const ws = this.#ws;
     if (ws.readyState !== WebSocket.OPEN) return;
+    const max = this.#deps.maxBufferedBytes;
     let queued = ws.bufferedAmount;
-    if (this.#corked && queued + text.length > this.#deps.maxBufferedBytes) {
+    if (this.#corked && queued + text.length > max) {
       // What is corked is ours, not the client's backlog: flush it to the kernel, then measure again.
-      this.#uncork();
+      this.#uncork?.();
       queued = ws.bufferedAmount;
     }
     // A reply alone may exceed the cap (up to maxBatch results); what is capped is the unread backlog.
-    if (queued > 0 && queued + text.length > this.#deps.maxBufferedBytes) {
+    if (queued > 0 && queued + text.length > max) {
       this.logger.warn(
-        { bufferedAmount: queued, maxBufferedBytes: this.#deps.maxBufferedBytes },
+        { bufferedAmount: queued, maxBufferedBytes: max },
         'Client is not reading its replies: output queue over the cap, terminating',
       );
       ws.terminate();
       return;
     }
-    if (this.#logMessages) {
+    if (this.#deps.logMessages) {
       this.logger[this.#deps.messageLogLevel](
         { output: truncateForLog(text, this.#deps.logMaxChars) },
-        this.#sendingLine,
+        `Sending to ${this.ctx.remote}`,
       );
     }
     if (!this.#corked) {
@@ -157,12 +187,13 @@ export class RpcConnection {
       // next tick turns them into one writev instead of one syscall per reply.
       this.#corked = true;
       this.#socket.cork();
+      this.#uncork ??= () => this.#flush();
       process.nextTick(this.#uncork);
     }
     ws.send(text);
   }
 
-  readonly #uncork = (): void => {
+  #flush(): void {
     // Also called early by #send; the scheduled tick then finds nothing to do.
     if (!this.#corked) return;
     this.#corked = false;
@@ -176,12 +207,11 @@ export class RpcConnection {
         'Client reads slower than we write: pausing its input',
       );
       this.#ws.pause();
+      this.#onDrain ??= () => {
+        this.#paused = false;
+        if (this.#ws.readyState === WebSocket.OPEN) this.#ws.resume();
+      };
       this.#socket.once('drain', this.#onDrain);
     }
-  };
-
-  readonly #onDrain = (): void => {
-    this.#paused = false;
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.resume();
-  };
+  }
 }

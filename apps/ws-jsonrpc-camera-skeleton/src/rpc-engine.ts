@@ -31,14 +31,15 @@ export function createRpcEngine(options: RpcEngineOptions): JsonRpcEngine<RpcCon
     logger: options.logger,
   });
   for (const [name, def] of Object.entries(options.methods)) {
-    engine.register(name, withCallLog(name, def, options.callLogLevel));
+    engine.register(name, withCallLog(name, def, options.callLogLevel, options.logger));
   }
   engine.registerDiscover(options.info);
   // The engine reserves "rpc.*" names and offers no wrapper for its own rpc.discover, so its
   // definition's handler is wrapped in place (the dispatcher calls def.handler at call time; a test
   // pins the log line). Requested upstream: /tmp/sockworks-requests/jsonrpc.md.
   const discover = engine.methods.get(DISCOVER);
-  if (discover) discover.handler = withCallLog(DISCOVER, discover, options.callLogLevel).handler;
+  if (discover)
+    discover.handler = withCallLog(DISCOVER, discover, options.callLogLevel, options.logger).handler;
   return engine;
 }
 
@@ -46,6 +47,7 @@ function withCallLog(
   name: string,
   def: RpcMethod<unknown, unknown>,
   level: MessageLogLevel,
+  root: Logger,
 ): RpcMethod<unknown, unknown> {
   if (level === 'silent') return def;
   const line = `${name.charAt(0).toUpperCase()}${name.slice(1)} method called`;
@@ -53,7 +55,8 @@ function withCallLog(
   return {
     ...def,
     handler(params, ctx) {
-      if (ctx.logger.isLevelEnabled(level)) ctx.logger[level]({ method: name }, line);
+      // Asking the root logger keeps ctx.logger (a lazily created child) untouched when the line is off.
+      if (root.isLevelEnabled(level)) ctx.logger[level]({ method: name }, line);
       return handler.call(def, params, ctx);
     },
   };

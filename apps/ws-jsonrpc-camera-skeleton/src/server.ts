@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JsonRpcEngine } from '@sockworks/jsonrpc';
-import { connectionLogger, silentLogger } from '@sockworks/logging';
+import { type Logger, silentLogger } from '@sockworks/logging';
 import {
   type BoundAddress,
   ConnectionTracker,
@@ -12,7 +12,8 @@ import {
 } from '@sockworks/service';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { createWsCodec } from './codec.js';
-import { GOING_AWAY, RpcConnection } from './connection.js';
+import { type ConnectionDeps, GOING_AWAY, RpcConnection } from './connection.js';
+import { ConnectionContext } from './connection-context.js';
 import type { RpcContext } from './context.js';
 import { handleHttpRequest } from './http-routes.js';
 import { type ResolvedServerOptions, resolveServerOptions, type WsRpcServerOptions } from './options.js';
@@ -43,6 +44,9 @@ export class WsRpcServer {
   readonly #wss: WebSocketServer;
   readonly #clients: ConnectionTracker<RpcConnection>;
   readonly #tracked: TrackedHttpServer;
+  /** Shared by every connection (one object per server, not per socket). */
+  readonly #deps: ConnectionDeps;
+  readonly #onUpgradeSocketError: (err: Error) => void;
   readonly #startedAt = Date.now();
   #nextId = 1;
   #heartbeat: NodeJS.Timeout | null = null;
@@ -62,6 +66,20 @@ export class WsRpcServer {
       logger: opts.logger,
     });
     this.#wss = createWsCodec({ maxPayload: opts.maxPayload, closeTimeoutMs: opts.closeTimeoutMs });
+    const logger = opts.logger;
+    const level = opts.messageLogLevel;
+    this.#deps = {
+      engine: this.engine,
+      messageLogLevel: level,
+      logMessages: level !== 'silent' && logger.isLevelEnabled(level),
+      logMaxChars: opts.logMaxChars,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      onClose: (client, code) => {
+        this.#clients.delete(client);
+        logClientCount(logger, client.ctx, this.#clients.size, 'Client disconnected', { code });
+      },
+    };
+    this.#onUpgradeSocketError = (err) => logger.debug({ err }, 'Socket error during the upgrade');
     this.httpServer = createServer(
       {
         maxHeaderSize: opts.maxHeaderBytes,
@@ -144,7 +162,7 @@ export class WsRpcServer {
 
   #onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     // Node removes its HTTP error handling on upgrade; until ws adopts the socket, an error would throw.
-    socket.on('error', (err) => this.#opts.logger.debug({ err }, 'Socket error during the upgrade'));
+    socket.on('error', this.#onUpgradeSocketError);
     const rejection = checkUpgrade(req, this.#opts, { closing: this.#closing, full: this.#clients.full });
     if (rejection) {
       this.#opts.logger.info(
@@ -158,27 +176,9 @@ export class WsRpcServer {
   }
 
   #onConnection(ws: WebSocket, socket: Socket): void {
-    const id = this.#nextId++;
-    const remote = remoteOf(socket);
-    const logger = connectionLogger(this.#opts.logger, { conn: id, remote });
-    const client = new RpcConnection(
-      ws,
-      socket,
-      { connectionId: id, remote, logger },
-      {
-        engine: this.engine,
-        messageLogLevel: this.#opts.messageLogLevel,
-        logMaxChars: this.#opts.logMaxChars,
-        maxBufferedBytes: this.#opts.maxBufferedBytes,
-        onClose: (c, code) => {
-          this.#clients.delete(c);
-          c.logger.info(
-            { code, total: this.#clients.size },
-            `Client disconnected: ${remote} (Total clients: ${this.#clients.size})`,
-          );
-        },
-      },
-    );
+    socket.off('error', this.#onUpgradeSocketError); // ws has its own now
+    const ctx = new ConnectionContext(this.#nextId++, remoteOf(socket), this.#opts.logger);
+    const client = new RpcConnection(ws, socket, ctx, this.#deps);
     // The gate checked the limit in this same tick (handleUpgrade completes synchronously), so this
     // only fails if that changes; 1013 "try again later" is the WebSocket way to say so.
     if (!this.#clients.tryAdd(client)) {
@@ -186,11 +186,26 @@ export class WsRpcServer {
       return;
     }
     if (this.#closing) client.shutdown();
-    logger.info(
-      { total: this.#clients.size },
-      `Client connected: ${remote} (Total clients: ${this.#clients.size})`,
-    );
+    logClientCount(this.#opts.logger, ctx, this.#clients.size, 'Client connected');
   }
+}
+
+/**
+ * "Client connected: <remote> (Total clients: N)" and its disconnect twin, through the server's logger
+ * with the connection's fields, so an idle connection never needs its own child logger.
+ */
+function logClientCount(
+  logger: Logger,
+  ctx: ConnectionContext,
+  total: number,
+  what: string,
+  extra: Record<string, unknown> = {},
+): void {
+  if (!logger.isLevelEnabled('info')) return;
+  logger.info(
+    { conn: ctx.connectionId, remote: ctx.remote, ...extra, total },
+    `${what}: ${ctx.remote} (Total clients: ${total})`,
+  );
 }
 
 /** Creates the server (pure: no listening, no signal handlers). */
