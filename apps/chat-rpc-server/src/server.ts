@@ -1,5 +1,5 @@
 import type { Logger } from '@sockworks/logging';
-import type { BoundAddress } from '@sockworks/service';
+import { type BoundAddress, ConfigError } from '@sockworks/service';
 import {
   ChatService,
   type ChatSession,
@@ -119,7 +119,7 @@ function checkOptions(o: ChatServerOptions): void {
   const atLeast = (name: keyof ChatServerOptions, min: number) => {
     const v = o[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
-      throw new RangeError(`${name} must be a number >= ${min} (got ${String(v)})`);
+      throw new ConfigError(`${name} must be a number >= ${min} (got ${String(v)})`);
     }
   };
   atLeast('maxRequestBytes', 64);
@@ -131,5 +131,5 @@ function checkOptions(o: ChatServerOptions): void {
   atLeast('closeTimeoutMs', 0);
   atLeast('lingerMs', 0);
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
-    throw new RangeError(`port must be 0-65535 (got ${o.port})`);
+    throw new ConfigError(`port must be 0-65535 (got ${o.port})`);
 }

@@ -1,6 +1,7 @@
+import { ConfigError } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
 import { serverCli } from '../src/config.js';
-import { CHAT_SERVER_DEFAULTS, createChatServer } from '../src/server.js';
+import { CHAT_SERVER_DEFAULTS, type ChatServerOptions, createChatServer } from '../src/server.js';
 
 describe('server options', () => {
   it('has the spec and RELIABILITY.md defaults', () => {
@@ -23,10 +24,23 @@ describe('server options', () => {
   });
 
   it('rejects invalid options at construction, naming the option', () => {
-    expect(() => createChatServer({ port: 70000 })).toThrow(/port/);
-    expect(() => createChatServer({ maxOutputBytes: 10 })).toThrow(/maxOutputBytes/);
-    expect(() => createChatServer({ ratePerSecond: 0 })).toThrow(/ratePerSecond/);
-    expect(() => createChatServer({ duplicateNames: 'maybe' as 'reject' })).toThrow(/duplicateNames/);
+    const cases: [Partial<ChatServerOptions>, string][] = [
+      [{ port: 70000 }, 'port'],
+      [{ maxOutputBytes: 10 }, 'maxOutputBytes'],
+      [{ ratePerSecond: 0 }, 'ratePerSecond'],
+      [{ duplicateNames: 'maybe' as 'reject' }, 'duplicateNames'],
+    ];
+    for (const [options, name] of cases) {
+      let error: unknown;
+      try {
+        createChatServer(options);
+      } catch (err) {
+        error = err;
+      }
+      // A ConfigError (code INVALID_CONFIG) naming the option, like a bad flag.
+      expect(ConfigError.isConfigError(error), name).toBe(true);
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining(name) });
+    }
   });
 
   it('reads flags over env over defaults', () => {

@@ -1,5 +1,6 @@
 import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import { ConfigError } from '@sockworks/service';
 import { invalidParams, paramsObject, stringParam } from '../rpc/errors.js';
 import { defineRpcMethod, type JsonObject, type RpcPeer, type RpcTransport } from '../rpc/types.js';
 import { chatMessage, SystemText, systemMessage } from './messages.js';
@@ -285,14 +286,15 @@ export class ChatService {
 
 function validateChatOptions(o: ChatOptions): void {
   const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer (got ${v})`);
+    if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer (got ${v})`);
   };
   positiveInt('maxUsernameLength', o.maxUsernameLength);
   positiveInt('maxMessageLength', o.maxMessageLength);
   positiveInt('rateBurst', o.rateBurst);
-  if (!(o.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be positive (got ${o.ratePerSecond})`);
-  if (!(o.joinTimeoutMs >= 0)) throw new RangeError(`joinTimeoutMs must be >= 0 (got ${o.joinTimeoutMs})`);
+  if (!(o.ratePerSecond > 0))
+    throw new ConfigError(`ratePerSecond must be positive (got ${o.ratePerSecond})`);
+  if (!(o.joinTimeoutMs >= 0)) throw new ConfigError(`joinTimeoutMs must be >= 0 (got ${o.joinTimeoutMs})`);
   if (o.duplicateNames !== 'suffix' && o.duplicateNames !== 'reject') {
-    throw new RangeError(`duplicateNames must be "suffix" or "reject" (got ${String(o.duplicateNames)})`);
+    throw new ConfigError(`duplicateNames must be "suffix" or "reject" (got ${String(o.duplicateNames)})`);
   }
 }
