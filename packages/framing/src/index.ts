@@ -6,7 +6,7 @@ export {
 } from './encoders.js';
 export { EXCERPT_MAX_CHARS, FramingError, FramingErrorCode } from './framing-error.js';
 export { looksLikeHttpRequest } from './http-sniff.js';
-export { DEFAULT_MAX_DEPTH } from './json-depth.js';
+export { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './json-depth.js';
 export { JsonStreamDecoder, type JsonStreamDecoderOptions } from './json-stream-decoder.js';
 export {
   LengthPrefixedDecoder,

@@ -10,11 +10,13 @@ function countOpeners(text: string, limit: number): number {
 }
 
 /**
- * True when JSON text nests objects/arrays deeper than `maxDepth`. Brackets inside strings do not
- * count. Nesting deeper than the depth needs more opening brackets than that, so text that is
- * shorter, or has no more `{`/`[` in all (counted natively), is not scanned at all.
+ * True when JSON text nests objects/arrays deeper than `maxDepth` (a top-level `{}` or `[]` is depth 1),
+ * found by a linear scan before JSON.parse so hostile nesting is never materialised. Brackets inside
+ * strings do not count; text that is not JSON may give either answer (JSON.parse rejects it anyway).
+ * Nesting deeper than the depth needs more opening brackets than that, so text that is shorter, or
+ * has no more `{`/`[` in all (counted natively), is not scanned at all.
  */
-export function exceedsDepth(text: string, maxDepth: number): boolean {
+export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   if (text.length <= maxDepth || countOpeners(text, maxDepth) <= maxDepth) return false;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
 import { excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
-import { DEFAULT_MAX_DEPTH, exceedsDepth } from './json-depth.js';
+import { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './json-depth.js';
 import { decodeUtf8 } from './utf8.js';
 
 /**
@@ -15,7 +15,7 @@ export function parseJsonUnit(bytes: Uint8Array, maxDepth: number, unit: string)
       excerpt: excerptOf(bytes),
     });
   }
-  if (exceedsDepth(text, maxDepth)) {
+  if (exceedsJsonDepth(text, maxDepth)) {
     return new FramingError(FramingErrorCode.TOO_DEEP, `${unit} nests deeper than ${maxDepth} levels`, {
       fatal: false,
       excerpt: excerptOf(bytes),

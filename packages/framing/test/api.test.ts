@@ -34,6 +34,7 @@ describe('public API', () => {
         'encodeLengthPrefixed',
         'encodeLengthPrefixedJson',
         'encodeNdjson',
+        'exceedsJsonDepth',
         'looksLikeHttpRequest',
         'parseJsonPayload',
       ].sort(),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exceedsDepth } from '../src/json-depth.js';
+import { exceedsJsonDepth } from '../src/index.js';
 
 /** Reference: the depth of a parsed value (1 for `{}` / `[]`, 0 for a scalar). */
 function depthOf(value: unknown): number {
@@ -9,7 +9,7 @@ function depthOf(value: unknown): number {
   return 1 + children.reduce<number>((max, child) => Math.max(max, depthOf(child)), 0);
 }
 
-describe('exceedsDepth', () => {
+describe('exceedsJsonDepth', () => {
   it.each([
     ['[[[]]]', 2, true],
     ['[[[]]]', 3, false],
@@ -20,14 +20,14 @@ describe('exceedsDepth', () => {
     [`{"s":"${'\\"['.repeat(100)}"}`, 1, false],
     ['"unterminated [[[[[[', 1, false],
   ])('%j at max %i -> %s', (text, max, expected) => {
-    expect(exceedsDepth(text, max)).toBe(expected);
+    expect(exceedsJsonDepth(text, max)).toBe(expected);
   });
 
   it('agrees with the depth of the parsed value', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 1, max: 6 }), (value, max) => {
         const text = JSON.stringify(value);
-        expect(exceedsDepth(text, max)).toBe(depthOf(value) > max);
+        expect(exceedsJsonDepth(text, max)).toBe(depthOf(value) > max);
       }),
       { numRuns: 500 },
     );

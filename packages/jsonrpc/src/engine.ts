@@ -1,5 +1,6 @@
 import { Buffer, isUtf8 } from 'node:buffer';
-import { textExceedsDepth, valueExceedsDepth } from './depth.js';
+import { exceedsJsonDepth } from '@sockworks/framing';
+import { valueExceedsDepth } from './depth.js';
 import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
 import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 import type { MethodDefinition } from './method.js';
@@ -86,7 +87,7 @@ export class JsonRpcEngine<C = void> {
       if (!isUtf8(raw)) return PARSE_ERROR_TEXT;
       text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
     }
-    if (textExceedsDepth(text, this.#maxDepth)) {
+    if (exceedsJsonDepth(text, this.#maxDepth)) {
       this.#logTooDeep();
       return this.#tooDeepText;
     }

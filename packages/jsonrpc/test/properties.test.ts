@@ -1,7 +1,8 @@
+import { exceedsJsonDepth } from '@sockworks/framing';
 import fc from 'fast-check';
 import jayson from 'jayson';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { textExceedsDepth, valueExceedsDepth } from '../src/depth.js';
+import { valueExceedsDepth } from '../src/depth.js';
 import { JsonRpcEngine, type JsonRpcLogger } from '../src/index.js';
 import { specEngine } from './fixtures.js';
 
@@ -99,8 +100,8 @@ describe('depth scan', () => {
     })).node;
     fc.assert(
       fc.property(value, fc.integer({ min: 1, max: 8 }), (v, max) => {
-        expect(textExceedsDepth(JSON.stringify(v), max)).toBe(valueExceedsDepth(v, max));
-        expect(textExceedsDepth(JSON.stringify(v, null, 2), max)).toBe(valueExceedsDepth(v, max));
+        expect(exceedsJsonDepth(JSON.stringify(v), max)).toBe(valueExceedsDepth(v, max));
+        expect(exceedsJsonDepth(JSON.stringify(v, null, 2), max)).toBe(valueExceedsDepth(v, max));
       }),
       { numRuns: 500 },
     );
