@@ -78,23 +78,27 @@ export interface ResolvedServerOptions
   allowedOrigins: ReadonlySet<string>;
 }
 
+const POSITIVE_INT_OPTIONS = [
+  'maxPayload',
+  'maxBufferedBytes',
+  'maxConnections',
+  'maxBatch',
+  'maxDepth',
+  'logMaxChars',
+  'headersTimeoutMs',
+  'requestTimeoutMs',
+  'maxHeaderBytes',
+  'timeoutCheckIntervalMs',
+] as const;
+const NON_NEGATIVE_INT_OPTIONS = ['heartbeatIntervalMs', 'closeTimeoutMs'] as const;
+
 /** Merges `options` with the defaults and throws a RangeError naming the first invalid option. */
 export function resolveServerOptions(options: WsRpcServerOptions, logger: Logger): ResolvedServerOptions {
   const o = { ...DEFAULT_SERVER_OPTIONS, methods, ...stripUndefined(options) };
   if (!o.path.startsWith('/'))
     throw new RangeError(`path must start with "/", got ${JSON.stringify(o.path)}`);
-  positiveInt('maxPayload', o.maxPayload);
-  positiveInt('maxBufferedBytes', o.maxBufferedBytes);
-  positiveInt('maxConnections', o.maxConnections);
-  positiveInt('maxBatch', o.maxBatch);
-  positiveInt('maxDepth', o.maxDepth);
-  positiveInt('logMaxChars', o.logMaxChars);
-  nonNegativeInt('heartbeatIntervalMs', o.heartbeatIntervalMs);
-  nonNegativeInt('closeTimeoutMs', o.closeTimeoutMs);
-  positiveInt('headersTimeoutMs', o.headersTimeoutMs);
-  positiveInt('requestTimeoutMs', o.requestTimeoutMs);
-  positiveInt('maxHeaderBytes', o.maxHeaderBytes);
-  positiveInt('timeoutCheckIntervalMs', o.timeoutCheckIntervalMs);
+  for (const name of POSITIVE_INT_OPTIONS) checkInt(name, o[name], 1, 'a positive');
+  for (const name of NON_NEGATIVE_INT_OPTIONS) checkInt(name, o[name], 0, 'a non-negative');
   // Node's http.Server throws on this combination; say so in our terms.
   if (o.headersTimeoutMs > o.requestTimeoutMs)
     throw new RangeError(
@@ -119,12 +123,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function positiveInt(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-}
-
-function nonNegativeInt(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+function checkInt(name: string, value: number, min: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new RangeError(`${name} must be ${what} integer, got ${value}`);
 }

@@ -13,6 +13,14 @@ async function expectNoReply(raw: RawWs): Promise<void> {
 }
 
 const invalidRequest = { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null };
+const parseError = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null };
+
+/** Sends `text` on a fresh connection, expects exactly `reply`, then checks the connection stays usable. */
+async function expectReply(text: string, reply: unknown): Promise<void> {
+  const raw = await session();
+  expect(await raw.request(text)).toEqual(reply);
+  await expectNoReply(raw);
+}
 
 describe('JSON-RPC 2.0 specification, section 7 (the examples that apply to a server with ping)', () => {
   it('rpc call: ping -> "pong"', async () => {
@@ -34,43 +42,29 @@ describe('JSON-RPC 2.0 specification, section 7 (the examples that apply to a se
   });
 
   it('rpc call with invalid JSON: -32700, id null', async () => {
-    const raw = await session();
-    expect(await raw.request('{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]')).toEqual({
-      jsonrpc: '2.0',
-      error: { code: -32700, message: 'Parse error' },
-      id: null,
-    });
+    await expectReply('{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', parseError);
   });
 
   it('rpc call with invalid Request object: -32600, id null', async () => {
-    const raw = await session();
-    expect(await raw.request('{"jsonrpc": "2.0", "method": 1, "params": "bar"}')).toEqual(invalidRequest);
+    await expectReply('{"jsonrpc": "2.0", "method": 1, "params": "bar"}', invalidRequest);
   });
 
   it('rpc call Batch, invalid JSON: one -32700', async () => {
-    const raw = await session();
     const text =
       '[\n  {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},\n  {"jsonrpc": "2.0", "method"\n]';
-    expect(await raw.request(text)).toEqual({
-      jsonrpc: '2.0',
-      error: { code: -32700, message: 'Parse error' },
-      id: null,
-    });
+    await expectReply(text, parseError);
   });
 
   it('rpc call with an empty Array: one -32600, never an empty array', async () => {
-    const raw = await session();
-    expect(await raw.request('[]')).toEqual(invalidRequest);
+    await expectReply('[]', invalidRequest);
   });
 
   it('rpc call with an invalid Batch (but not empty): [1]', async () => {
-    const raw = await session();
-    expect(await raw.request('[1]')).toEqual([invalidRequest]);
+    await expectReply('[1]', [invalidRequest]);
   });
 
   it('rpc call with invalid Batch: [1,2,3]', async () => {
-    const raw = await session();
-    expect(await raw.request('[1,2,3]')).toEqual([invalidRequest, invalidRequest, invalidRequest]);
+    await expectReply('[1,2,3]', [invalidRequest, invalidRequest, invalidRequest]);
   });
 
   it('rpc call Batch mixing calls, a notification, an invalid request and unknown methods', async () => {
@@ -168,6 +162,17 @@ describe('params, limits and the connection staying usable', () => {
     const deep = `{"jsonrpc":"2.0","method":"ping","params":${'['.repeat(20)}${']'.repeat(20)},"id":1}`;
     expect(await raw.request(deep)).toMatchObject({ error: { code: -32600 }, id: null });
     await expectNoReply(raw);
+  });
+
+  it('default limits: 500,000 levels of nesting (just under 1 MiB) get -32600, no crash', async () => {
+    const depth = 500_000;
+    const deep = `{"jsonrpc":"2.0","method":"ping","params":${'['.repeat(depth)}${']'.repeat(depth)},"id":1}`;
+    expect(Buffer.byteLength(deep)).toBeLessThan(1024 * 1024);
+    await expectReply(deep, {
+      jsonrpc: '2.0',
+      error: { code: -32600, message: expect.stringMatching(/^Invalid Request/) },
+      id: null,
+    });
   });
 
   it('a binary frame is handled as UTF-8 JSON text', async () => {
