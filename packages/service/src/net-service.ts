@@ -4,7 +4,7 @@ import { connectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
-import { limitLogger, throttledLog } from './limit-log.js';
+import { limitLogger } from './limit-log.js';
 import { listen, releaseSocketFile } from './listen.js';
 import { remoteOf } from './remote.js';
 import { socketErrorListener } from './socket-error.js';
@@ -105,9 +105,9 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
       'rejectGraceMs',
       options.rejectGraceMs ?? NET_SERVICE_DEFAULTS.rejectGraceMs,
     );
+    // No server 'error' listener here: a failed listen() is reported once, by its rejection; listen()
+    // installs the logger for later accept errors (EMFILE) once the server is listening.
     this.server = createServer(options.serverOptions ?? {}, (socket) => this.#onConnection(socket));
-    const logServerError = throttledLog(this.#logger, 'error', 'server error');
-    this.server.on('error', (err) => logServerError({ err }));
   }
 
   /** The live connections. */

@@ -151,6 +151,9 @@ describe('runService (child process)', () => {
     const child = run('echo-server.ts', ['--port', String(address.port)]);
     expect((await child.exit).code).toBe(1);
     expect(child.stderr()).toBe(`echo-server: address 127.0.0.1:${address.port} is already in use\n`);
+    // That line is the whole story: no error-level log line (with a stack) about the same failure.
+    expect(child.stdout()).not.toContain('"level":"error"');
+    expect(child.stdout()).not.toContain('EADDRINUSE');
   });
 
   it('a live server on the socket path: one line, exit 1, the live socket is left alone', async () => {
