@@ -84,6 +84,7 @@ export function request(options: RequestOptions = {}): Promise<HttpLocalResponse
     const fail = (err: RequestError): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       req.destroy();
       reject(err);
     };
@@ -111,7 +112,6 @@ export function request(options: RequestOptions = {}): Promise<HttpLocalResponse
     let connected = false;
     req.on('socket', (socket) => socket.once('connect', () => (connected = true)));
     req.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(deadline);
       const reason = err.code ?? err.message;
       fail(
         connected
@@ -125,7 +125,6 @@ export function request(options: RequestOptions = {}): Promise<HttpLocalResponse
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > o.maxBodyBytes) {
-          clearTimeout(deadline);
           fail(
             new RequestError(
               'RESPONSE_TOO_LARGE',
@@ -137,7 +136,6 @@ export function request(options: RequestOptions = {}): Promise<HttpLocalResponse
         chunks.push(chunk);
       });
       const closedEarly = (): void => {
-        clearTimeout(deadline);
         fail(
           new RequestError(
             'CONNECTION_CLOSED',
