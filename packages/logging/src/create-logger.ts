@@ -108,19 +108,54 @@ export function truncateForLog(text: string, max = 200): string {
   return `${text.slice(0, max)}…(+${text.length - max} chars)`;
 }
 
+/** The parts of a pino destination (sonic-boom, or a multistream of them) that flushing looks at. */
+interface Destination {
+  flushSync?: () => void;
+  streams?: ReadonlyArray<{ stream: unknown }>;
+  _writing?: boolean;
+  once?(event: string, listener: () => void): unknown;
+  off?(event: string, listener: () => void): unknown;
+}
+
+/** Longest flushLogger() waits for a write already in flight, so a stuck disk cannot hang shutdown. */
+const FLUSH_WAIT_MS = 1000;
+
+/** Resolves once a sonic-boom destination has no asynchronous write in flight (at once for others). */
+function whenIdle(dest: Destination): Promise<void> {
+  const { once, off } = dest;
+  if (dest._writing !== true || once === undefined || off === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      for (const event of ['drain', 'error', 'close']) off.call(dest, event, done);
+      resolve();
+    };
+    const timer = setTimeout(done, FLUSH_WAIT_MS);
+    timer.unref();
+    // sonic-boom emits 'drain' when its last queued write has completed.
+    for (const event of ['drain', 'error', 'close']) once.call(dest, event, done);
+  });
+}
+
 /** Waits until everything logged so far has been handed to the OS (call before process.exit). */
-export function flushLogger(logger: Logger): Promise<void> {
-  // A multistream's async flush(cb) may call back before its sonic-boom destinations have written,
-  // so write them out synchronously first; then let pino flush whatever remains.
-  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
-    | { flushSync?: () => void }
+export async function flushLogger(logger: Logger): Promise<void> {
+  const root = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | Destination
     | undefined;
+  if (root === undefined) return;
+  const destinations = Array.isArray(root.streams)
+    ? root.streams.map((entry) => entry.stream as Destination)
+    : [root];
+  // sonic-boom's flush(cb) calls back at once (minLength 0) even while an fs.write is still running,
+  // and flushSync() during one would write later lines before it: so first wait for writes in flight
+  // (sonic-boom keeps writing until its queue is empty), then write out anything left synchronously.
+  await Promise.all(destinations.map(whenIdle));
   try {
-    stream?.flushSync?.();
+    root.flushSync?.();
   } catch {
     // "not ready" or EAGAIN: the async flush below still runs.
   }
-  return new Promise((resolve) => {
+  await new Promise<void>((resolve) => {
     try {
       logger.flush(() => resolve());
     } catch {
