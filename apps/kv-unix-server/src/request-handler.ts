@@ -1,7 +1,7 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import type { CommandContext } from './commands/registry.js';
-import { encodeError, encodeSuccess, parseRequest, peekRequestId, type RequestId } from './protocol.js';
+import { parseRequest, peekRequestId, ReplyEnvelope, type RequestId } from './protocol.js';
 
 /**
  * Turns one decoded request into one reply line. Pure with respect to sockets: the connection feeds
@@ -11,7 +11,7 @@ export class RequestHandler {
   readonly #ctx: CommandContext;
   readonly #clockMs: () => number;
   #stampMs = -1;
-  #stamp = '';
+  #envelope = new ReplyEnvelope('');
 
   /** `clockMs` reads the clock for reply timestamps without allocating a Date (default: `ctx.now()`). */
   constructor(ctx: CommandContext, clockMs?: () => number) {
@@ -21,12 +21,17 @@ export class RequestHandler {
 
   /** ISO 8601 timestamp of now, formatted at most once per millisecond. */
   timestamp(): string {
+    return this.#now().timestamp;
+  }
+
+  /** The reply envelope for now: rebuilt at most once per millisecond, shared by every reply in it. */
+  #now(): ReplyEnvelope {
     const ms = this.#clockMs();
     if (ms !== this.#stampMs) {
       this.#stampMs = ms;
-      this.#stamp = new Date(ms).toISOString();
+      this.#envelope = new ReplyEnvelope(new Date(ms).toISOString());
     }
-    return this.#stamp;
+    return this.#envelope;
   }
 
   /** The reply line for one decoded message; never throws. */
@@ -48,7 +53,7 @@ export class RequestHandler {
           `Unknown command: ${truncateForLog(command, 100)}`,
         );
       }
-      return encodeSuccess(requestId, this.timestamp(), definition.handler(request.data, this.#ctx));
+      return this.#now().success(requestId, definition.handler(request.data, this.#ctx));
     } catch (err) {
       return this.#failure(err, requestId ?? peekRequestId(message), command, log);
     }
@@ -56,15 +61,15 @@ export class RequestHandler {
 
   /** An error reply line with a known code. */
   error(code: KvErrorCode, message: string, requestId?: RequestId): string {
-    return encodeError(requestId, this.timestamp(), code, message);
+    return this.#now().error(requestId, code, message);
   }
 
   #failure(err: unknown, requestId: RequestId | undefined, command: string, log: Logger): string {
     if (ProtocolError.is(err) && typeof err.code === 'string') {
-      return encodeError(requestId, this.timestamp(), err.code, err.message);
+      return this.#now().error(requestId, err.code, err.message);
     }
     // A handler bug (or a value JSON cannot serialise): log it, keep the details off the wire.
     log.error({ err, command: truncateForLog(command) }, 'command failed with an internal error');
-    return encodeError(requestId, this.timestamp(), KvErrorCode.INTERNAL_ERROR, 'Internal server error');
+    return this.#now().error(requestId, KvErrorCode.INTERNAL_ERROR, 'Internal server error');
   }
 }

@@ -204,6 +204,50 @@ describe('storage commands', () => {
     expectError(run('retrieve', { key: '__proto__' }), KvErrorCode.KEY_NOT_FOUND);
   });
 
+  it('store and delete replies quote keys that need JSON escaping exactly as JSON.stringify would', () => {
+    const { run } = setup({ maxKeyBytes: 64, maxKeys: 100, maxTotalBytes: 10_000 });
+    const keys = [
+      'say "hi"',
+      'back\\slash',
+      'line\nbreak\ttab',
+      '\u0000\u001f',
+      'é € 𝄞',
+      '\ud800',
+      'x\udc00',
+      "it's",
+    ];
+    for (const key of keys) {
+      const stored = run('store', { key, value: 1 });
+      expect(stored.data).toEqual({ key, stored: true, message: `Value stored for key '${key}'` });
+      const deleted = run('delete', { key });
+      expect(deleted.data).toEqual({ key, deleted: true, message: `Key '${key}' deleted` });
+    }
+  });
+
+  it('replies with and without request_id, success and error, are the same JSON as a generic encoder', () => {
+    const { run } = setup();
+    const stamp = NOW.toISOString();
+    for (const id of [undefined, 'abc', 7, null, 'q"\\']) {
+      const extra = id === undefined ? {} : { request_id: id };
+      const ok = run('echo', { message: 'm' }, extra);
+      expect(ok).toStrictEqual({
+        type: 'response',
+        success: true,
+        ...extra,
+        timestamp: stamp,
+        data: { echo: 'm' },
+      });
+      const failed = run('retrieve', { key: 'missing' }, extra);
+      expect(failed).toStrictEqual({
+        type: 'response',
+        success: false,
+        ...extra,
+        timestamp: stamp,
+        error: { code: 'KEY_NOT_FOUND', message: "Key 'missing' not found in storage" },
+      });
+    }
+  });
+
   it('INVALID_INPUT for empty, missing, non-string or over-long keys and a missing value', () => {
     const { run, store } = setup();
     for (const data of [{ value: 1 }, { key: '', value: 1 }, { key: 5, value: 1 }, { key: null, value: 1 }]) {

@@ -9,6 +9,16 @@ function keyParam(data: Record<string, unknown>, ctx: CommandContext): string {
   return key;
 }
 
+/**
+ * `{"key":…,"<flag>":true,"message":"<before>'<key>'<after>"}` as JSON text, without generic
+ * serialisation of a wrapper object. JSON escapes a string one character at a time, so the key's
+ * escaped text (its JSON minus the quotes) is also the right text inside the longer message string.
+ */
+function keyReply(key: string, flag: string, before: string, after: string): RawJson {
+  const json = JSON.stringify(key);
+  return new RawJson(`{"key":${json},"${flag}":true,"message":"${before}'${json.slice(1, -1)}'${after}"}`);
+}
+
 function notFound(key: string): ProtocolError {
   return new ProtocolError(KvErrorCode.KEY_NOT_FOUND, `Key '${key}' not found in storage`);
 }
@@ -20,7 +30,7 @@ export const storeCommand: CommandDefinition = {
   handler(data, ctx) {
     const key = keyParam(data, ctx);
     ctx.store.set(key, requireParam(data, 'value'));
-    return { key, stored: true, message: `Value stored for key '${key}'` };
+    return keyReply(key, 'stored', 'Value stored for key ', '');
   },
 };
 
@@ -54,6 +64,6 @@ export const deleteCommand: CommandDefinition = {
   handler(data, ctx) {
     const key = keyParam(data, ctx);
     if (!ctx.store.delete(key)) throw notFound(key);
-    return { key, deleted: true, message: `Key '${key}' deleted` };
+    return keyReply(key, 'deleted', 'Key ', ' deleted');
   },
 };
