@@ -79,6 +79,15 @@ export const serverCli = defineCli({
       default: TCP_SERVER_DEFAULTS.closeTimeoutMs,
       description: 'On SIGINT/SIGTERM, wait this long for clients before destroying them',
     },
+    halfCloseTimeoutMs: {
+      type: 'duration',
+      flag: '--half-close-timeout',
+      env: 'TCP_HALF_CLOSE_TIMEOUT',
+      default: TCP_SERVER_DEFAULTS.halfCloseTimeoutMs,
+      min: 1,
+      description:
+        'After the server ends a connection, destroy it if the client has not closed its side by then',
+    },
     logLevel: {
       type: 'enum',
       flag: '--log-level',

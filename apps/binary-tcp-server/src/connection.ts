@@ -16,7 +16,7 @@ import {
   parsePayload,
   tcpCodeForFramingError,
 } from './codec.js';
-import { type HandlerPeer, type HandlerServer, handleFrame } from './handlers.js';
+import type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
 import { errorJson, heartbeatJson } from './replies.js';
 
 /** The server as a connection sees it. */
@@ -24,6 +24,10 @@ export interface ConnectionHost extends HandlerServer {
   readonly maxFrameBytes: number;
   readonly maxOutputQueueBytes: number;
   readonly maxDepth: number;
+  /** How long a peer may keep its side open after the server ended the connection. */
+  readonly halfCloseTimeoutMs: number;
+  /** The business layer. */
+  readonly handleFrame: FrameHandler;
   /** Whether debug logs are on (checked without creating a per-connection logger). */
   readonly debugLogs: boolean;
   /** The shared reply batch (see FrameBatch). */
@@ -33,9 +37,6 @@ export interface ConnectionHost extends HandlerServer {
 }
 
 const BACKSLASH = 0x5c;
-
-/** After the server ended a connection, the peer has this long to close its side. */
-const HALF_CLOSED_TIMEOUT_MS = 5_000;
 
 /** Replies are written out mid-chunk once this many bytes are batched, to bound the batch buffer. */
 const FLUSH_THRESHOLD = 64 * 1024;
@@ -53,9 +54,6 @@ function onSocketDrain(this: TaggedSocket): void {
 }
 function onSocketError(this: TaggedSocket, err: Error): void {
   this[kConnection]?.onSocketError(err);
-}
-function onSocketHalfClosedTimeout(this: TaggedSocket): void {
-  this.destroy();
 }
 function onSocketClose(this: TaggedSocket): void {
   this[kConnection]?.onClose();
@@ -85,6 +83,8 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   /** Shutting down: end once the frame being received is complete. */
   #draining = false;
   #corked = false;
+  /** Destroys the socket if the peer has not closed its side in time after the server ended it. */
+  #halfCloseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     socket: Socket,
@@ -148,7 +148,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     host.stats.totalMessages++;
     let reply: string | null;
     try {
-      reply = handleFrame(
+      reply = host.handleFrame(
         parsePayload(payload, host.maxDepth),
         this,
         host,
@@ -271,9 +271,10 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     const socket = this.#socket;
     socket.end();
     // Input after the end is not read; resume so a paused socket still sees the peer's FIN, and do
-    // not let a peer that never closes its side hold the connection open.
+    // not let a peer that never closes its side hold the connection open. A plain timer, not
+    // socket.setTimeout(): that one is an idle timer, and a peer that keeps sending would reset it.
     socket.resume();
-    socket.setTimeout(HALF_CLOSED_TIMEOUT_MS, onSocketHalfClosedTimeout);
+    this.#halfCloseTimer = setTimeout(() => socket.destroy(), this.#host.halfCloseTimeoutMs);
   }
 
   onSocketError(err: Error): void {
@@ -290,6 +291,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     if (this.closed) return;
     this.closed = true;
     this.#stopped = true;
+    clearTimeout(this.#halfCloseTimer);
     this.#socket[kConnection] = undefined;
     if (this.#host.debugLogs) this.logger.debug('disconnected');
   }

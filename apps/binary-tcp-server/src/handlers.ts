@@ -32,6 +32,18 @@ export interface HandlerServer {
   broadcast(sender: HandlerPeer, frameJson: string): number;
 }
 
+/**
+ * The business layer's signature: answers one decoded frame with the reply's JSON text, or `null` for
+ * no reply. `plain`: the raw payload held no backslash (see handleFrame). A throw is a bug: the
+ * connection answers INTERNAL_ERROR, logs it, and carries on.
+ */
+export type FrameHandler = (
+  value: unknown,
+  peer: HandlerPeer,
+  server: HandlerServer,
+  plain: boolean,
+) => string | null;
+
 /** Longest type name quoted back in an UNKNOWN_MESSAGE_TYPE message. */
 const MAX_TYPE_IN_MESSAGE = 64;
 

@@ -4,6 +4,7 @@ export { TcpClient } from './client.js';
 export { TcpRequestError } from './client-errors.js';
 export { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';
 export { encodeFrame } from './codec.js';
+export type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
 export { LatencyHistogram } from './histogram.js';
 export {
   type IdleConnections,

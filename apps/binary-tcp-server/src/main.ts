@@ -32,6 +32,7 @@ runCli(
           heartbeatIntervalMs: values.heartbeatIntervalMs,
           heartbeatTimeoutMs: values.heartbeatTimeoutMs,
           closeTimeoutMs: values.shutdownGraceMs,
+          halfCloseTimeoutMs: values.halfCloseTimeoutMs,
           logger,
         });
         await server.listen();

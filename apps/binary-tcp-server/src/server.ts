@@ -6,11 +6,11 @@
 import type { Socket } from 'node:net';
 import { TcpErrorCode } from '@sockworks/error-codes';
 import { type Logger, silentLogger } from '@sockworks/logging';
-import { type BoundAddress, type ListenTarget, NetService } from '@sockworks/service';
+import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
 import { type Clock, IsoClock } from './clock.js';
 import { encodeFrame, FrameBatch } from './codec.js';
 import { type ConnectionHost, TcpConnection } from './connection.js';
-import type { HandlerPeer } from './handlers.js';
+import { type FrameHandler, type HandlerPeer, handleFrame } from './handlers.js';
 import { errorJson } from './replies.js';
 import { ServerStatistics } from './stats.js';
 
@@ -34,6 +34,11 @@ export const TCP_SERVER_DEFAULTS = {
   heartbeatTimeoutMs: 10_000,
   /** Drain deadline of close() before remaining connections are destroyed. @default 10000 */
   closeTimeoutMs: 10_000,
+  /**
+   * After the server ended a connection (lost framing, shutdown), the peer has this long to close its
+   * side before the socket is destroyed, so a peer that never closes cannot hold it. @default 5000
+   */
+  halfCloseTimeoutMs: 5_000,
 } as const;
 
 /** Options of {@link createTcpServer}. */
@@ -47,13 +52,19 @@ export interface TcpServerOptions {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   closeTimeoutMs?: number;
+  halfCloseTimeoutMs?: number;
   /** @default silent */
   logger?: Logger;
   /** Wall clock in ms, for timestamps, uptime and the heartbeat. @default Date.now */
   clock?: Clock;
+  /**
+   * The business layer: one decoded frame in, one reply out (see handlers.ts). Replace it to extend the
+   * protocol or, in tests, to exercise the INTERNAL_ERROR path. @default handleFrame
+   */
+  handleFrame?: FrameHandler;
 }
 
-type ResolvedOptions = Required<Omit<TcpServerOptions, 'logger' | 'clock'>>;
+type ResolvedOptions = Required<Omit<TcpServerOptions, 'logger' | 'clock' | 'handleFrame'>>;
 
 function resolveOptions(options: TcpServerOptions): ResolvedOptions {
   const o = { ...TCP_SERVER_DEFAULTS, ...stripUndefined(options) } as ResolvedOptions;
@@ -64,8 +75,9 @@ function resolveOptions(options: TcpServerOptions): ResolvedOptions {
   nonNegative('heartbeatIntervalMs', o.heartbeatIntervalMs);
   positiveInt('heartbeatTimeoutMs', o.heartbeatTimeoutMs);
   nonNegative('closeTimeoutMs', o.closeTimeoutMs);
+  positiveInt('halfCloseTimeoutMs', o.halfCloseTimeoutMs);
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
-    throw new RangeError(`port must be 0-65535, got ${o.port}`);
+    throw new ConfigError(`port must be 0-65535, got ${o.port}`);
   return o;
 }
 
@@ -75,13 +87,13 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new RangeError(`${name} must be an integer 1-${max}, got ${String(value)}`);
+    throw new ConfigError(`${name} must be an integer 1-${max}, got ${String(value)}`);
   }
 }
 
 function nonNegative(name: string, value: number): void {
   if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`${name} must be >= 0, got ${String(value)}`);
+    throw new ConfigError(`${name} must be >= 0, got ${String(value)}`);
 }
 
 /** The length-prefixed JSON server. */
@@ -92,6 +104,10 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
   readonly maxFrameBytes: number;
   readonly maxOutputQueueBytes: number;
   readonly maxDepth: number;
+  readonly halfCloseTimeoutMs: number;
+  readonly handleFrame: FrameHandler;
+  /** True with the built-in handlers: echo requests may then take the byte-level fast path. */
+  readonly defaultHandlers: boolean;
   readonly debugLogs: boolean;
   readonly options: Readonly<ResolvedOptions>;
   readonly #service: NetService<TcpConnection>;
@@ -106,6 +122,9 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
     this.maxFrameBytes = o.maxFrameBytes;
     this.maxOutputQueueBytes = o.maxOutputQueueBytes;
     this.maxDepth = o.maxDepth;
+    this.halfCloseTimeoutMs = o.halfCloseTimeoutMs;
+    this.handleFrame = options.handleFrame ?? handleFrame;
+    this.defaultHandlers = options.handleFrame === undefined;
     this.#logger = options.logger ?? silentLogger();
     this.debugLogs = this.#logger.isLevelEnabled('debug');
     this.clock = new IsoClock(options.clock ?? Date.now);

@@ -18,6 +18,8 @@ describe('binary-tcp-server process', () => {
       '--max-connections',
       '--heartbeat-interval',
       '--shutdown-grace',
+      '--half-close-timeout',
+      'TCP_HALF_CLOSE_TIMEOUT',
     ]) {
       expect(p.stdout()).toContain(text);
     }
