@@ -1,10 +1,8 @@
+export { type ChatOptions, DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
 export {
-  type ChatOptions,
   ChatService,
   type ChatSession,
-  DEFAULT_CHAT_OPTIONS,
   type DetailedUsersReply,
-  type DuplicateNamePolicy,
   type UsersReply,
 } from './chat/chat-service.js';
 export {

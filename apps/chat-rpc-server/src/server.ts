@@ -1,11 +1,7 @@
 import type { Logger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError } from '@sockworks/service';
-import {
-  ChatService,
-  type ChatSession,
-  DEFAULT_CHAT_OPTIONS,
-  type DuplicateNamePolicy,
-} from './chat/chat-service.js';
+import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
+import { ChatService, type ChatSession } from './chat/chat-service.js';
 import { SystemText, systemMessage } from './chat/messages.js';
 import type { Clock } from './chat/token-bucket.js';
 import { DEFAULT_CODEC_LIMITS } from './codec.js';
