@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { ChatErrorCode, ClientErrorCode, JsonRpcErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
 import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './client/backoff.js';
+import { businessError, clientError } from './client/errors.js';
 import type { ChatClientEvents, ChatClientOptions, JoinResult, UserInfo } from './client/types.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './server.js';
 
@@ -15,26 +16,6 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   /** Timed out: its reply, when it comes, is dropped (the queue keeps its place so order holds). */
   abandoned: boolean;
-}
-
-const CHAT_CODES: ReadonlySet<unknown> = new Set(Object.values(ChatErrorCode));
-
-function isChatErrorCode(code: unknown): code is ChatErrorCode {
-  return CHAT_CODES.has(code);
-}
-
-/**
- * A `{"status":"error"}` reply as a ProtocolError: its ChatErrorCode, or, for a reply without a
- * known code (a spec server sends none), the generic JSON-RPC server error with the raw code in `data`.
- */
-function businessError(reply: Reply): ProtocolError {
-  const message = String(reply.message ?? 'error');
-  if (isChatErrorCode(reply.code)) return new ProtocolError(reply.code, message);
-  return new ProtocolError(JsonRpcErrorCode.SERVER_ERROR_MAX, message, { data: { code: reply.code } });
-}
-
-function clientError(code: ClientErrorCode, message: string): ProtocolError<ClientErrorCode> {
-  return new ProtocolError(code, message);
 }
 
 /**
