@@ -46,21 +46,24 @@ async function startProcess(
 }
 
 describe('the server process', () => {
-  it('SIGTERM: connected users get "Server is shutting down", then the process exits 0', async () => {
-    const { child, port } = await startProcess(['--port', '0']);
-    const joined = await RawClient.connect(port);
-    const lurker = await RawClient.connect(port);
-    await joined.join('Alice');
-    expect(await lurker.request({ method: 'get_users' })).toMatchObject({ users: ['Alice'] });
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const notice = { type: 'system', message: 'Server is shutting down', username: 'SYSTEM' };
-    expect(await joined.next()).toEqual(notice);
-    expect(await lurker.next()).toEqual(notice);
-    await Promise.all([joined.waitClosed(), lurker.waitClosed()]);
-    const [code] = await exited;
-    expect(code).toBe(0);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s: connected users get "Server is shutting down", then the process exits 0',
+    async (signal) => {
+      const { child, port } = await startProcess(['--port', '0']);
+      const joined = await RawClient.connect(port);
+      const lurker = await RawClient.connect(port);
+      await joined.join('Alice');
+      expect(await lurker.request({ method: 'get_users' })).toMatchObject({ users: ['Alice'] });
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      const notice = { type: 'system', message: 'Server is shutting down', username: 'SYSTEM' };
+      expect(await joined.next()).toEqual(notice);
+      expect(await lurker.next()).toEqual(notice);
+      await Promise.all([joined.waitClosed(), lurker.waitClosed()]);
+      const [code, exitSignal] = await exited;
+      expect({ code, exitSignal }).toEqual({ code: 0, exitSignal: null });
+    },
+  );
 
   it('bad configuration: one line naming the option, exit code 2', async () => {
     const child = spawn(
