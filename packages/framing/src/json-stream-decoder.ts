@@ -1,8 +1,9 @@
-import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
+import { checkPositiveInt, type DecoderEvents } from './decoder.js';
 import { EXCERPT_MAX_CHARS, excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
 import { HeldBytes } from './held-bytes.js';
 import { DEFAULT_MAX_DEPTH } from './json-depth.js';
 import { parseJsonUnit } from './parse-json.js';
+import { PushDecoderBase } from './push-decoder-base.js';
 import { StringStops } from './string-stops.js';
 
 /** Options of JsonStreamDecoder. */
@@ -40,7 +41,7 @@ function isJsonSpace(b: number): boolean {
  * - invalid UTF-8 inside a value: non-fatal INVALID_UTF8; nesting over `maxDepth`: non-fatal TOO_DEEP;
  * - a value or run longer than `maxValueBytes`: fatal FRAME_TOO_LARGE.
  */
-export class JsonStreamDecoder implements PushDecoder {
+export class JsonStreamDecoder extends PushDecoderBase {
   private readonly events: DecoderEvents<unknown>;
   private readonly maxValueBytes: number;
   private readonly maxDepth: number;
@@ -57,11 +58,9 @@ export class JsonStreamDecoder implements PushDecoder {
   private garbageBytes = 0;
   private readonly garbageHead = new HeldBytes();
   private readonly stringStops = new StringStops();
-  private stopped = false;
-  /** Inside push(): a callback must not push() or end() (it may close()). */
-  private busy = false;
 
   constructor(opts: JsonStreamDecoderOptions) {
+    super();
     this.maxValueBytes = checkPositiveInt('maxValueBytes', opts.maxValueBytes);
     this.maxDepth = checkPositiveInt('maxDepth', opts.maxDepth ?? DEFAULT_MAX_DEPTH);
     this.events = opts;
@@ -71,23 +70,7 @@ export class JsonStreamDecoder implements PushDecoder {
     return this.held.length + this.garbageHead.length;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.stopped || chunk.length === 0) return;
-    if (this.busy) throw reentryError('push');
-    this.busy = true;
-    try {
-      this.scan(asBuffer(chunk));
-    } catch (err) {
-      this.close();
-      throw err;
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    if (this.busy) throw reentryError('end');
+  protected finish(): void {
     if (this.mode === Mode.Value) {
       const excerpt = this.held.excerpt();
       this.close();
@@ -104,13 +87,12 @@ export class JsonStreamDecoder implements PushDecoder {
     if (garbage !== undefined) this.events.onError(garbage);
   }
 
-  close(): void {
-    this.stopped = true;
+  protected dropHeld(): void {
     this.held.clear();
     this.garbageHead.clear();
   }
 
-  private scan(buf: Buffer): void {
+  protected scan(buf: Buffer): void {
     const n = buf.length;
     this.stringStops.reset(buf);
     let i = 0;

@@ -1,6 +1,7 @@
-import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
+import { checkPositiveInt, type DecoderEvents } from './decoder.js';
 import { EXCERPT_MAX_CHARS, excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
 import { HeldBytes } from './held-bytes.js';
+import { PushDecoderBase } from './push-decoder-base.js';
 
 /** Largest length a 4-byte unsigned header can announce. */
 export const MAX_LENGTH_PREFIX = 0xffff_ffff;
@@ -19,7 +20,7 @@ export interface LengthPrefixedDecoderOptions extends DecoderEvents<Buffer> {
  * you keep it and reuse your chunks. Body bytes held across pushes are copied and grow only as they
  * arrive, so an announced length never allocates memory the peer has not sent.
  */
-export class LengthPrefixedDecoder implements PushDecoder {
+export class LengthPrefixedDecoder extends PushDecoderBase {
   private readonly events: DecoderEvents<Buffer>;
   private readonly maxFrameBytes: number;
   /** Header bytes received so far (0-3 between pushes) and their value. */
@@ -28,11 +29,9 @@ export class LengthPrefixedDecoder implements PushDecoder {
   /** Length of the frame whose body is being collected; 0 while reading a header. */
   private frameLength = 0;
   private readonly held = new HeldBytes();
-  private stopped = false;
-  /** Inside push(): a callback must not push() or end() (it may close()). */
-  private busy = false;
 
   constructor(opts: LengthPrefixedDecoderOptions) {
+    super();
     this.maxFrameBytes = checkPositiveInt('maxFrameBytes', opts.maxFrameBytes);
     if (this.maxFrameBytes > MAX_LENGTH_PREFIX) {
       throw new RangeError(`maxFrameBytes must be at most ${MAX_LENGTH_PREFIX}, got ${this.maxFrameBytes}`);
@@ -44,23 +43,7 @@ export class LengthPrefixedDecoder implements PushDecoder {
     return this.headerFill + this.held.length;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.stopped || chunk.length === 0) return;
-    if (this.busy) throw reentryError('push');
-    this.busy = true;
-    try {
-      this.scan(asBuffer(chunk));
-    } catch (err) {
-      this.close();
-      throw err;
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    if (this.busy) throw reentryError('end');
+  protected finish(): void {
     const partial = this.headerFill > 0 || this.frameLength > 0;
     const excerpt = this.held.length > 0 ? this.held.excerpt() : undefined;
     this.close();
@@ -74,14 +57,13 @@ export class LengthPrefixedDecoder implements PushDecoder {
     }
   }
 
-  close(): void {
-    this.stopped = true;
+  protected dropHeld(): void {
     this.held.clear();
     this.headerFill = 0;
     this.frameLength = 0;
   }
 
-  private scan(buf: Buffer): void {
+  protected scan(buf: Buffer): void {
     const n = buf.length;
     const max = this.maxFrameBytes;
     let i = 0;

@@ -1,6 +1,7 @@
-import { asBuffer, checkPositiveInt, type DecoderEvents, type PushDecoder, reentryError } from './decoder.js';
+import { checkPositiveInt, type DecoderEvents } from './decoder.js';
 import { excerptOfPieces, FramingError, FramingErrorCode } from './framing-error.js';
 import { HeldBytes } from './held-bytes.js';
+import { PushDecoderBase } from './push-decoder-base.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -12,16 +13,14 @@ const CR = 0x0d;
  * Bytes of a partial line are copied, so callers may reuse their chunks; lines that lie inside one
  * chunk are passed as views of it.
  */
-export abstract class LineFramer<T> implements PushDecoder {
+export abstract class LineFramer<T> extends PushDecoderBase {
   protected readonly events: DecoderEvents<T>;
   private readonly maxLineBytes: number;
   private readonly held = new HeldBytes();
   private lastHeldByte = -1;
-  private stopped = false;
-  /** Inside push(): a callback must not push() or end() (it may close()). */
-  private busy = false;
 
   constructor(maxLineBytes: number, events: DecoderEvents<T>) {
+    super();
     this.maxLineBytes = checkPositiveInt('maxLineBytes', maxLineBytes);
     this.events = events;
   }
@@ -33,24 +32,7 @@ export abstract class LineFramer<T> implements PushDecoder {
     return this.held.length;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.stopped || chunk.length === 0) return;
-    if (this.busy) throw reentryError('push');
-    this.busy = true;
-    try {
-      this.scan(asBuffer(chunk));
-    } catch (err) {
-      // A callback threw: the rest of the chunk is unaccounted for, so framing cannot be trusted.
-      this.close();
-      throw err;
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  end(): void {
-    if (this.stopped) return;
-    if (this.busy) throw reentryError('end');
+  protected finish(): void {
     const excerpt = this.held.length > 0 && !this.isBlankPartial() ? this.held.excerpt() : undefined;
     this.close();
     if (excerpt !== undefined) {
@@ -63,8 +45,7 @@ export abstract class LineFramer<T> implements PushDecoder {
     }
   }
 
-  close(): void {
-    this.stopped = true;
+  protected dropHeld(): void {
     this.held.clear();
   }
 
@@ -78,7 +59,7 @@ export abstract class LineFramer<T> implements PushDecoder {
     return this.held.peek();
   }
 
-  private scan(chunk: Buffer): void {
+  protected scan(chunk: Buffer): void {
     const max = this.maxLineBytes;
     const n = chunk.length;
     let start = 0;
