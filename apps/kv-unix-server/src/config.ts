@@ -84,6 +84,14 @@ export const serverCli = defineCli({
       min: 1024,
       description: 'Unsent reply bytes per client before its input is paused',
     },
+    outputStallTimeout: {
+      type: 'duration',
+      flag: '--output-stall-timeout',
+      env: 'KV_OUTPUT_STALL_TIMEOUT',
+      default: D.outputStallTimeoutMs,
+      description:
+        'Disconnect a client whose unsent replies stay over the high-water mark this long (0: never)',
+    },
     dataFile: {
       type: 'path',
       flag: '--data-file',
@@ -160,6 +168,7 @@ export function serverOptionsFromConfig(config: ServerConfig): KvServerOptions {
     maxKeys: config.maxKeys,
     maxStorageBytes: config.maxStorageBytes,
     outputHighWaterMark: config.outputHighWaterMark,
+    outputStallTimeoutMs: config.outputStallTimeout,
     closeTimeoutMs: config.closeTimeout,
     dataFile: config.dataFile,
     fsync: config.fsync,

@@ -13,6 +13,11 @@ export interface KvConnectionOptions {
   maxDepth: number;
   /** Stop processing queued requests (and reading) once this many reply bytes wait to be written. */
   outputHighWaterMark: number;
+  /**
+   * Disconnect a client whose replies have waited for 'drain' (above the high-water mark) this long
+   * without the socket draining; 0: never.
+   */
+  outputStallTimeoutMs: number;
 }
 
 /** What a connection shares with its server. */
@@ -41,12 +46,14 @@ export class KvConnection implements ConnectionHandle {
   readonly #deps: KvConnectionDeps;
   readonly #log: Logger;
   readonly #hwm: number;
+  readonly #stallMs: number;
   /** Decoded messages and framing errors, in stream order; `#head` is the next to process. */
   #queue: unknown[] = [];
   #head = 0;
   #state: State = 'open';
   #inputEnded = false;
   #waitingDrain = false;
+  #stallTimer: NodeJS.Timeout | undefined;
   #scheduled = false;
   /** While closing: requests still answered normally (the ones in flight when shutdown began). */
   #allowance = 0;
@@ -56,6 +63,7 @@ export class KvConnection implements ConnectionHandle {
     this.#deps = deps;
     this.#log = deps.logger;
     this.#hwm = options.outputHighWaterMark;
+    this.#stallMs = options.outputStallTimeoutMs;
     this.#decoder = createRequestDecoder({
       maxLineBytes: options.maxLineBytes,
       maxDepth: options.maxDepth,
@@ -66,7 +74,10 @@ export class KvConnection implements ConnectionHandle {
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => this.#onDrain());
     socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
-    socket.on('close', () => this.#log.info('client disconnected'));
+    socket.on('close', () => {
+      this.#clearStallTimer();
+      this.#log.info('client disconnected');
+    });
     this.#log.info('client connected');
   }
 
@@ -104,6 +115,7 @@ export class KvConnection implements ConnectionHandle {
   /** Drops the socket at once. */
   destroy(): void {
     this.#state = 'ended';
+    this.#clearStallTimer();
     this.#decoder.close();
     this.#socket.destroy();
   }
@@ -125,7 +137,34 @@ export class KvConnection implements ConnectionHandle {
 
   #onDrain(): void {
     this.#waitingDrain = false;
+    this.#clearStallTimer();
     this.#process();
+  }
+
+  /**
+   * Pausing bounds what a client that does not read costs (one high-water mark of replies plus the
+   * batch in progress), but it would hold that memory and its connection slot forever: a socket that
+   * has not drained within the stall timeout is dropped (RELIABILITY row 7). Armed only while
+   * waiting for 'drain', so the common path costs nothing.
+   */
+  #armStallTimer(): void {
+    if (this.#stallMs <= 0 || this.#stallTimer !== undefined) return;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      if (!this.#waitingDrain || this.#state === 'ended') return;
+      this.#log.warn(
+        { pendingOutputBytes: this.#socket.writableLength, stallTimeoutMs: this.#stallMs },
+        'client has not read its replies within the stall timeout; disconnecting',
+      );
+      this.destroy();
+    }, this.#stallMs);
+    this.#stallTimer.unref();
+  }
+
+  #clearStallTimer(): void {
+    if (this.#stallTimer === undefined) return;
+    clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
   }
 
   /** Answers queued requests until the queue is empty or the output buffer is full; one write. */
@@ -194,6 +233,7 @@ export class KvConnection implements ConnectionHandle {
     if (this.#socket.write(out)) return true;
     this.#waitingDrain = true;
     this.#socket.pause();
+    this.#armStallTimer();
     return false;
   }
 

@@ -29,6 +29,8 @@ export const KV_SERVER_DEFAULTS = {
   maxStorageBytes: 256 * 1024 * 1024,
   /** @default 64 KiB of unsent replies per connection before processing and reading pause */
   outputHighWaterMark: 64 * 1024,
+  /** @default 60000 ms: a client whose replies stay above the high-water mark this long without draining is disconnected (0: never) */
+  outputStallTimeoutMs: 60_000,
   /** @default 10000 ms drain on close, then remaining connections are destroyed */
   closeTimeoutMs: 10_000,
   /** @default 'everysec' */
@@ -49,6 +51,7 @@ export interface KvServerOptions {
   maxKeys?: number;
   maxStorageBytes?: number;
   outputHighWaterMark?: number;
+  outputStallTimeoutMs?: number;
   closeTimeoutMs?: number;
   /** Append-only data file; when unset the store lives in memory only. */
   dataFile?: string;
@@ -97,6 +100,11 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
   ] as const) {
     positiveInt(name, o[name]);
   }
+  if (!Number.isSafeInteger(o.outputStallTimeoutMs) || o.outputStallTimeoutMs < 0) {
+    throw new ConfigError(
+      `outputStallTimeoutMs must be a non-negative integer, got ${String(o.outputStallTimeoutMs)}`,
+    );
+  }
   const logger = options.logger ?? silentLogger();
   const now = options.now ?? (() => new Date());
   const registry = options.registry ?? createDefaultRegistry();
@@ -115,6 +123,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     maxLineBytes: o.maxLineBytes,
     maxDepth: o.maxDepth,
     outputHighWaterMark: o.outputHighWaterMark,
+    outputStallTimeoutMs: o.outputStallTimeoutMs,
   };
 
   const service = new NetService<KvConnection>({

@@ -148,7 +148,7 @@ describe('DataFile', () => {
           },
           logger: silentLogger(),
         },
-        { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536 },
+        { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536, outputStallTimeoutMs: 0 },
       );
     });
     await new Promise<void>((resolve) => server.listen(path, resolve));

@@ -273,6 +273,50 @@ describe('limits', () => {
     await waitFor(() => hog.lines.length >= 2000, 'all 2000 replies', 15_000);
   });
 
+  it('a client that stays paused past the stall timeout is disconnected; a reading client is not', async () => {
+    const { path, server } = await startServer({
+      outputHighWaterMark: 16 * 1024,
+      outputStallTimeoutMs: 1000,
+    });
+    const setup = await RawClient.connect(path);
+    expect(
+      (await setup.request({ command: 'store', data: { key: 'big', value: 'v'.repeat(20_000) } })).success,
+    ).toBe(true);
+    const hog = await RawClient.connect(path);
+    hog.socket.pause();
+    hog.write('{"command":"retrieve","data":{"key":"big"}}\n'.repeat(500));
+    const paused = () => [...server.connections].find((c) => c.readingPaused);
+    await waitFor(() => paused() !== undefined, 'the hog connection to be paused');
+    const hogConn = paused()!;
+    // A client that reads everything, through the same amount of backpressure, is never cut off.
+    const reader = await RawClient.connect(path);
+    reader.write('{"command":"retrieve","data":{"key":"big"}}\n'.repeat(500));
+    await waitFor(() => !server.connections.has(hogConn), 'the server to drop the stalled client', 15_000);
+    // The hog sees the close once it reads what it was sent; it never got all its replies.
+    hog.socket.resume();
+    await hog.waitClosed(10_000);
+    expect(hog.lines.length).toBeLessThan(500);
+    await waitFor(() => reader.lines.length >= 500, 'all 500 replies to the reading client', 15_000);
+    expect(reader.closed).toBe(false);
+    expect(server.connections.size).toBe(2);
+  });
+
+  it('outputStallTimeoutMs 0 keeps a paused client paused, never disconnected', async () => {
+    const { path, server } = await startServer({ outputHighWaterMark: 16 * 1024, outputStallTimeoutMs: 0 });
+    const hog = await RawClient.connect(path);
+    hog.socket.pause();
+    hog.write(`{"command":"echo","data":{"message":"${'e'.repeat(4000)}"}}\n`.repeat(500));
+    const conn = () => [...server.connections][0];
+    await waitFor(() => conn()?.readingPaused === true, 'the hog connection to be paused');
+    // Another client's whole round trips show the event loop has moved on while the hog stays paused.
+    const other = await RawClient.connect(path);
+    for (let i = 0; i < 20; i++) expect((await other.request({ command: 'ping' })).success).toBe(true);
+    expect(hog.closed).toBe(false);
+    expect(conn()?.readingPaused).toBe(true);
+    hog.socket.resume();
+    await waitFor(() => hog.lines.length >= 500, 'all 500 replies', 15_000);
+  });
+
   it('connection limit: the extra client gets TOO_MANY_CONNECTIONS and is closed; a freed slot is reusable', async () => {
     const { path } = await startServer({ maxConnections: 2 });
     const a = await RawClient.connect(path);
