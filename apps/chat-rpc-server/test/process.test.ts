@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { RawClient } from './helpers.js';
+import { RawClient, startServer } from './helpers.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -64,6 +64,28 @@ describe('the server process', () => {
       expect({ code, exitSignal }).toEqual({ code: 0, exitSignal: null });
     },
   );
+
+  it('a port in use: one line naming the address, exit code 1, no stack trace', async () => {
+    const { port } = await startServer();
+    const child = spawn(
+      process.execPath,
+      ['--conditions=sockworks-source', '--import', 'tsx', 'src/main.ts', '--port', String(port)],
+      { cwd: appDir, env: { ...process.env, LOG_PRETTY: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => {
+      err += t;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    const lines = err.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^chat-rpc-server: .*in use/);
+    expect(lines[0]).toContain(String(port));
+  });
 
   it('bad configuration: one line naming the option, exit code 2', async () => {
     const child = spawn(
