@@ -8,6 +8,7 @@ import {
   readUntilClose,
   spawnServer,
   spawnTs,
+  startServer,
   tempDir,
   tempSocketPath,
   waitFor,
@@ -90,6 +91,18 @@ describe('the server process', () => {
     first.child.kill('SIGTERM');
     expect((await first.exited).code).toBe(0);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('a TCP port in use: exit 1 with one line naming the address, no stack trace', async () => {
+    const { address } = await startServer('tcp');
+    if (address.kind !== 'tcp') throw new Error('expected tcp');
+    const proc = spawnTs('src/main.ts', ['--host', address.host, '--port', String(address.port)]);
+    expect((await proc.exited).code).toBe(1);
+    const lines = proc.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^http-local-server: /);
+    expect(lines[0]).toContain(String(address.port));
+    expect(logLines(proc.stdout()).filter((l) => l.level === 'error' || l.level === 50)).toEqual([]);
   });
 
   it('a start-up failure exits 1 with one line and leaves no socket file', async () => {
