@@ -2,8 +2,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KvClient } from '../src/index.js';
-import { RawClient, ServerProcess, startServer, tempDir, tempSocketPath, waitFor } from './helpers.js';
+import { KvClient, serverCli } from '../src/index.js';
+import {
+  APP_DIR,
+  RawClient,
+  ServerProcess,
+  startServer,
+  tempDir,
+  tempSocketPath,
+  waitFor,
+} from './helpers.js';
 
 /** Leaves a socket file with no owner behind: a process listens on it and is SIGKILLed. */
 async function staleSocket(path: string): Promise<void> {
@@ -20,22 +28,22 @@ describe('the server process', { timeout: 60_000 }, () => {
   it('--help lists every option with its default and env var, exit 0', async () => {
     const proc = ServerProcess.spawn(['--help']);
     expect(await proc.exited).toBe(0);
-    for (const text of [
-      '--socket',
-      'KV_SOCKET_PATH',
-      '/tmp/python_server.sock',
-      '--max-line-bytes',
-      'KV_MAX_LINE_BYTES',
-      '--max-connections',
-      '--max-key-bytes',
-      '--max-keys',
-      '--max-storage-bytes',
-      '--data-file',
-      'KV_DATA_FILE',
-      '--fsync',
-      '--close-timeout',
-    ]) {
-      expect(proc.stdout).toContain(text);
+    expect(proc.stdout).toContain('/tmp/python_server.sock');
+    for (const spec of Object.values(serverCli.spec.options)) {
+      expect(proc.stdout).toContain(spec.flag);
+      if (spec.env !== undefined) expect(proc.stdout).toContain(spec.env);
+    }
+    expect(proc.stdout).toContain('--output-stall-timeout');
+  });
+
+  it('the README options table lists every option with its env var', () => {
+    const readme = readFileSync(join(APP_DIR, 'README.md'), 'utf8');
+    for (const spec of Object.values(serverCli.spec.options)) {
+      const row = readme
+        .split('\n')
+        .find((line) => line.startsWith('|') && line.split('|')[1]?.includes(`${spec.flag}\``));
+      expect(row, spec.flag).toBeDefined();
+      if (spec.env !== undefined) expect(row).toContain(`\`${spec.env}\``);
     }
   });
 
