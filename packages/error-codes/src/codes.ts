@@ -115,10 +115,6 @@ export const TcpErrorCode = {
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** An unexpected server-side bug. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
-  /** Client side: the connection is not open, or closed before the reply arrived. */
-  CONNECTION_CLOSED: 'CONNECTION_CLOSED',
-  /** Client side: no reply arrived within the request timeout. */
-  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
 } as const;
 export type TcpErrorCode = (typeof TcpErrorCode)[keyof typeof TcpErrorCode];
 
