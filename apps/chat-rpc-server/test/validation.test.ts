@@ -67,6 +67,10 @@ describe('usernameKey', () => {
     expect(usernameKey('ALICE')).toBe(usernameKey('alice'));
     expect(usernameKey('Ａｌｉｃｅ')).toBe(usernameKey('alice')); // fullwidth
     expect(usernameKey('straße')).toBe(usernameKey('STRASSE'));
+    // Capital sharp s: upper-casing leaves it alone, so folding must lower-case first.
+    expect(usernameKey('STRAẞE')).toBe(usernameKey('straße'));
+    expect(usernameKey('ẞ')).toBe(usernameKey('ss'));
+    expect(usernameKey(usernameKey('ẞ'))).toBe(usernameKey('ẞ'));
     expect(usernameKey('ﬁsh')).toBe(usernameKey('fish')); // ligature
     expect(usernameKey('Zoe\u0308')).toBe(usernameKey('Zoë')); // decomposed vs precomposed
     expect(usernameKey('❤\uFE0F')).toBe(usernameKey('❤'));

@@ -32,12 +32,13 @@ export function codePointLength(text: string): number {
 }
 
 /**
- * The key two names are compared by: NFKC, then full case folding (approximated as upper- then
- * lower-casing, which folds ß/SS and final sigma), then NFKC again; variation selectors dropped.
+ * The key two names are compared by: NFKC, then full case folding (approximated as lower-, upper-,
+ * then lower-casing: the first step turns capital sharp s U+1E9E into ß, which upper-casing then
+ * folds to SS like ß itself; final sigma folds too), then NFKC again; variation selectors dropped.
  */
 export function usernameKey(name: string): string {
   const nfkc = name.replace(VARIATION_SELECTORS, '').normalize('NFKC');
-  return nfkc.toUpperCase().toLowerCase().normalize('NFKC');
+  return nfkc.toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
 }
 
 /** Checks a requested username and returns it trimmed; throws INVALID_USERNAME explaining why. */
