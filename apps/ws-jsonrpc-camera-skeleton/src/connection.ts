@@ -182,9 +182,10 @@ export class RpcConnection {
         `Sending to ${this.ctx.remote}`,
       );
     }
-    if (!this.#corked) {
+    if (!this.#corked && this.#inFlight > 1) {
       // Replies to one burst of pipelined requests resolve in the same microtask run: corking until the
-      // next tick turns them into one writev instead of one syscall per reply.
+      // next tick turns them into one writev instead of one syscall per reply. A lone request (the
+      // common request/response case) skips the cork and the extra tick: nothing would join it.
       this.#corked = true;
       this.#socket.cork();
       this.#uncork ??= () => this.#flush();
