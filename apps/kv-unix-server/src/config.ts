@@ -4,6 +4,18 @@ import { KV_SERVER_DEFAULTS, type KvServerOptions } from './server.js';
 
 const D = KV_SERVER_DEFAULTS;
 
+/** `--socket` / `KV_SOCKET_PATH`, shared by the server and kv-client so the two always agree. */
+export function socketOption(description: string) {
+  return {
+    type: 'path',
+    flag: '--socket',
+    short: '-s',
+    env: 'KV_SOCKET_PATH',
+    default: D.socketPath,
+    description,
+  } as const;
+}
+
 /** The server's flags and environment variables. */
 export const serverCli = defineCli({
   name: 'kv-unix-server',
@@ -11,14 +23,7 @@ export const serverCli = defineCli({
     'Key-value command server: newline-delimited JSON requests on a Unix domain socket ' +
     '(echo, time, calculate, store, retrieve, list_keys, delete, ping, help).',
   options: {
-    socket: {
-      type: 'path',
-      flag: '--socket',
-      short: '-s',
-      env: 'KV_SOCKET_PATH',
-      default: D.socketPath,
-      description: 'Unix socket path (at most 107 bytes)',
-    },
+    socket: socketOption('Unix socket path (at most 107 bytes)'),
     socketMode: {
       type: 'string',
       flag: '--socket-mode',

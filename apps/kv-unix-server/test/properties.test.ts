@@ -107,17 +107,7 @@ describe('properties', () => {
     const store = new KvStore(LIMITS);
     const handler = new RequestHandler({ store, registry: createDefaultRegistry(), now: () => new Date(0) });
     const command = fc.oneof(
-      fc.constantFrom(
-        'echo',
-        'time',
-        'calculate',
-        'store',
-        'retrieve',
-        'list_keys',
-        'delete',
-        'ping',
-        'help',
-      ),
+      fc.constantFrom(...createDefaultRegistry().names()),
       fc.string(),
       fc.jsonValue({ maxDepth: 1 }),
     );

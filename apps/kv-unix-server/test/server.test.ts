@@ -249,15 +249,21 @@ describe('framing and flow', () => {
   });
 });
 
+/** Stores a 20 kB value under `big`, then connects a client that does not read (its socket paused). */
+async function connectHog(path: string): Promise<RawClient> {
+  const setup = await RawClient.connect(path);
+  expect(
+    (await setup.request({ command: 'store', data: { key: 'big', value: 'v'.repeat(20_000) } })).success,
+  ).toBe(true);
+  const hog = await RawClient.connect(path);
+  hog.socket.pause();
+  return hog;
+}
+
 describe('limits', () => {
   it('a client that never reads is paused at the high-water mark; others are unaffected', async () => {
     const { path, server } = await startServer({ outputHighWaterMark: 64 * 1024 });
-    const setup = await RawClient.connect(path);
-    expect(
-      (await setup.request({ command: 'store', data: { key: 'big', value: 'v'.repeat(20_000) } })).success,
-    ).toBe(true);
-    const hog = await RawClient.connect(path);
-    hog.socket.pause();
+    const hog = await connectHog(path);
     const request = '{"command":"retrieve","data":{"key":"big"}}\n';
     // 2000 retrieves would be 40 MB of replies if the server buffered them.
     hog.write(request.repeat(2000));
@@ -278,12 +284,7 @@ describe('limits', () => {
       outputHighWaterMark: 16 * 1024,
       outputStallTimeoutMs: 1000,
     });
-    const setup = await RawClient.connect(path);
-    expect(
-      (await setup.request({ command: 'store', data: { key: 'big', value: 'v'.repeat(20_000) } })).success,
-    ).toBe(true);
-    const hog = await RawClient.connect(path);
-    hog.socket.pause();
+    const hog = await connectHog(path);
     hog.write('{"command":"retrieve","data":{"key":"big"}}\n'.repeat(500));
     const paused = () => [...server.connections].find((c) => c.readingPaused);
     await waitFor(() => paused() !== undefined, 'the hog connection to be paused');

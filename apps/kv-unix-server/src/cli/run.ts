@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, defineCli } from '@sockworks/service';
 import { KvClient } from '../client.js';
-import { KV_SERVER_DEFAULTS } from '../server.js';
+import { socketOption } from '../config.js';
 import { formatData } from './format.js';
 import { CLI_COMMANDS, type CliRequest, requestFromWords } from './requests.js';
 import { tokenize, UsageError } from './tokenize.js';
@@ -19,14 +19,7 @@ export const clientCli = defineCli({
   ].join('\n'),
   usage: '[options] [command [args...]]',
   options: {
-    socket: {
-      type: 'path',
-      flag: '--socket',
-      short: '-s',
-      env: 'KV_SOCKET_PATH',
-      default: KV_SERVER_DEFAULTS.socketPath,
-      description: "The server's Unix socket",
-    },
+    socket: socketOption("The server's Unix socket"),
     json: {
       type: 'boolean',
       flag: '--json',
