@@ -1,5 +1,5 @@
 import type { ErrorCode } from './codes.js';
-import { JsonRpcErrorCode, KvErrorCode } from './codes.js';
+import { JsonRpcErrorCode, KvErrorCode, TcpErrorCode } from './codes.js';
 
 const kProtocolError = Symbol.for('sockworks.error.ProtocolError');
 
@@ -75,7 +75,7 @@ export function toTcpError(err: unknown, now: Date = new Date()): TcpWireError {
   const base =
     ProtocolError.is(err) && typeof err.code === 'string'
       ? { code: err.code, message: err.message }
-      : { code: 'INTERNAL_ERROR', message: 'Internal server error' };
+      : { code: TcpErrorCode.INTERNAL_ERROR, message: 'Internal server error' };
   return { type: 'error', ...base, timestamp: now.toISOString() };
 }
 
@@ -91,5 +91,6 @@ export function toChatError(err: unknown): ChatWireError {
   if (ProtocolError.is(err) && typeof err.code === 'string') {
     return { status: 'error', code: err.code, message: err.message };
   }
-  return { status: 'error', code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  // The chat protocol has no code of its own for this: it shares the registry's INTERNAL_ERROR.
+  return { status: 'error', code: KvErrorCode.INTERNAL_ERROR, message: 'Internal server error' };
 }
