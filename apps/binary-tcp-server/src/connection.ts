@@ -17,7 +17,8 @@ import {
   tcpCodeForFramingError,
 } from './codec.js';
 import type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
-import { errorJson, heartbeatJson } from './replies.js';
+import { scanPlainEcho } from './plain-echo.js';
+import { ECHO_RESPONSE_HEAD, echoResponseTail, errorJson, heartbeatJson } from './replies.js';
 
 /** The server as a connection sees it. */
 export interface ConnectionHost extends HandlerServer {
@@ -28,6 +29,8 @@ export interface ConnectionHost extends HandlerServer {
   readonly halfCloseTimeoutMs: number;
   /** The business layer. */
   readonly handleFrame: FrameHandler;
+  /** True with the built-in handlers: plain echoes may then skip them (see plain-echo.ts). */
+  readonly defaultHandlers: boolean;
   /** Whether debug logs are on (checked without creating a per-connection logger). */
   readonly debugLogs: boolean;
   /** The shared reply batch (see FrameBatch). */
@@ -146,20 +149,22 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     if (this.#stopped) return;
     const host = this.#host;
     host.stats.totalMessages++;
-    let reply: string | null;
-    try {
-      reply = host.handleFrame(
-        parsePayload(payload, host.maxDepth),
-        this,
-        host,
-        payload.indexOf(BACKSLASH) === -1,
-      );
-    } catch (err) {
-      reply = this.#errorForPayload(err);
-    }
-    if (reply === null) return;
     const batch = host.batch;
-    batch.push(reply);
+    const plain = payload.indexOf(BACKSLASH) === -1;
+    const echo = plain && host.defaultHandlers ? scanPlainEcho(payload) : null;
+    if (echo !== null) {
+      // Same bytes as handleFrame's echo_response, without decoding or re-encoding the content.
+      batch.pushSplice(ECHO_RESPONSE_HEAD, payload, echo.start, echo.end, echoResponseTail(host.clock.iso()));
+    } else {
+      let reply: string | null;
+      try {
+        reply = host.handleFrame(parsePayload(payload, host.maxDepth), this, host, plain);
+      } catch (err) {
+        reply = this.#errorForPayload(err);
+      }
+      if (reply === null) return;
+      batch.push(reply);
+    }
     if (batch.length >= FLUSH_THRESHOLD) this.#flushReplies();
   }
 

@@ -24,9 +24,17 @@ export function pongJson(pingTimestamp: unknown, now: string, clientIdJson: stri
   return `{"type":"pong","ping_timestamp":${ping},"pong_timestamp":"${now}","client_id":${clientIdJson}}`;
 }
 
+/** An echo_response up to its content; the fast path splices the request's content bytes after it. */
+export const ECHO_RESPONSE_HEAD = '{"type":"echo_response","content":';
+
+/** An echo_response after its content (ASCII: the timestamp and ECHOED_BY are). */
+export function echoResponseTail(now: string): string {
+  return `,"timestamp":"${now}","echoed_by":${ECHOED_BY_JSON}}`;
+}
+
 /** `{"type":"echo_response",...}` */
 export function echoResponseJson(content: unknown, now: string, plain = false): string {
-  return `{"type":"echo_response","content":${json(content, plain)},"timestamp":"${now}","echoed_by":${ECHOED_BY_JSON}}`;
+  return `${ECHO_RESPONSE_HEAD}${json(content, plain)}${echoResponseTail(now)}`;
 }
 
 /** `{"type":"broadcast_sent",...}` */

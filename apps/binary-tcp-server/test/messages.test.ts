@@ -56,7 +56,7 @@ describe('message types over a raw socket', () => {
     const a = await RawClient.connect(port);
     const b = await RawClient.connect(port);
     await a.request({ type: 'ping' });
-    await b.request({ type: 'echo', content: 1 });
+    await b.request({ type: 'echo', content: 'counted on the fast path too' });
     now += 3_600_000;
     const stats = await a.request({ type: 'get_stats', timestamp: 'x' });
     expect(stats).toEqual({
