@@ -2,7 +2,6 @@ export {
   connectionLogger,
   createLogger,
   DEFAULT_REDACT_PATHS,
-  flushLogger,
   LOG_LEVELS,
   type Logger,
   type LoggerOptions,
@@ -11,3 +10,4 @@ export {
   silentLogger,
   truncateForLog,
 } from './create-logger.js';
+export { flushLogger } from './flush-logger.js';
