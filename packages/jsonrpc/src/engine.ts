@@ -15,6 +15,14 @@ import {
 import type { JsonRpcResponse } from './types.js';
 import { isValidRequest, recoverId } from './validate.js';
 
+/** Options of `registerDiscover`. */
+export interface DiscoverOptions<C> {
+  /** Receives the `rpc.discover` definition and returns the one to register (e.g. with a logging handler). */
+  wrap?: (
+    def: MethodDefinition<unknown, OpenRpcDocument, C>,
+  ) => MethodDefinition<unknown, OpenRpcDocument, C>;
+}
+
 /** What `handleValue` resolves to: one response, a batch of responses, or undefined ("send nothing"). */
 export type JsonRpcReply = JsonRpcResponse | JsonRpcResponse[] | undefined;
 
@@ -60,13 +68,18 @@ export class JsonRpcEngine<C = void> {
     return this;
   }
 
-  /** Registers `rpc.discover`, which answers with `discover(info)` for the methods registered at call time. */
-  registerDiscover(info: OpenRpcInfo): this {
-    this.#add('rpc.discover', {
+  /**
+   * Registers `rpc.discover`, which answers with `discover(info)` for the methods registered at call
+   * time. `wrap` lets an app treat it like its own methods (log or meter calls), since `register()`
+   * refuses `rpc.*` names.
+   */
+  registerDiscover(info: OpenRpcInfo, opts: DiscoverOptions<C> = {}): this {
+    const def: MethodDefinition<unknown, OpenRpcDocument, C> = {
       description: 'Returns the OpenRPC document describing this service.',
       result: { schema: { type: 'object', description: 'OpenRPC document' } },
       handler: () => this.discover(info),
-    });
+    };
+    this.#add('rpc.discover', opts.wrap === undefined ? def : opts.wrap(def));
     return this;
   }
 

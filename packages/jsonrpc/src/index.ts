@@ -1,4 +1,4 @@
-export { JsonRpcEngine, type JsonRpcReply } from './engine.js';
+export { type DiscoverOptions, JsonRpcEngine, type JsonRpcReply } from './engine.js';
 export { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 export { defineMethod, invalidParams, type MethodDefinition, type ParamsDefinition } from './method.js';
 export {

@@ -109,3 +109,26 @@ describe('discover', () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 });
+
+describe('registerDiscover wrap', () => {
+  it('registers the definition wrap returns, so an app can log rpc.discover like its own methods', async () => {
+    const seen: Array<{ ctx: string; methods: number }> = [];
+    const engine = new JsonRpcEngine<string>().register('ping', { handler: () => 'pong' });
+    engine.registerDiscover(info, {
+      wrap: (def) => ({
+        ...def,
+        handler: async (params, ctx) => {
+          const doc = await def.handler(params, ctx);
+          seen.push({ ctx, methods: doc.methods.length });
+          return doc;
+        },
+      }),
+    });
+    const reply = JSON.parse(
+      (await engine.handle('{"jsonrpc":"2.0","method":"rpc.discover","id":1}', 'conn-1')) ?? '',
+    );
+    expect(reply.result).toMatchObject({ openrpc: OPENRPC_VERSION, info, methods: [{ name: 'ping' }] });
+    expect(seen).toEqual([{ ctx: 'conn-1', methods: 1 }]);
+    expect(engine.methods.get('rpc.discover')?.description).toMatch(/OpenRPC/);
+  });
+});
