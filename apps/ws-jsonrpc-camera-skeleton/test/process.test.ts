@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRaw, startServer, waitFor } from './helpers.js';
+import { openRaw, startServer, upgradeStatus, waitFor } from './helpers.js';
 import { type Child, jsonLines, runEntry, tempDir } from './process-helpers.js';
 
 /** Starts the server on a free port in `cwd` and resolves with its URL once it logged readiness. */
@@ -102,8 +102,10 @@ describe('the server process', { timeout: 60_000 }, () => {
     expect(await child.exited).toEqual({ code: 0, signal: null });
   });
 
-  it('SIGINT with no clients exits 0', async () => {
-    const { child } = await startProcess(tempDir());
+  it('WS_PATH and the other env vars configure it; SIGINT with no clients exits 0', async () => {
+    const { child, url } = await startProcess(tempDir(), [], { WS_PATH: '/cam', WS_LOG_FILE: 'none' });
+    expect(url).toMatch(/\/cam$/);
+    expect(await upgradeStatus(url)).toBe(101);
     child.proc.kill('SIGINT');
     expect((await child.exited).code).toBe(0);
   });
@@ -189,6 +191,15 @@ describe('command lines', { timeout: 60_000 }, () => {
       "✅ Malformed JSON test passed! Got expected parse error: {'code': -32700, 'message': 'Parse error'}",
     );
     expect(out).toContain('🎉 All tests passed!');
+  });
+
+  it('ws-test-client --simple runs the ping checks only', async () => {
+    const { url } = await startServer();
+    const r = await run('cli/ws-test-client.ts', ['--simple', '--threshold-ms', '10000'], { WS_URL: url });
+    expect(r.code).toBe(0);
+    expect(r.stdout()).toMatch(/^✅ Ping test passed!/m);
+    expect(r.stdout()).not.toContain('Invalid method');
+    expect(r.stdout()).toContain('🎉 All tests passed!');
   });
 
   it('ws-test-client exits 1 when the server is unreachable, 2 on a bad flag, 0 on --help', async () => {

@@ -69,6 +69,13 @@ describe('HTTP side', () => {
     expect(await upgradeStatus(url)).toBe(101);
   });
 
+  it('permessage-deflate is not negotiated even when the client offers it', async () => {
+    const { url } = await startServer();
+    const raw = await openRaw(url, { perMessageDeflate: true });
+    expect(raw.ws.extensions).toBe('');
+    expect(await raw.request('{"jsonrpc":"2.0","method":"ping","id":1}')).toMatchObject({ result: 'pong' });
+  });
+
   it('a custom path is honoured', async () => {
     const { port } = await startServer({ path: '/rpc' });
     expect(await upgradeStatus(`ws://127.0.0.1:${port}/rpc`)).toBe(101);
