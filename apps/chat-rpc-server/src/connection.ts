@@ -1,13 +1,16 @@
 import type { Socket } from 'node:net';
 import { JsonRpcErrorCode, type ProtocolError } from '@sockworks/error-codes';
-import type { JsonStreamDecoder } from '@sockworks/framing';
-import { type FramingError, FramingErrorCode, looksLikeHttpRequest } from '@sockworks/framing';
-import type { Logger } from '@sockworks/logging';
-import { truncateForLog } from '@sockworks/logging';
+import {
+  type FramingError,
+  FramingErrorCode,
+  type JsonStreamDecoder,
+  looksLikeHttpRequest,
+} from '@sockworks/framing';
+import { type Logger, truncateForLog } from '@sockworks/logging';
 import type { ConnectionHandle } from '@sockworks/service';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
-import { framingErrorReply, rpcError } from './rpc/errors.js';
-import { legacyError, type RpcRouter } from './rpc/router.js';
+import { framingErrorReply, rpcError, unboundError } from './rpc/errors.js';
+import type { RpcRouter } from './rpc/router.js';
 import type { JsonObject, RpcCallContext, RpcPeer } from './rpc/types.js';
 
 /** Per-connection limits. */
@@ -262,11 +265,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   }
 
   #sendError(err: ProtocolError<number>): void {
-    this.sendMessage(
-      this.jsonRpc
-        ? { jsonrpc: '2.0', error: { code: err.code, message: err.message }, id: null }
-        : legacyError(err),
-    );
+    this.sendMessage(unboundError(err, this.jsonRpc));
   }
 
   #beginEnd(finalMessage: JsonObject | undefined): void {

@@ -2,6 +2,7 @@ import { JsonRpcErrorCode, JsonRpcErrorMessage, ProtocolError } from '@sockworks
 import { type FramingError, FramingErrorCode } from '@sockworks/framing';
 import { invalidParams } from '@sockworks/jsonrpc';
 import type { CodecLimits } from '../codec.js';
+import type { JsonObject } from './types.js';
 
 export { invalidParams };
 
@@ -38,4 +39,22 @@ export function framingErrorReply(error: FramingError, limits: CodecLimits): Pro
   if (error.code === FramingErrorCode.TOO_DEEP)
     return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `JSON nested deeper than ${limits.maxDepth} levels`);
   return rpcError(JsonRpcErrorCode.PARSE_ERROR, error.message);
+}
+
+/** The spec's protocol error shape: `{"error": "Method not found", "code": -32601}`. */
+export interface LegacyProtocolError extends JsonObject {
+  error: string;
+  code: number;
+}
+
+/** The spec's protocol error object for a numeric-code error. */
+export function legacyError(err: ProtocolError<number>): LegacyProtocolError {
+  return { error: err.message, code: err.code };
+}
+
+/** A protocol error that answers no particular request, in the client's dialect (JSON-RPC: id null). */
+export function unboundError(err: ProtocolError<number>, jsonRpc: boolean): JsonObject {
+  return jsonRpc
+    ? { jsonrpc: '2.0', error: { code: err.code, message: err.message }, id: null }
+    : legacyError(err);
 }

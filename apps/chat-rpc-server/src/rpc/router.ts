@@ -1,14 +1,8 @@
 import { JsonRpcErrorCode, ProtocolError, toChatError } from '@sockworks/error-codes';
 import { JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
-import { jsonRpcCodeForChatError, rpcError } from './errors.js';
+import { jsonRpcCodeForChatError, legacyError, rpcError } from './errors.js';
 import type { JsonObject, RpcCallContext, RpcMethod } from './types.js';
-
-/** The spec's protocol error shape: `{"error": "Method not found", "code": -32601}`. */
-export interface LegacyProtocolError extends JsonObject {
-  error: string;
-  code: number;
-}
 
 /** Options of {@link RpcRouter}. */
 export interface RpcRouterOptions {
@@ -98,9 +92,4 @@ export class RpcRouter {
       return legacyError(rpcError(JsonRpcErrorCode.INTERNAL_ERROR));
     }
   }
-}
-
-/** The spec's protocol error object for a numeric-code error. */
-export function legacyError(err: ProtocolError<number>): LegacyProtocolError {
-  return { error: err.message, code: err.code };
 }
