@@ -122,7 +122,25 @@ describe('jayson and logging', () => {
     expect(spy).toHaveBeenCalledTimes(2);
   });
 
-  it('logs handler failures at error level with the error, and stays silent by default', async () => {
+  it('writes nothing anywhere without a logger, even when handlers fail', async () => {
+    const stdout = vi.spyOn(process.stdout, 'write');
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const consoleCalls = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      vi.spyOn(console, level),
+    );
+    const engine = new JsonRpcEngine().register('boom', {
+      handler: () => {
+        throw new Error('secret');
+      },
+    });
+    await engine.handle('{"jsonrpc":"2.0","method":"boom","id":1}');
+    await engine.handle(`${'['.repeat(100)}${']'.repeat(100)}`);
+    expect(stdout).not.toHaveBeenCalled();
+    expect(stderr).not.toHaveBeenCalled();
+    for (const spy of consoleCalls) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('logs handler failures at error level with the error', async () => {
     const entries: Array<{ level: string; obj: object; msg: string | undefined }> = [];
     const logger: JsonRpcLogger = {
       error: (obj, msg) => entries.push({ level: 'error', obj, msg }),
