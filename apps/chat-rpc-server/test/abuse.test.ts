@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RawClient, startServer, waitFor } from './helpers.js';
 
@@ -212,5 +213,42 @@ describe('shutdown', () => {
     expect(b.messages.at(-1)).toEqual(notice);
     expect(rpc.messages.at(-1)).toEqual({ jsonrpc: '2.0', method: 'chat', params: notice });
     await server.close(); // idempotent
+  });
+
+  it('close(): new connections are refused while a connected client is still draining', async () => {
+    const { port, server } = await startServer({ lingerMs: 60_000 });
+    // A client that keeps its sending side open after the server's goodbye: the drain waits for it.
+    const holder = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    onTestFinished(() => {
+      holder.destroy();
+    });
+    holder.on('error', () => {});
+    let received = '';
+    holder.setEncoding('utf8').on('data', (text: string) => {
+      received += text;
+    });
+    const holderEnded = new Promise<void>((resolve) => holder.once('end', resolve));
+    await new Promise<void>((resolve) => holder.once('connect', resolve));
+    holder.write('{"method":"join_chat","params":{"username":"Holder"}}');
+    await waitFor(() => received.includes('Welcome to the chat, Holder!'), 'join');
+    let closed = false;
+    const closing = server.close({ timeoutMs: 60_000 }).then(() => {
+      closed = true;
+    });
+    await holderEnded; // goodbye sent and our side of the connection ended by the server
+    expect(received).toContain('"message":"Server is shutting down"');
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const late = connect({ host: '127.0.0.1', port });
+      late.once('connect', () => {
+        late.destroy();
+        resolve(undefined);
+      });
+      late.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+    expect(closed).toBe(false); // still draining the holder
+    holder.end();
+    await closing;
+    expect(server.connectionCount).toBe(0);
   });
 });
