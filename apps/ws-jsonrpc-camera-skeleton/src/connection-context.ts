@@ -1,20 +1,31 @@
+import type { Socket } from 'node:net';
 import { connectionLogger, type Logger } from '@sockworks/logging';
+import { remoteOf } from '@sockworks/service';
 import type { RpcContext } from './context.js';
 
 /**
- * The {@link RpcContext} of one connection. The child logger is created on first use: most idle
- * connections never log at an enabled level, and a pino child per socket is memory they need not hold.
+ * The {@link RpcContext} of one connection. The remote address and the child logger are worked out on
+ * first use: with connection lines off (LOG_LEVEL=warn) an idle connection needs neither, and a peer
+ * address object, its strings and a pino child per socket are memory it need not hold.
  */
 export class ConnectionContext implements RpcContext {
   readonly connectionId: number;
-  readonly remote: string;
+  readonly #socket: Socket;
   readonly #parent: Logger;
+  #remote: string | undefined;
   #logger: Logger | undefined;
 
-  constructor(connectionId: number, remote: string, parent: Logger) {
+  constructor(connectionId: number, socket: Socket, parent: Logger) {
     this.connectionId = connectionId;
-    this.remote = remote;
+    this.#socket = socket;
     this.#parent = parent;
+  }
+
+  /** `host:port` of the client; `unknown` if first asked after the socket closed. */
+  get remote(): string {
+    // Only TCP here, so no address means the socket is gone (remoteOf would say "unix").
+    this.#remote ??= this.#socket.remoteAddress === undefined ? 'unknown' : remoteOf(this.#socket);
+    return this.#remote;
   }
 
   /** The connection's child logger (`conn`, `remote`), created on first access. */

@@ -177,7 +177,7 @@ export class WsRpcServer {
 
   #onConnection(ws: WebSocket, socket: Socket): void {
     socket.off('error', this.#onUpgradeSocketError); // ws has its own now
-    const ctx = new ConnectionContext(this.#nextId++, remoteOf(socket), this.#opts.logger);
+    const ctx = new ConnectionContext(this.#nextId++, socket, this.#opts.logger);
     const client = new RpcConnection(ws, socket, ctx, this.#deps);
     // The gate checked the limit in this same tick (handleUpgrade completes synchronously), so this
     // only fails if that changes; 1013 "try again later" is the WebSocket way to say so.

@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
 import { pyRepr } from '../src/cli/py-repr.js';
 import { runTestSuite } from '../src/cli/test-suite.js';
 import { parseOriginList } from '../src/config.js';
+import { ConnectionContext } from '../src/connection-context.js';
 import { defineRpcMethod } from '../src/methods/define.js';
 import { methods } from '../src/methods/index.js';
 import { createWsRpcServer } from '../src/server.js';
@@ -55,6 +58,15 @@ describe('upgrade gate', () => {
       'https://b.example',
     ]);
     expect(parseOriginList(undefined)).toEqual([]);
+  });
+});
+
+describe('ConnectionContext', () => {
+  it('a remote first asked after the socket is gone is "unknown", not a made-up address', () => {
+    const ctx = new ConnectionContext(7, new Socket(), silentLogger());
+    expect(ctx.remote).toBe('unknown');
+    expect(ctx.connectionId).toBe(7);
+    expect(ctx.logger).toBe(ctx.logger); // one child, created once
   });
 });
 
