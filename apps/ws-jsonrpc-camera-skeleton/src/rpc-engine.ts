@@ -49,14 +49,14 @@ function withCallLog(
   level: MessageLogLevel,
   root: Logger,
 ): RpcMethod<unknown, unknown> {
-  if (level === 'silent') return def;
+  // Decided once, like the message lines: with the line off, the method runs unwrapped.
+  if (level === 'silent' || !root.isLevelEnabled(level)) return def;
   const line = `${name.charAt(0).toUpperCase()}${name.slice(1)} method called`;
   const handler = def.handler;
   return {
     ...def,
     handler(params, ctx) {
-      // Asking the root logger keeps ctx.logger (a lazily created child) untouched when the line is off.
-      if (root.isLevelEnabled(level)) ctx.logger[level]({ method: name }, line);
+      ctx.logger[level]({ method: name }, line);
       return handler.call(def, params, ctx);
     },
   };
