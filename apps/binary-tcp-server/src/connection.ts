@@ -11,22 +11,28 @@ import {
   closesConnection,
   createFrameDecoder,
   encodeFrame,
-  type FrameBatch,
   type FrameSink,
   parsePayload,
   tcpCodeForFramingError,
 } from './codec.js';
+import type { FrameBatch } from './frame-batch.js';
 import type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
 import { scanPlainEcho } from './plain-echo.js';
 import { ECHO_RESPONSE_HEAD, echoResponseTail, errorJson, heartbeatJson } from './replies.js';
 
+/** The server options a connection reads. */
+export interface ConnectionLimits {
+  maxFrameBytes: number;
+  maxOutputQueueBytes: number;
+  maxDepth: number;
+  /** How long a peer may keep its side open after the server ended the connection. */
+  halfCloseTimeoutMs: number;
+}
+
 /** The server as a connection sees it. */
 export interface ConnectionHost extends HandlerServer {
-  readonly maxFrameBytes: number;
-  readonly maxOutputQueueBytes: number;
-  readonly maxDepth: number;
-  /** How long a peer may keep its side open after the server ended the connection. */
-  readonly halfCloseTimeoutMs: number;
+  /** The limits a connection enforces (see TCP_SERVER_DEFAULTS). */
+  readonly options: Readonly<ConnectionLimits>;
   /** The business layer. */
   readonly handleFrame: FrameHandler;
   /** True with the built-in handlers: plain echoes may then skip them (see plain-echo.ts). */
@@ -141,7 +147,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
 
   /** Frame size limit, read by the decoder. */
   get maxFrameBytes(): number {
-    return this.#host.maxFrameBytes;
+    return this.#host.options.maxFrameBytes;
   }
 
   /** Decoder callback: one complete frame payload. */
@@ -158,7 +164,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     } else {
       let reply: string | null;
       try {
-        reply = host.handleFrame(parsePayload(payload, host.maxDepth), this, host, plain);
+        reply = host.handleFrame(parsePayload(payload, host.options.maxDepth), this, host, plain);
       } catch (err) {
         reply = this.#errorForPayload(err);
       }
@@ -197,7 +203,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
       batch.clear();
       return;
     }
-    if (socket.writableLength > this.#host.maxOutputQueueBytes) {
+    if (socket.writableLength > this.#host.options.maxOutputQueueBytes) {
       batch.clear();
       this.drop('slow-reader');
       return;
@@ -221,7 +227,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   sendShared(frame: Buffer): boolean {
     const socket = this.#socket;
     if (this.closed || this.#stopped || socket.destroyed) return false;
-    if (socket.writableLength > this.#host.maxOutputQueueBytes) {
+    if (socket.writableLength > this.#host.options.maxOutputQueueBytes) {
       this.drop('slow-reader');
       return false;
     }
@@ -279,7 +285,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     // not let a peer that never closes its side hold the connection open. A plain timer, not
     // socket.setTimeout(): that one is an idle timer, and a peer that keeps sending would reset it.
     socket.resume();
-    this.#halfCloseTimer = setTimeout(() => socket.destroy(), this.#host.halfCloseTimeoutMs);
+    this.#halfCloseTimer = setTimeout(() => socket.destroy(), this.#host.options.halfCloseTimeoutMs);
   }
 
   onSocketError(err: Error): void {

@@ -8,8 +8,9 @@ import { TcpErrorCode } from '@sockworks/error-codes';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
 import { type Clock, IsoClock } from './clock.js';
-import { encodeFrame, FrameBatch } from './codec.js';
+import { encodeFrame } from './codec.js';
 import { type ConnectionHost, TcpConnection } from './connection.js';
+import { FrameBatch } from './frame-batch.js';
 import { type FrameHandler, type HandlerPeer, handleFrame } from './handlers.js';
 import { errorJson } from './replies.js';
 import { ServerStatistics } from './stats.js';
@@ -101,10 +102,6 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
   readonly clock: IsoClock;
   readonly stats: ServerStatistics;
   readonly batch = new FrameBatch();
-  readonly maxFrameBytes: number;
-  readonly maxOutputQueueBytes: number;
-  readonly maxDepth: number;
-  readonly halfCloseTimeoutMs: number;
   readonly handleFrame: FrameHandler;
   /** True with the built-in handlers: echo requests may then take the byte-level fast path. */
   readonly defaultHandlers: boolean;
@@ -119,10 +116,6 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
   constructor(options: TcpServerOptions = {}) {
     const o = resolveOptions(options);
     this.options = o;
-    this.maxFrameBytes = o.maxFrameBytes;
-    this.maxOutputQueueBytes = o.maxOutputQueueBytes;
-    this.maxDepth = o.maxDepth;
-    this.halfCloseTimeoutMs = o.halfCloseTimeoutMs;
     this.handleFrame = options.handleFrame ?? handleFrame;
     this.defaultHandlers = options.handleFrame === undefined;
     this.#logger = options.logger ?? silentLogger();

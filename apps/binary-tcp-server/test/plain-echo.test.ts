@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameBatch } from '../src/codec.js';
+import { FrameBatch } from '../src/frame-batch.js';
 import { scanPlainEcho } from '../src/plain-echo.js';
 import { ECHO_RESPONSE_HEAD, echoResponseJson, echoResponseTail } from '../src/replies.js';
 

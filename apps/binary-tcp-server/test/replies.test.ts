@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameBatch } from '../src/codec.js';
+import { FrameBatch } from '../src/frame-batch.js';
 import {
   broadcastJson,
   broadcastSentJson,
