@@ -1,28 +1,33 @@
 import { connect } from 'node:net';
+import type { OptionSpecs } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
+import { CLIENT_MODES, clientCli } from '../src/cli/options.js';
+import { serverCli } from '../src/config.js';
 import { TcpClient } from '../src/index.js';
 import { frame, RawClient } from './helpers.js';
 import { run, startServerProcess, until } from './process-helpers.js';
+
+/** Every option's flag, short flag and env var appear in the --help text. */
+function expectHelpLists(help: string, options: OptionSpecs): void {
+  for (const option of Object.values(options)) {
+    for (const text of [option.flag, option.short, option.env]) {
+      if (text !== undefined) expect(help, option.flag).toContain(text);
+    }
+  }
+}
+
+/** Runs `tcp-client performance` (no warm-up) against a fresh server process. */
+async function runPerformanceMode(args: string[]): Promise<ReturnType<typeof run>> {
+  const server = await startServerProcess();
+  const host = ['--host', '127.0.0.1', '--port', String(server.port), '--warmup', '0'];
+  return run('src/cli/tcp-client.ts', ['performance', ...host, ...args]);
+}
 
 describe('binary-tcp-server process', () => {
   it('--help lists every option with its env var and exits 0', async () => {
     const p = run('src/main.ts', ['--help']);
     expect(await p.exited).toBe(0);
-    for (const text of [
-      '--host',
-      'TCP_HOST',
-      '--port',
-      'TCP_PORT',
-      '--max-frame-bytes',
-      '--max-output-queue',
-      '--max-connections',
-      '--heartbeat-interval',
-      '--shutdown-grace',
-      '--half-close-timeout',
-      'TCP_HALF_CLOSE_TIMEOUT',
-    ]) {
-      expect(p.stdout()).toContain(text);
-    }
+    expectHelpLists(p.stdout(), serverCli.spec.options);
   });
 
   it('a bad flag or value prints one line and exits 2', async () => {
@@ -73,19 +78,8 @@ describe('tcp-client process', () => {
   it('--help exits 0; a bad flag or unknown mode exits 2 with one line', async () => {
     const help = run('src/cli/tcp-client.ts', ['--help']);
     expect(await help.exited).toBe(0);
-    for (const text of [
-      'demo',
-      'interactive',
-      'performance',
-      '--connections',
-      '--window',
-      '--duration',
-      '--size',
-      '--json',
-      'TCP_PORT',
-    ]) {
-      expect(help.stdout()).toContain(text);
-    }
+    for (const mode of CLIENT_MODES) expect(help.stdout()).toContain(mode);
+    expectHelpLists(help.stdout(), clientCli.spec.options);
     const procs = [['--bogus'], ['fastmode'], ['performance', '--window', '0']].map((args) =>
       run('src/cli/tcp-client.ts', args),
     );
@@ -159,26 +153,7 @@ describe('tcp-client process', () => {
   });
 
   it('performance --json prints the numbers (structure only, never speed)', async () => {
-    const server = await startServerProcess();
-    const args = [
-      'performance',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(server.port),
-      '-c',
-      '2',
-      '-w',
-      '4',
-      '-d',
-      '300ms',
-      '--warmup',
-      '0',
-      '-s',
-      '32',
-      '--json',
-    ];
-    const p = run('src/cli/tcp-client.ts', args);
+    const p = await runPerformanceMode(['-c', '2', '-w', '4', '-d', '300ms', '-s', '32', '--json']);
     expect(await p.exited).toBe(0);
     const result = JSON.parse(p.stdout().trim());
     expect(result).toMatchObject({
@@ -203,25 +178,7 @@ describe('tcp-client process', () => {
   });
 
   it('performance prints a summary with msg/s and p50/p99 and progress lines', async () => {
-    const server = await startServerProcess();
-    const args = [
-      'performance',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(server.port),
-      '-c',
-      '1',
-      '-w',
-      '2',
-      '-d',
-      '1200ms',
-      '--warmup',
-      '0',
-      '--type',
-      'ping',
-    ];
-    const p = run('src/cli/tcp-client.ts', args);
+    const p = await runPerformanceMode(['-c', '1', '-w', '2', '-d', '1200ms', '--type', 'ping']);
     expect(await p.exited).toBe(0);
     expect(p.stdout()).toMatch(/throughput: [\d,]+ msg\/s/);
     expect(p.stdout()).toMatch(/p50 [\d.]+ {2}p90 [\d.]+ {2}p99 [\d.]+/);

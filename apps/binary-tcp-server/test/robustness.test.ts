@@ -97,32 +97,30 @@ describe('a peer that never closes its side after the server ended the connectio
     expect(TCP_SERVER_DEFAULTS.halfCloseTimeoutMs).toBe(5_000);
   });
 
-  it('is kept while it closes in time, and released when it does', async () => {
-    const { server, port } = await startServer({ halfCloseTimeoutMs: 60_000 });
+  /** A server with `halfCloseTimeoutMs` and a half-open peer whose connection the server has ended. */
+  async function endedByServer(halfCloseTimeoutMs: number) {
+    const { server, port } = await startServer({ halfCloseTimeoutMs });
     const peer = await halfOpenClient(port);
     await waitFor(() => server.connections.size === 1, 2000, 'connection');
     peer.socket.write(header(0)); // EMPTY_FRAME: the server answers and ends its side
     await peer.ended;
+    return { server, peer };
+  }
+
+  it('is kept while it closes in time, and released when it does', async () => {
+    const { server, peer } = await endedByServer(60_000);
     expect(server.connections.size).toBe(1);
     peer.socket.end();
     await waitFor(() => server.connections.size === 0, 5000, 'connection released');
   });
 
   it('is destroyed after halfCloseTimeoutMs', async () => {
-    const { server, port } = await startServer({ halfCloseTimeoutMs: 50 });
-    const peer = await halfOpenClient(port);
-    await waitFor(() => server.connections.size === 1, 2000, 'connection');
-    peer.socket.write(header(0));
-    await peer.ended;
+    const { server } = await endedByServer(50);
     await waitFor(() => server.connections.size === 0, 5000, 'half-open connection destroyed');
   });
 
   it('is destroyed after halfCloseTimeoutMs even while it keeps sending', async () => {
-    const { server, port } = await startServer({ halfCloseTimeoutMs: 200 });
-    const peer = await halfOpenClient(port);
-    await waitFor(() => server.connections.size === 1, 2000, 'connection');
-    peer.socket.write(header(0));
-    await peer.ended;
+    const { server, peer } = await endedByServer(200);
     // Input after the end is ignored, and it must not count as activity that keeps the socket alive.
     const timer = setInterval(() => peer.socket.write(frame({ type: 'ping' })), 10);
     onTestFinished(() => clearInterval(timer));
