@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { FramingError, FramingErrorCode, looksLikeHttpRequest, type NdjsonDecoder } from '@sockworks/framing';
-import type { Logger } from '@sockworks/logging';
 import type { ConnectionHandle } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
+import type { ConnectionLog } from './connection-log.js';
 import { peekRequestId } from './protocol.js';
 import type { RequestHandler } from './request-handler.js';
 
@@ -25,7 +25,8 @@ export interface KvConnectionDeps {
   handler: RequestHandler;
   /** Called before replies are written (the data file's flush), so acknowledged means journaled. */
   beforeReply: () => void;
-  logger: Logger;
+  /** The connection's logger, used only when a line is actually written. */
+  log: ConnectionLog;
 }
 
 type State = 'open' | 'draining' | 'closing' | 'ended';
@@ -44,7 +45,7 @@ export class KvConnection implements ConnectionHandle {
   readonly #socket: Socket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
-  readonly #log: Logger;
+  readonly #log: ConnectionLog;
   readonly #hwm: number;
   readonly #stallMs: number;
   /** Decoded messages and framing errors, in stream order; `#head` is the next to process. */
@@ -61,7 +62,7 @@ export class KvConnection implements ConnectionHandle {
   constructor(socket: Socket, deps: KvConnectionDeps, options: KvConnectionOptions) {
     this.#socket = socket;
     this.#deps = deps;
-    this.#log = deps.logger;
+    this.#log = deps.log;
     this.#hwm = options.outputHighWaterMark;
     this.#stallMs = options.outputStallTimeoutMs;
     this.#decoder = createRequestDecoder({
@@ -73,12 +74,14 @@ export class KvConnection implements ConnectionHandle {
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
     socket.on('drain', () => this.#onDrain());
-    socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
+    socket.on('error', (err) => {
+      if (this.#log.enabled('debug')) this.#log.logger.debug({ err }, 'socket error');
+    });
     socket.on('close', () => {
       this.#clearStallTimer();
-      this.#log.info('client disconnected');
+      if (this.#log.enabled('info')) this.#log.logger.info('client disconnected');
     });
-    this.#log.info('client connected');
+    if (this.#log.enabled('info')) this.#log.logger.info('client connected');
   }
 
   /** Bytes of replies waiting in the socket's write buffer. */
@@ -152,7 +155,7 @@ export class KvConnection implements ConnectionHandle {
     this.#stallTimer = setTimeout(() => {
       this.#stallTimer = undefined;
       if (!this.#waitingDrain || this.#state === 'ended') return;
-      this.#log.warn(
+      this.#log.logger.warn(
         { pendingOutputBytes: this.#socket.writableLength, stallTimeoutMs: this.#stallMs },
         'client has not read its replies within the stall timeout; disconnecting',
       );
@@ -226,7 +229,7 @@ export class KvConnection implements ConnectionHandle {
       this.#deps.beforeReply();
     } catch (err) {
       // The journal could not be written: these replies must not claim success.
-      this.#log.error({ err }, 'data file write failed; dropping the connection without replying');
+      this.#log.logger.error({ err }, 'data file write failed; dropping the connection without replying');
       this.destroy();
       return false;
     }
@@ -252,7 +255,7 @@ export class KvConnection implements ConnectionHandle {
       try {
         this.#deps.beforeReply();
       } catch (err) {
-        this.#log.error({ err }, 'data file write failed; dropping the connection without replying');
+        this.#log.logger.error({ err }, 'data file write failed; dropping the connection without replying');
         this.destroy();
         return;
       }
@@ -275,11 +278,11 @@ export class KvConnection implements ConnectionHandle {
     const handler = this.#deps.handler;
     switch (error.code) {
       case FramingErrorCode.FRAME_TOO_LARGE:
-        this.#log.warn({ input: error.excerpt }, 'request line too long; closing');
+        this.#log.logger.warn({ input: error.excerpt }, 'request line too long; closing');
         return { line: handler.error(KvErrorCode.MESSAGE_TOO_LARGE, error.message), close: true };
       case FramingErrorCode.INVALID_JSON:
         if (error.excerpt !== undefined && looksLikeHttpRequest(error.excerpt)) {
-          this.#log.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');
+          this.#log.logger.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');
           return {
             line: handler.error(
               KvErrorCode.PROTOCOL_MISMATCH,
@@ -288,11 +291,13 @@ export class KvConnection implements ConnectionHandle {
             close: true,
           };
         }
-        this.#log.debug({ input: error.excerpt }, 'invalid JSON');
+        if (this.#log.enabled('debug')) this.#log.logger.debug({ input: error.excerpt }, 'invalid JSON');
         return { line: handler.error(KvErrorCode.INVALID_JSON, 'Message is not valid JSON'), close: false };
       default:
         // INVALID_UTF8 and TOO_DEEP: the line is unusable but framing is intact.
-        this.#log.debug({ input: error.excerpt, code: error.code }, 'undecodable line');
+        if (this.#log.enabled('debug')) {
+          this.#log.logger.debug({ input: error.excerpt, code: error.code }, 'undecodable line');
+        }
         return { line: handler.error(KvErrorCode.INVALID_JSON, error.message), close: error.fatal };
     }
   }

@@ -1,6 +1,7 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { type Logger, truncateForLog } from '@sockworks/logging';
+import { truncateForLog } from '@sockworks/logging';
 import type { CommandContext } from './commands/registry.js';
+import type { ConnectionLog } from './connection-log.js';
 import { parseRequest, peekRequestId, ReplyEnvelope, type RequestId } from './protocol.js';
 
 /**
@@ -35,16 +36,16 @@ export class RequestHandler {
   }
 
   /** The reply line for one decoded message; never throws. */
-  handle(message: unknown, log: Logger): string {
+  handle(message: unknown, log: ConnectionLog): string {
     let requestId: RequestId | undefined;
     let command = '';
     try {
       const request = parseRequest(message);
       requestId = request.requestId;
       command = request.command;
-      if (log.isLevelEnabled('debug')) {
+      if (log.enabled('debug')) {
         const id = typeof requestId === 'string' ? truncateForLog(requestId) : requestId;
-        log.debug({ command: truncateForLog(command), request_id: id }, 'command');
+        log.logger.debug({ command: truncateForLog(command), request_id: id }, 'command');
       }
       const definition = this.#ctx.registry.get(command);
       if (definition === undefined) {
@@ -64,12 +65,12 @@ export class RequestHandler {
     return this.#now().error(requestId, code, message);
   }
 
-  #failure(err: unknown, requestId: RequestId | undefined, command: string, log: Logger): string {
+  #failure(err: unknown, requestId: RequestId | undefined, command: string, log: ConnectionLog): string {
     if (ProtocolError.is(err) && typeof err.code === 'string') {
       return this.#now().error(requestId, err.code, err.message);
     }
     // A handler bug (or a value JSON cannot serialise): log it, keep the details off the wire.
-    log.error({ err, command: truncateForLog(command) }, 'command failed with an internal error');
+    log.logger.error({ err, command: truncateForLog(command) }, 'command failed with an internal error');
     return this.#now().error(requestId, KvErrorCode.INTERNAL_ERROR, 'Internal server error');
   }
 }

@@ -4,6 +4,7 @@ import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@
 import { createDefaultRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { KvConnection } from './connection.js';
+import { lazyConnectionLog } from './connection-log.js';
 import { DataFile, type FsyncPolicy } from './persistence/data-file.js';
 import { encodeError } from './protocol.js';
 import { RequestHandler } from './request-handler.js';
@@ -135,7 +136,11 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     // The socket's own high-water mark matches ours, so write() reports "full" exactly when we stop.
     serverOptions: { allowHalfOpen: true, highWaterMark: o.outputHighWaterMark },
     createConnection: (socket, ctx) =>
-      new KvConnection(socket, { handler, beforeReply, logger: ctx.logger }, connectionOptions),
+      new KvConnection(
+        socket,
+        { handler, beforeReply, log: lazyConnectionLog(logger, ctx) },
+        connectionOptions,
+      ),
     rejectConnection: (socket) => {
       socket.write(
         encodeError(

@@ -1,6 +1,7 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
+import { eagerConnectionLog } from '../src/connection-log.js';
 import { CommandRegistry, calculate, createDefaultRegistry, KvStore } from '../src/index.js';
 import { RequestHandler } from '../src/request-handler.js';
 
@@ -15,7 +16,7 @@ function setup(limits = { maxKeyBytes: 64, maxKeys: 3, maxTotalBytes: 200 }) {
   const registry = createDefaultRegistry();
   const handler = new RequestHandler({ store, registry, now: () => NOW });
   const log = silentLogger();
-  const call = (message: unknown) => JSON.parse(handler.handle(message, log)) as Reply;
+  const call = (message: unknown) => JSON.parse(handler.handle(message, eagerConnectionLog(log))) as Reply;
   const run = (command: string, data?: unknown, extra: Record<string, unknown> = {}) =>
     call({ command, ...(data === undefined ? {} : { data }), ...extra });
   return { store, registry, handler, call, run };
@@ -308,9 +309,11 @@ describe('help and the registry', () => {
       handler: (data) => ({ upper: String(data.text).toUpperCase() }),
     });
     const handler = new RequestHandler({ store, registry, now: () => NOW });
-    const reply = JSON.parse(handler.handle({ command: 'upper', data: { text: 'hi' } }, silentLogger()));
+    const reply = JSON.parse(
+      handler.handle({ command: 'upper', data: { text: 'hi' } }, eagerConnectionLog(silentLogger())),
+    );
     expect(reply.data).toEqual({ upper: 'HI' });
-    const help = JSON.parse(handler.handle({ command: 'help' }, silentLogger()));
+    const help = JSON.parse(handler.handle({ command: 'help' }, eagerConnectionLog(silentLogger())));
     expect(help.data.commands.upper.description).toBe('Upper-case a string');
     expect(() => registry.register('upper', registry.get('echo')!)).toThrow(/already registered/);
   });
@@ -335,7 +338,9 @@ describe('help and the registry', () => {
     const store = new KvStore({ maxKeyBytes: 10, maxKeys: 10, maxTotalBytes: 100 });
     const handler = new RequestHandler({ store, registry, now: () => NOW });
     for (const command of ['boom', 'cyclic']) {
-      const reply = JSON.parse(handler.handle({ command, request_id: 'x' }, silentLogger()));
+      const reply = JSON.parse(
+        handler.handle({ command, request_id: 'x' }, eagerConnectionLog(silentLogger())),
+      );
       expect(reply).toMatchObject({ success: false, request_id: 'x', error: { code: 'INTERNAL_ERROR' } });
       expect(reply.error.message).not.toContain('secret');
     }

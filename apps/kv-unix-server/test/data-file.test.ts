@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { KvConnection } from '../src/connection.js';
+import { eagerConnectionLog } from '../src/connection-log.js';
 import { createDefaultRegistry, KvClient, KvStore } from '../src/index.js';
 import { DataFile } from '../src/persistence/data-file.js';
 import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/persistence/record.js';
@@ -146,7 +147,7 @@ describe('DataFile', () => {
           beforeReply: () => {
             throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
           },
-          logger: silentLogger(),
+          log: eagerConnectionLog(silentLogger()),
         },
         { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536, outputStallTimeoutMs: 0 },
       );

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { silentLogger } from '@sockworks/logging';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { eagerConnectionLog } from '../src/connection-log.js';
 import { createDefaultRegistry, KvStore } from '../src/index.js';
 import { DataFile } from '../src/persistence/data-file.js';
 import { decodeLog, LOG_MAGIC } from '../src/persistence/record.js';
@@ -121,7 +122,7 @@ describe('properties', () => {
     );
     fc.assert(
       fc.property(message, (m) => {
-        const line = handler.handle(m, silentLogger());
+        const line = handler.handle(m, eagerConnectionLog(silentLogger()));
         expect(line.endsWith('\n')).toBe(true);
         expect(line.indexOf('\n')).toBe(line.length - 1);
         const reply = JSON.parse(line);

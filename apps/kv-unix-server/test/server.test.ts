@@ -125,6 +125,39 @@ describe('wire protocol over the socket', () => {
     }
   });
 
+  it('does not build per-connection child loggers when nothing would be logged', async () => {
+    const counted = (level: string) => {
+      const logger = createLogger({
+        service: 'kv-test',
+        level,
+        pretty: false,
+        destination: new Writable({ write: (_c, _e, done) => done() }),
+      });
+      const child = logger.child.bind(logger);
+      const count = { children: 0 };
+      logger.child = ((...args: Parameters<typeof child>) => {
+        count.children++;
+        return child(...args);
+      }) as typeof logger.child;
+      return { logger, count };
+    };
+    const quiet = counted('warn');
+    const { path } = await startServer({ logger: quiet.logger });
+    for (let i = 0; i < 5; i++) {
+      const c = await RawClient.connect(path);
+      expect((await c.request({ command: 'ping' })).success).toBe(true);
+      c.write('not json\n');
+      expect((await c.replies(1))[0]).toMatchObject({ error: { code: 'INVALID_JSON' } });
+    }
+    expect(quiet.count.children).toBe(0);
+    // At info level "client connected" is written, with the connection's own fields.
+    const loud = counted('info');
+    const other = await startServer({ logger: loud.logger });
+    const c = await RawClient.connect(other.path);
+    expect((await c.request({ command: 'ping' })).success).toBe(true);
+    expect(loud.count.children).toBe(1);
+  });
+
   it('tolerates \\r\\n and blank lines; accepts a last line without newline at end of input', async () => {
     const { path } = await startServer();
     const c = await RawClient.connect(path);

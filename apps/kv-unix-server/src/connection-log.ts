@@ -1,0 +1,31 @@
+import type { Logger } from '@sockworks/logging';
+
+/** A pino level name, as `isLevelEnabled` takes it. */
+export type LogLevel = Parameters<Logger['isLevelEnabled']>[0];
+
+/**
+ * A connection's logger with level checks that do not build it. The service builds each connection's
+ * child logger on first access so that idle connections stay small; asking the child whether debug is
+ * on would build it for every connection, so checks go to the parent (a child inherits its level).
+ */
+export interface ConnectionLog {
+  /** True when lines at `level` are written. */
+  enabled(level: LogLevel): boolean;
+  /** The connection's logger (built on first access when it comes from the service). */
+  readonly logger: Logger;
+}
+
+/** Level checks against `parent`; the connection's logger taken from `source` only when a line is written. */
+export function lazyConnectionLog(parent: Logger, source: { readonly logger: Logger }): ConnectionLog {
+  return {
+    enabled: (level) => parent.isLevelEnabled(level),
+    get logger() {
+      return source.logger;
+    },
+  };
+}
+
+/** A ConnectionLog over a logger that already exists (tests, embedding the handler). */
+export function eagerConnectionLog(logger: Logger): ConnectionLog {
+  return { enabled: (level) => logger.isLevelEnabled(level), logger };
+}
