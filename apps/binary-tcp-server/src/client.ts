@@ -19,6 +19,7 @@ import {
 } from './client-errors.js';
 import { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';
 import { createFrameDecoder, encodeFrame, parsePayload } from './codec.js';
+import { PendingRequests } from './pending-requests.js';
 import {
   type BroadcastFrame,
   type BroadcastSent,
@@ -31,12 +32,6 @@ import {
   type ServerStats,
 } from './protocol.js';
 
-interface Pending {
-  resolve(frame: Frame): void;
-  reject(error: Error): void;
-  sentAt: number;
-}
-
 type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** A client of the binary TCP protocol. */
@@ -47,11 +42,10 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
   readonly #backoff: BackoffOptions | null;
   readonly #logger: Logger;
   #socket: Socket | null = null;
-  #pending: Pending[] = [];
+  readonly #pending: PendingRequests;
   #state: State = 'idle';
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
-  #timeoutTimer: NodeJS.Timeout | undefined;
 
   constructor(options: TcpClientOptions = {}) {
     super();
@@ -68,6 +62,12 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
     const r = options.reconnect ?? false;
     this.#backoff = r === false ? null : { ...BACKOFF_DEFAULTS, ...(r === true ? {} : r) };
     this.#logger = options.logger ?? silentLogger();
+    const timeoutMs = this.#opts.requestTimeoutMs;
+    this.#pending = new PendingRequests(timeoutMs, () => {
+      // Order is all that matches replies to requests; after a lost reply it cannot be trusted again.
+      this.#pending.rejectAll(requestTimeout(timeoutMs));
+      this.#socket?.destroy();
+    });
   }
 
   /** True while the connection is open. */
@@ -159,9 +159,8 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
       return Promise.reject(err);
     }
     return new Promise<Frame>((resolve, reject) => {
-      this.#pending.push({ resolve, reject, sentAt: Date.now() });
+      this.#pending.push(resolve, reject);
       socket.write(bytes);
-      this.#armTimeout();
     });
   }
 
@@ -221,7 +220,7 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
       onError: (error: FramingError) => {
         this.#logger.warn({ code: error.code }, 'bad frame from server; closing');
         // Framing is lost: fail what is pending with the reason before the close does it generically.
-        this.#rejectAll(
+        this.#pending.rejectAll(
           error.code === 'FRAME_TOO_LARGE'
             ? responseTooLarge(error.message)
             : connectionClosed(error.message),
@@ -252,18 +251,8 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
       this.#onUnsolicited(value);
       return;
     }
-    const pending = this.#pending.shift()!;
-    if (this.#pending.length === 0) this.#disarmTimeout();
-    if (value.type === 'error') pending.reject(new TcpRequestError(value as Frame & ErrorFrame));
-    else pending.resolve(value);
-  }
-
-  /** Fails every pending request with `error`. */
-  #rejectAll(error: Error): void {
-    this.#disarmTimeout();
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const p of pending) p.reject(error);
+    const error = value.type === 'error' ? new TcpRequestError(value as Frame & ErrorFrame) : undefined;
+    this.#pending.settleOldest(value, error);
   }
 
   #onUnsolicited(frame: Frame): void {
@@ -282,7 +271,7 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
   #onClose(socket: Socket): void {
     if (this.#socket !== socket) return;
     this.#socket = null;
-    this.#rejectAll(connectionClosed('Connection closed before the reply arrived'));
+    this.#pending.rejectAll(connectionClosed('Connection closed before the reply arrived'));
     const willReconnect = this.#state !== 'closed' && this.#backoff !== null;
     if (this.#state !== 'closed') this.#state = willReconnect ? 'reconnecting' : 'idle';
     this.emit('disconnect', { willReconnect });
@@ -314,34 +303,5 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
         },
       );
     }, delayMs);
-  }
-
-  #armTimeout(): void {
-    const ms = this.#opts.requestTimeoutMs;
-    if (ms === 0 || this.#timeoutTimer !== undefined) return;
-    // One timer for the oldest request: replies come in order, so if the oldest is late, all are.
-    this.#timeoutTimer = setTimeout(() => this.#checkTimeout(), ms);
-    this.#timeoutTimer.unref();
-  }
-
-  #disarmTimeout(): void {
-    clearTimeout(this.#timeoutTimer);
-    this.#timeoutTimer = undefined;
-  }
-
-  #checkTimeout(): void {
-    this.#timeoutTimer = undefined;
-    const oldest = this.#pending[0];
-    if (oldest === undefined) return;
-    const ms = this.#opts.requestTimeoutMs;
-    const late = Date.now() - oldest.sentAt;
-    if (late < ms) {
-      this.#timeoutTimer = setTimeout(() => this.#checkTimeout(), ms - late);
-      this.#timeoutTimer.unref();
-      return;
-    }
-    // Order is all that matches replies to requests; after a lost reply it cannot be trusted again.
-    this.#rejectAll(requestTimeout(ms));
-    this.#socket?.destroy();
   }
 }
