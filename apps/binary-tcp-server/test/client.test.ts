@@ -113,13 +113,25 @@ describe('TcpClient', () => {
   });
 
   it('answers server heartbeats automatically and stays connected', async () => {
-    const { server, port } = await startServer({ heartbeatIntervalMs: 30, heartbeatTimeoutMs: 60 });
+    // The heartbeat runs on the server's clock, moved by hand: no real delay can fail this test.
+    let now = 1_000_000;
+    const { server, port } = await startServer({
+      heartbeatIntervalMs: 30,
+      heartbeatTimeoutMs: 60,
+      clock: () => now,
+    });
     const client = await connectedClient(port);
     let heartbeats = 0;
     client.on('message', (f) => {
       if (f.type === 'heartbeat') heartbeats++;
     });
-    await waitFor(() => heartbeats >= 4, 5000, 'heartbeats');
+    await waitFor(() => server.connections.size === 1, 2000, 'connection');
+    const [conn] = [...server.connections];
+    for (let beat = 1; beat <= 4; beat++) {
+      now += 30;
+      await waitFor(() => heartbeats === beat, 5000, `heartbeat ${beat}`);
+      await waitFor(() => conn!.heartbeatSentMs === 0, 5000, `ack ${beat}`);
+    }
     expect(client.connected).toBe(true);
     expect(server.stats.deadClientsDropped).toBe(0);
     expect(await client.echo('still here')).toMatchObject({ content: 'still here' });

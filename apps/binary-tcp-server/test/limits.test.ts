@@ -45,22 +45,41 @@ describe('heartbeat', () => {
   });
 
   it('pings an idle client; one that answers stays, one that stays silent is dropped', async () => {
-    const { server, port } = await startServer({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 100 });
+    // The heartbeat runs on the server's clock, which this test moves by hand: no real delay can make
+    // a live client look dead on a loaded machine.
+    let now = 1_000_000;
+    const { server, port } = await startServer({
+      heartbeatIntervalMs: 50,
+      heartbeatTimeoutMs: 100,
+      clock: () => now,
+    });
     const alive = await RawClient.connect(port);
     const dead = await RawClient.connect(port);
     await waitFor(() => server.connections.size === 2, 2000, 'clients registered');
     alive.socket.on('data', () => {
       if (alive.frames.at(-1)?.type === 'heartbeat') alive.send({ type: 'heartbeat_ack' });
     });
+    const connOf = (c: RawClient) =>
+      [...server.connections].find((conn) => conn.clientIdJson.endsWith(`:${c.socket.localPort}"`));
+    const aliveConn = connOf(alive);
+    const deadConn = connOf(dead);
+
+    now += 50; // idle for the interval: both get a heartbeat
+    await waitFor(() => deadConn!.heartbeatSentMs !== 0, 5000, 'heartbeat sent');
+    await dead.waitFrames(1);
+    await alive.waitFrames(1);
+    // The ack counts as life: the outstanding heartbeat is cleared.
+    await waitFor(() => aliveConn!.heartbeatSentMs === 0, 5000, 'ack received');
+
+    now += 100; // the silent one is past the timeout; the live one only idle again
     await dead.waitClosed(5000);
     expect(dead.frames[0]).toMatchObject({ type: 'heartbeat', timestamp: expect.any(String) });
     expect(server.stats.deadClientsDropped).toBe(1);
-    await alive.waitFrames(3);
+    await alive.waitFrames(2);
+    await waitFor(() => aliveConn!.heartbeatSentMs === 0, 5000, 'second ack received');
     expect(alive.closed).toBe(false);
     // heartbeat_ack frames got no reply: everything the live client received is a heartbeat.
     expect(alive.frames.every((f) => f.type === 'heartbeat')).toBe(true);
-    // Heartbeats may arrive between request and reply, so look for the pong among the frames.
-    alive.send({ type: 'ping' });
-    await waitFor(() => alive.frames.some((f) => f.type === 'pong'), 2000, 'pong');
+    expect(await alive.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
   });
 });
