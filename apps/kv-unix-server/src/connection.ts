@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net';
 import { KvErrorCode } from '@sockworks/error-codes';
-import { FramingError, FramingErrorCode, looksLikeHttpRequest, type NdjsonDecoder } from '@sockworks/framing';
+import { FramingError, type NdjsonDecoder } from '@sockworks/framing';
 import type { ConnectionHandle } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
 import type { ConnectionLog } from './connection-log.js';
+import { framingReply } from './framing-reply.js';
 import { peekRequestId } from './protocol.js';
 import type { RequestHandler } from './request-handler.js';
 
@@ -183,7 +184,7 @@ export class KvConnection implements ConnectionHandle {
       queue[this.#head++] = undefined;
       if (item instanceof FramingError) {
         if (this.#state === 'closing' && this.#allowance > 0) this.#allowance--;
-        const reply = this.#framingReply(item);
+        const reply = framingReply(item, this.#deps.handler, this.#log);
         out += reply.line;
         if (reply.close) {
           close = true;
@@ -272,33 +273,5 @@ export class KvConnection implements ConnectionHandle {
     const linger = setTimeout(() => this.#socket.destroy(), LINGER_MS);
     linger.unref();
     this.#socket.once('close', () => clearTimeout(linger));
-  }
-
-  #framingReply(error: FramingError): { line: string; close: boolean } {
-    const handler = this.#deps.handler;
-    switch (error.code) {
-      case FramingErrorCode.FRAME_TOO_LARGE:
-        this.#log.logger.warn({ input: error.excerpt }, 'request line too long; closing');
-        return { line: handler.error(KvErrorCode.MESSAGE_TOO_LARGE, error.message), close: true };
-      case FramingErrorCode.INVALID_JSON:
-        if (error.excerpt !== undefined && looksLikeHttpRequest(error.excerpt)) {
-          this.#log.logger.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');
-          return {
-            line: handler.error(
-              KvErrorCode.PROTOCOL_MISMATCH,
-              'This is a newline-delimited JSON server, not an HTTP server',
-            ),
-            close: true,
-          };
-        }
-        if (this.#log.enabled('debug')) this.#log.logger.debug({ input: error.excerpt }, 'invalid JSON');
-        return { line: handler.error(KvErrorCode.INVALID_JSON, 'Message is not valid JSON'), close: false };
-      default:
-        // INVALID_UTF8 and TOO_DEEP: the line is unusable but framing is intact.
-        if (this.#log.enabled('debug')) {
-          this.#log.logger.debug({ input: error.excerpt, code: error.code }, 'undecodable line');
-        }
-        return { line: handler.error(KvErrorCode.INVALID_JSON, error.message), close: error.fatal };
-    }
   }
 }

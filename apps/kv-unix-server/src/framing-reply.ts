@@ -1,0 +1,36 @@
+import { KvErrorCode } from '@sockworks/error-codes';
+import { type FramingError, FramingErrorCode, looksLikeHttpRequest } from '@sockworks/framing';
+import type { ConnectionLog } from './connection-log.js';
+import type { RequestHandler } from './request-handler.js';
+
+/** The reply to a line the decoder could not turn into a request, and whether to close after it. */
+export function framingReply(
+  error: FramingError,
+  handler: RequestHandler,
+  log: ConnectionLog,
+): { line: string; close: boolean } {
+  switch (error.code) {
+    case FramingErrorCode.FRAME_TOO_LARGE:
+      log.logger.warn({ input: error.excerpt }, 'request line too long; closing');
+      return { line: handler.error(KvErrorCode.MESSAGE_TOO_LARGE, error.message), close: true };
+    case FramingErrorCode.INVALID_JSON:
+      if (error.excerpt !== undefined && looksLikeHttpRequest(error.excerpt)) {
+        log.logger.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');
+        return {
+          line: handler.error(
+            KvErrorCode.PROTOCOL_MISMATCH,
+            'This is a newline-delimited JSON server, not an HTTP server',
+          ),
+          close: true,
+        };
+      }
+      if (log.enabled('debug')) log.logger.debug({ input: error.excerpt }, 'invalid JSON');
+      return { line: handler.error(KvErrorCode.INVALID_JSON, 'Message is not valid JSON'), close: false };
+    default:
+      // INVALID_UTF8 and TOO_DEEP: the line is unusable but framing is intact.
+      if (log.enabled('debug')) {
+        log.logger.debug({ input: error.excerpt, code: error.code }, 'undecodable line');
+      }
+      return { line: handler.error(KvErrorCode.INVALID_JSON, error.message), close: error.fatal };
+  }
+}
