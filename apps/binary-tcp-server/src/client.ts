@@ -29,6 +29,7 @@ import {
   isFrame,
   type MessageReceived,
   type PongReply,
+  RequestType,
   type ServerStats,
 } from './protocol.js';
 
@@ -135,7 +136,8 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
   /**
    * Sends a frame of any `type`: the fields of `data` (an object) are merged into it, so
    * `sendCustomMessage('echo', { content: 'x' })` is an echo. Resolves with the server's reply;
-   * a type the server does not know fails with code UNKNOWN_MESSAGE_TYPE.
+   * a type the server does not know fails with code UNKNOWN_MESSAGE_TYPE. `heartbeat_ack` is the one
+   * request the server never answers: it resolves with the frame sent once it is written.
    */
   sendCustomMessage(type: string, data: Record<string, unknown> = {}): Promise<Frame> {
     return this.request({ ...data, type, timestamp: new Date().toISOString() });
@@ -157,6 +159,12 @@ export class TcpClient extends EventEmitter<TcpClientEvents> {
       bytes = encodeFrame(JSON.stringify(frame));
     } catch (err) {
       return Promise.reject(err);
+    }
+    if (frame.type === RequestType.HEARTBEAT_ACK) {
+      // No reply will come: waiting for one would take the next request's reply, or time out.
+      return new Promise<Frame>((resolve, reject) => {
+        socket.write(bytes, (err) => (err ? reject(connectionClosed(err.message)) : resolve(frame)));
+      });
     }
     return new Promise<Frame>((resolve, reject) => {
       this.#pending.push(resolve, reject);

@@ -43,6 +43,10 @@ describe('TcpClient', () => {
     expect((err as TcpRequestError).code).toBe('UNKNOWN_MESSAGE_TYPE');
     // The connection is still usable after an error reply.
     expect(await client.echo('after')).toMatchObject({ content: 'after' });
+    // heartbeat_ack gets no reply: it resolves when written, and the next reply still lines up.
+    const [ack, echo] = await Promise.all([client.sendCustomMessage('heartbeat_ack'), client.echo('next')]);
+    expect(ack).toMatchObject({ type: 'heartbeat_ack' });
+    expect(echo).toMatchObject({ content: 'next' });
   });
 
   it('matches pipelined replies to requests in order; broadcasts are events, not replies', async () => {
