@@ -1,0 +1,175 @@
+import { EventEmitter, once } from 'node:events';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { holdIdleConnections } from '../src/generators/idle.ts';
+import { frameCounter, lineCounter, runWindowedLoad } from '../src/generators/windowed.ts';
+import { runGenerator } from '../src/run-generator.ts';
+
+// These tests check that the generators count what the server really answered, not how fast.
+
+let servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  servers = [];
+});
+
+/** A server that answers every line with one line, counting the requests it saw. */
+async function lineEcho(): Promise<{
+  port: number;
+  received: () => number;
+  connections: () => number;
+  closed: () => number;
+  events: EventEmitter;
+}> {
+  const events = new EventEmitter();
+  let received = 0;
+  let connections = 0;
+  let closed = 0;
+  const server = createServer((socket) => {
+    connections++;
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      closed++;
+    });
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      received += lines.length;
+      events.emit('lines', received);
+      if (lines.length > 0) socket.write(lines.map((l) => `ok ${l}\n`).join(''));
+    });
+  });
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    received: () => received,
+    connections: () => connections,
+    closed: () => closed,
+    events,
+  };
+}
+
+describe('windowed load', () => {
+  it('keeps the window full on every connection and counts only answered requests', async () => {
+    const srv = await lineEcho();
+    const progress: number[] = [];
+    const result = await runWindowedLoad({
+      target: { host: '127.0.0.1', port: srv.port },
+      connections: 3,
+      window: 8,
+      durationMs: 300,
+      requests: (c) => [Buffer.from(`c${c}-a\n`), Buffer.from(`c${c}-b\n`)],
+      replyCounter: lineCounter,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(srv.connections()).toBe(3);
+    expect(result.errors).toBe(0);
+    expect(result.completed).toBeGreaterThan(0);
+    // Everything counted was answered; the server saw at most a window more per connection.
+    expect(srv.received()).toBeGreaterThanOrEqual(result.completed);
+    expect(srv.received()).toBeLessThanOrEqual(result.completed + 3 * 8);
+    expect(result.perSecond).toBeCloseTo((result.completed * 1000) / result.elapsedMs, 6);
+    expect(result.latency.samples).toBeGreaterThanOrEqual(result.completed);
+    expect(result.latency.p50Ms).toBeLessThanOrEqual(result.latency.maxMs);
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('counts connection failures as errors', async () => {
+    const srv = await lineEcho();
+    await new Promise((r) => servers.pop()?.close(r));
+    const result = await runWindowedLoad({
+      target: { host: '127.0.0.1', port: srv.port },
+      connections: 2,
+      window: 1,
+      durationMs: 50,
+      requests: () => [Buffer.from('x\n')],
+      replyCounter: lineCounter,
+    });
+    expect(result).toMatchObject({ completed: 0, errors: 2 });
+  });
+});
+
+describe('generator process', () => {
+  it('runs a frames load in its own process and returns its numbers', async () => {
+    let frames = 0;
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      const counter = frameCounter();
+      socket.on('data', (chunk: Buffer) => {
+        frames += counter.feed(chunk);
+        socket.write(chunk); // echoing the bytes echoes the frames
+      });
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const counts: number[] = [];
+    const result = await runGenerator<{ completed: number; errors: number; perSecond: number }>(
+      {
+        kind: 'frames',
+        target: { host: '127.0.0.1', port },
+        connections: 2,
+        window: 4,
+        durationMs: 600,
+        messages: [JSON.stringify({ type: 'echo', content: 'hi' })],
+      },
+      { onProgress: (n) => counts.push(n) },
+    );
+    expect(result.errors).toBe(0);
+    expect(result.completed).toBeGreaterThan(0);
+    expect(frames).toBeGreaterThanOrEqual(result.completed);
+    expect(counts.length).toBeGreaterThan(0);
+  });
+
+  it('reports refused connections as errors, with nothing completed', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await new Promise((r) => server.close(r));
+    const result = await runGenerator<{ completed: number; errors: number }>({
+      kind: 'http-close',
+      target: { host: '127.0.0.1', port },
+      concurrency: 1,
+      durationMs: 50,
+    });
+    expect(result.completed).toBe(0);
+    expect(result.errors).toBeGreaterThan(0);
+  });
+});
+
+describe('idle connections', () => {
+  it('opens every connection, sends the hello once, and holds them until released', async () => {
+    const srv = await lineEcho();
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let reportedOpen = -1;
+    let closedEarly = 0;
+    // Release once the server has every hello; none of the connections may have closed by then.
+    srv.events.on('lines', (n: number) => {
+      if (n === 40) release();
+    });
+    const held = holdIdleConnections({
+      target: { host: '127.0.0.1', port: srv.port },
+      count: 40,
+      hello: 'hello\n',
+      onConnected: (n) => {
+        reportedOpen = n;
+      },
+      release: released.then(() => {
+        closedEarly = 40 - srv.connections() + srv.closed();
+      }),
+    });
+    expect(await held).toEqual({ open: 40, errors: 0 });
+    expect(reportedOpen).toBe(40);
+    expect(srv.received()).toBe(40);
+    expect(closedEarly).toBe(0);
+  });
+});
