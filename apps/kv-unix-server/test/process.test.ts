@@ -3,15 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KvClient, serverCli } from '../src/index.js';
-import {
-  APP_DIR,
-  RawClient,
-  ServerProcess,
-  startServer,
-  tempDir,
-  tempSocketPath,
-  waitFor,
-} from './helpers.js';
+import { RawClient, ServerProcess, startServer, tempDir, tempSocketPath, waitFor } from './helpers.js';
 
 /** Leaves a socket file with no owner behind: a process listens on it and is SIGKILLed. */
 async function staleSocket(path: string): Promise<void> {
@@ -34,17 +26,6 @@ describe('the server process', { timeout: 60_000 }, () => {
       if (spec.env !== undefined) expect(proc.stdout).toContain(spec.env);
     }
     expect(proc.stdout).toContain('--output-stall-timeout');
-  });
-
-  it('the README options table lists every option with its env var', () => {
-    const readme = readFileSync(join(APP_DIR, 'README.md'), 'utf8');
-    for (const spec of Object.values(serverCli.spec.options)) {
-      const row = readme
-        .split('\n')
-        .find((line) => line.startsWith('|') && line.split('|')[1]?.includes(`${spec.flag}\``));
-      expect(row, spec.flag).toBeDefined();
-      if (spec.env !== undefined) expect(row).toContain(`\`${spec.env}\``);
-    }
   });
 
   it('a bad option is one line naming it, exit 2, no stack trace', async () => {

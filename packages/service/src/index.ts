@@ -25,6 +25,11 @@ export type {
   OptionValue,
   StringOptionSpec,
 } from './cli/option-spec.js';
+export {
+  type OptionTableRow,
+  optionTableProblems,
+  readOptionTable,
+} from './cli/readme-table.js';
 export { formatBytes, formatDuration } from './cli/values.js';
 export { type CloseHttpServerOptions, closeHttpServer } from './close-http-server.js';
 export { ConnectionTracker } from './connection-tracker.js';

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { optionTableProblems } from '@sockworks/service';
+import { describe, expect, it } from 'vitest';
+import { clientCli } from '../src/cli/run.js';
+import { serverCli } from '../src/config.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('the README documents every option as --help shows it (flag, short flag, env var, default)', () => {
+  it('kv-unix-server', () => {
+    expect(optionTableProblems(README, '## Options and limits', serverCli)).toEqual([]);
+  });
+
+  it('kv-client', () => {
+    expect(optionTableProblems(README, '## CLI: `kv-client`', clientCli)).toEqual([]);
+  });
+});

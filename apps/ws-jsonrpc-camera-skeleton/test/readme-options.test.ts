@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { optionTableProblems } from '@sockworks/service';
+import { describe, expect, it } from 'vitest';
+import { testClientCli } from '../src/cli/test-client-config.js';
+import { serverCli } from '../src/config.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('the README documents every option as --help shows it (flag, short flag, env var, default)', () => {
+  it('ws-jsonrpc-camera-skeleton', () => {
+    expect(optionTableProblems(README, '## Options', serverCli)).toEqual([]);
+  });
+
+  it('ws-test-client', () => {
+    expect(optionTableProblems(README, '## Test client', testClientCli)).toEqual([]);
+  });
+});
