@@ -1,6 +1,6 @@
 /** Options, defaults and events of TcpClient. */
 import type { Logger } from '@sockworks/logging';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '@sockworks/service';
 import type { BroadcastFrame, Frame } from './protocol.js';
 
 /** Defaults of {@link TcpClientOptions}. */

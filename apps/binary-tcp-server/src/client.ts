@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { FramingError } from '@sockworks/framing';
 import type { Logger } from '@sockworks/logging';
 import { silentLogger } from '@sockworks/logging';
-import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
+import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
 import {
   connectFailed,
   connectionClosed,

@@ -1,5 +1,5 @@
 /** Public API of binary-tcp-server: the server factory, its options, the client and the load generator. */
-export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
+export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
 export { TcpClient } from './client.js';
 export { TcpRequestError } from './client-errors.js';
 export { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { BACKOFF_DEFAULTS, backoffDelay, createTcpServer, TcpClient, TcpRequestError } from '../src/index.js';
+import { createTcpServer, TcpClient, TcpRequestError } from '../src/index.js';
 import { ISO_UTC, startServer, waitFor } from './helpers.js';
 
 async function connectedClient(
@@ -177,17 +177,5 @@ describe('TcpClient', () => {
     await client.disconnect();
     expect(client.connected).toBe(false);
     expect(events).toEqual([]);
-  });
-});
-
-describe('backoff', () => {
-  it('grows exponentially up to the cap, with the jitter fraction random', () => {
-    const opts = { ...BACKOFF_DEFAULTS, initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.5 };
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, opts, () => 1))).toEqual([
-      100, 200, 400, 800, 1000, 1000,
-    ]);
-    expect([1, 2, 3].map((n) => backoffDelay(n, opts, () => 0))).toEqual([50, 100, 200]);
-    expect(backoffDelay(3, { ...opts, jitter: 0 }, () => 0.3)).toBe(400);
-    expect(backoffDelay(3, { ...opts, jitter: 1 }, () => 0.25)).toBe(100);
   });
 });

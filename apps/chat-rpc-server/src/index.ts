@@ -1,3 +1,4 @@
+export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
 export { type ChatOptions, DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
 export {
   ChatService,
@@ -24,7 +25,6 @@ export {
 } from './chat/validation.js';
 export { HELP_TEXT, type InteractiveOptions, runInteractiveClient } from './cli/interactive.js';
 export { neutralize } from './cli/sanitize.js';
-export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './client/backoff.js';
 export type {
   ChatClientEvents,
   ChatClientOptions,

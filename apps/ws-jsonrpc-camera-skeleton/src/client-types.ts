@@ -1,16 +1,11 @@
 import type { ProtocolError } from '@sockworks/error-codes';
+import type { BackoffOptions } from '@sockworks/service';
 
-/** Backoff of the automatic reconnect. */
-export interface ReconnectOptions {
-  /** First delay after a drop. @default 100 */
-  initialDelayMs?: number;
-  /** Upper bound of the delay. @default 5000 */
-  maxDelayMs?: number;
-  /** Multiplier per failed attempt. @default 2 */
-  factor?: number;
-  /** Give up after this many failed attempts in a row. @default Infinity */
-  maxAttempts?: number;
-}
+/**
+ * Backoff of the automatic reconnect (`@sockworks/service`'s `BackoffOptions`): defaults 100 ms
+ * doubling to 5 s, half of each delay random, never giving up.
+ */
+export type ReconnectOptions = Partial<BackoffOptions>;
 
 /** Options of {@link WsRpcClient}. */
 export interface WsRpcClientOptions {

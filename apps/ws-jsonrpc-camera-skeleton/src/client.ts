@@ -1,12 +1,7 @@
 import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
 import WebSocket from 'ws';
-import type {
-  BatchEntry,
-  BatchResult,
-  CallOptions,
-  ReconnectOptions,
-  WsRpcClientOptions,
-} from './client-types.js';
+import type { BatchEntry, BatchResult, CallOptions, WsRpcClientOptions } from './client-types.js';
 import { closedError, fromWireError, requestObject, timeoutError } from './client-wire.js';
 
 interface Pending {
@@ -22,19 +17,15 @@ interface RawWaiter {
 
 type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-const DEFAULT_RECONNECT: Required<ReconnectOptions> = {
-  initialDelayMs: 100,
-  maxDelayMs: 5000,
-  factor: 2,
-  maxAttempts: Number.POSITIVE_INFINITY,
-};
+/** The shared backoff, capped at 5 s: a camera UI should see its server back quickly. */
+const DEFAULT_RECONNECT: BackoffOptions = { ...BACKOFF_DEFAULTS, maxDelayMs: 5000 };
 
 /** A typed JSON-RPC 2.0 client over WebSocket: calls with timeouts, notifications, batches, reconnect. */
 export class WsRpcClient {
   readonly url: string;
   readonly #opts: WsRpcClientOptions;
   readonly #timeoutMs: number;
-  readonly #reconnect: Required<ReconnectOptions> | null;
+  readonly #reconnect: BackoffOptions | null;
   readonly #pending = new Map<number, Pending>();
   readonly #rawWaiters: RawWaiter[] = [];
   #openWaiters: Array<{ resolve(): void; reject(error: Error): void }> = [];
@@ -235,7 +226,8 @@ export class WsRpcClient {
   }
 
   #scheduleReconnect(): void {
-    const rc = this.#reconnect!;
+    const rc = this.#reconnect;
+    if (rc === null) return;
     this.#attempt++;
     if (this.#attempt > rc.maxAttempts) {
       this.#state = 'closed';
@@ -243,7 +235,7 @@ export class WsRpcClient {
       return;
     }
     this.#state = 'reconnecting';
-    const delay = Math.min(rc.maxDelayMs, rc.initialDelayMs * rc.factor ** (this.#attempt - 1));
+    const delay = backoffDelay(this.#attempt, rc);
     this.#opts.onReconnecting?.(this.#attempt, delay);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;

@@ -3,6 +3,7 @@ export {
   formatAddress,
   type ListenTarget,
 } from './address.js';
+export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
 export { ConfigError } from './cli/config-error.js';
 export {
   type Cli,

@@ -1,5 +1,5 @@
 import type { Logger } from '@sockworks/logging';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '@sockworks/service';
 
 /** A chat message from another user. */
 export interface ChatEvent {

@@ -1,4 +1,4 @@
-/** Reconnection schedule: exponential backoff with jitter. */
+/** Reconnection schedule of a client: exponential backoff with jitter. */
 export interface BackoffOptions {
   /** Delay before the first attempt. @default 100 */
   initialDelayMs: number;
