@@ -99,7 +99,7 @@ export const serverCli = defineCli({
     logFile: {
       type: 'path',
       flag: '--log-file',
-      env: 'LOG_FILE',
+      env: 'TCP_LOG_FILE',
       description: 'Also append JSON log lines to this file',
     },
   },

@@ -69,8 +69,8 @@ export const serverCli = defineCli({
     },
     closeTimeout: {
       type: 'duration',
-      flag: '--close-timeout',
-      env: 'HTTP_CLOSE_TIMEOUT',
+      flag: '--shutdown-grace',
+      env: 'HTTP_SHUTDOWN_GRACE',
       default: d.closeTimeoutMs,
       min: 0,
       description: 'shutdown drain deadline before open connections are destroyed',

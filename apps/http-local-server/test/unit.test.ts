@@ -128,7 +128,7 @@ describe('config', () => {
       HTTP_TIMEOUT_CHECK_INTERVAL: '100ms',
       HTTP_MAX_HEADER_SIZE: '8KiB',
       HTTP_MAX_CONNECTIONS: '5',
-      HTTP_CLOSE_TIMEOUT: '1s',
+      HTTP_SHUTDOWN_GRACE: '1s',
     };
     const values = parse([], env);
     expect(listenTargetOf(values)).toEqual({ path: '/tmp/x.sock', mode: 0o600 });
@@ -170,7 +170,7 @@ describe('config', () => {
       'HTTP_TIMEOUT_CHECK_INTERVAL',
       'HTTP_MAX_HEADER_SIZE',
       'HTTP_MAX_CONNECTIONS',
-      'HTTP_CLOSE_TIMEOUT',
+      'HTTP_SHUTDOWN_GRACE',
       'LOG_LEVEL',
       'HTTP_LOG_FILE',
     ]) {

@@ -121,8 +121,8 @@ export const serverCli = defineCli({
     },
     closeTimeout: {
       type: 'duration',
-      flag: '--close-timeout',
-      env: 'KV_CLOSE_TIMEOUT',
+      flag: '--shutdown-grace',
+      env: 'KV_SHUTDOWN_GRACE',
       default: D.closeTimeoutMs,
       description: 'Drain deadline on shutdown before connections are destroyed',
     },
