@@ -1,9 +1,8 @@
 import { basename, extname } from 'node:path';
 import { ProtocolError } from '@sockworks/error-codes';
-import type { Logger } from '@sockworks/logging';
+import { flushLogger, type Logger } from '@sockworks/logging';
 import { ConfigError } from './cli/config-error.js';
 import { HelpShown } from './cli/define-cli.js';
-import { drainLogger } from './drain-logger.js';
 
 /** Anything `runService` can drain: a NetService, a tracked HTTP server, or an app's own wrapper. */
 export interface Closable {
@@ -58,7 +57,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const finish = async (code: number): Promise<void> => {
     if (exited) return;
     exited = true;
-    await drainLogger(logger);
+    await flushLogger(logger);
     for (const s of signals) process.off(s, onSignal);
     if (options.handleUncaught !== false) {
       process.off('uncaughtException', onFatal);
