@@ -205,8 +205,11 @@ export class HttpLocalServer implements AsyncDisposable {
       socket.end(answer.bytes);
       // end() waits for the peer's half of the close; a slowloris never sends it, so drop the
       // socket once the answer is flushed, or after the grace period if the peer does not read it.
+      // A fixed deadline, not socket.setTimeout: a peer that keeps sending would reset an idle timer.
       socket.once('finish', () => socket.destroy());
-      socket.setTimeout(this.options.rejectGraceMs, () => socket.destroy());
+      const deadline = setTimeout(() => socket.destroy(), this.options.rejectGraceMs);
+      deadline.unref();
+      socket.once('close', () => clearTimeout(deadline));
     } else {
       socket.destroy();
     }
