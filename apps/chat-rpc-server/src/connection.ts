@@ -27,6 +27,27 @@ export interface ConnectionDeps {
   limits: ConnectionLimits;
   /** The final message a graceful shutdown sends (e.g. "server is shutting down"). */
   goodbye?: () => JsonObject | undefined;
+  /** Called once when the socket has closed. */
+  onClose?: (conn: RpcConnection) => void;
+  /** Whether debug lines are logged (checked once, so idle clients need no child logger). */
+  debugLogs?: boolean;
+}
+
+// Socket listeners shared by every connection (no closures per client): they find the connection
+// through a symbol on the socket.
+const kConnection = Symbol('RpcConnection');
+type TaggedSocket = Socket & { [kConnection]?: RpcConnection };
+function onSocketData(this: TaggedSocket, chunk: Buffer): void {
+  this[kConnection]?.onData(chunk);
+}
+function onSocketEnd(this: TaggedSocket): void {
+  this[kConnection]?.onEnd();
+}
+function onSocketDrain(this: TaggedSocket): void {
+  this[kConnection]?.onDrain();
+}
+function onSocketClose(this: TaggedSocket): void {
+  this[kConnection]?.onClose();
 }
 
 // Messages queued behind an in-flight async request before reading pauses.
@@ -49,8 +70,9 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   /** Set whenever bytes arrive; the heartbeat clears it. */
   alive = true;
 
-  readonly #socket: Socket;
-  readonly #log: Logger;
+  readonly #socket: TaggedSocket;
+  /** Builds the per-connection child logger on first use (see `#log`). */
+  readonly #ctx: { readonly logger: Logger };
   readonly #deps: ConnectionDeps;
   readonly #decoder: JsonStreamDecoder;
   readonly #queue: unknown[] = [];
@@ -66,43 +88,68 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
     this.id = ctx.id;
     this.address = ctx.remote;
     this.remotePort = socket.remotePort;
-    this.#socket = socket;
-    this.#log = ctx.logger;
+    this.#socket = socket as TaggedSocket;
+    this.#ctx = ctx;
     this.#deps = deps;
-    this.#decoder = createRequestDecoder(deps.limits, {
-      onMessage: (value) => this.#enqueue(value),
-      onError: (error) => this.#onFramingError(error),
-    });
+    this.#decoder = createRequestDecoder(deps.limits, this);
+    this.#socket[kConnection] = this;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.alive = true;
-      if (this.#ending) return;
-      try {
-        this.#decoder.push(chunk);
-      } catch (err) {
-        // A bug below (the decoder is closed by now): drop this client, never the process.
-        this.#log.error({ err }, 'request processing failed; closing');
-        this.destroy();
-      }
-    });
-    socket.on('end', () => {
-      // The client sent everything it will send: answer what is queued, then end our side.
-      this.#decoder.end();
-      this.#beginEnd(undefined);
-    });
-    socket.on('drain', () => {
-      if (this.#pausedForOutput) {
-        this.#pausedForOutput = false;
-        this.#updateReading();
-      }
-    });
-    socket.on('close', () => {
-      this.#ending = true;
-      this.#ended = true;
-      this.#decoder.close();
-      this.#queue.length = 0;
-    });
-    this.#log.debug('connected');
+    socket.on('data', onSocketData);
+    socket.on('end', onSocketEnd);
+    socket.on('drain', onSocketDrain);
+    socket.on('close', onSocketClose);
+    if (deps.debugLogs === true) this.#log.debug('connected');
+  }
+
+  /** The connection's child logger (`conn`, `remote`), created when first needed. */
+  get #log(): Logger {
+    return this.#ctx.logger;
+  }
+
+  /** Socket input (called by the shared listener). */
+  onData(chunk: Buffer): void {
+    this.alive = true;
+    if (this.#ending) return;
+    try {
+      this.#decoder.push(chunk);
+    } catch (err) {
+      // A bug below (the decoder is closed by now): drop this client, never the process.
+      this.#log.error({ err }, 'request processing failed; closing');
+      this.destroy();
+    }
+  }
+
+  /** The client sent everything it will send: answer what is queued, then end our side. */
+  onEnd(): void {
+    this.#decoder.end();
+    this.#beginEnd(undefined);
+  }
+
+  /** The socket's output drained. */
+  onDrain(): void {
+    if (this.#pausedForOutput) {
+      this.#pausedForOutput = false;
+      this.#updateReading();
+    }
+  }
+
+  /** The socket closed. */
+  onClose(): void {
+    this.#ending = true;
+    this.#ended = true;
+    this.#decoder.close();
+    this.#queue.length = 0;
+    this.#deps.onClose?.(this);
+  }
+
+  /** Decoder sink: one decoded request. */
+  onMessage(value: unknown): void {
+    this.#enqueue(value);
+  }
+
+  /** Decoder sink: bad input. */
+  onError(error: FramingError): void {
+    this.#onFramingError(error);
   }
 
   /** Sends one encoded message unless the client's unread output would pass the cap. */

@@ -41,6 +41,9 @@ function isJsonSpace(b: number): boolean {
  * - invalid UTF-8 inside a value: non-fatal INVALID_UTF8; nesting over `maxDepth`: non-fatal TOO_DEEP;
  * - a value or run longer than `maxValueBytes`: fatal FRAME_TOO_LARGE.
  */
+/** Shared by every decoder until its first value: idle connections allocate no nesting stack. */
+const NO_STACK = new Uint8Array(0);
+
 export class JsonStreamDecoder extends PushDecoderBase {
   private readonly events: DecoderEvents<unknown>;
   private readonly maxValueBytes: number;
@@ -51,7 +54,7 @@ export class JsonStreamDecoder extends PushDecoderBase {
   private escaped = false;
   private tooDeep = false;
   /** Open bracket kinds, one per nesting level, so `{]` is caught at the `]`. */
-  private stack = new Uint8Array(64);
+  private stack: Uint8Array = NO_STACK;
   /** Bytes of the current value held from earlier pushes. */
   private readonly held = new HeldBytes();
   /** Length of the current garbage run and its first bytes, kept for the excerpt. */
@@ -117,6 +120,7 @@ export class JsonStreamDecoder extends PushDecoderBase {
         }
       }
     }
+    this.stringStops.release();
   }
 
   /** Scans value bytes from `start` (the value's first byte in this chunk); returns where to go on. */
@@ -180,7 +184,7 @@ export class JsonStreamDecoder extends PushDecoderBase {
 
   private open(kind: number): void {
     if (this.depth === this.stack.length) {
-      const bigger = new Uint8Array(this.stack.length * 2);
+      const bigger = new Uint8Array(Math.max(64, this.stack.length * 2));
       bigger.set(this.stack);
       this.stack = bigger;
     }

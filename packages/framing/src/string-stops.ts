@@ -8,8 +8,10 @@ function indexOrEnd(buf: Buffer, byte: number, from: number): number {
  * newline. Uses the native indexOf and caches the three positions, which only move forward, so many
  * strings in one large chunk cost one pass over it, not one pass each.
  */
+const EMPTY = Buffer.alloc(0);
+
 export class StringStops {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private quote = -1;
   private backslash = -1;
   private newline = -1;
@@ -20,6 +22,11 @@ export class StringStops {
     this.quote = -1;
     this.backslash = -1;
     this.newline = -1;
+  }
+
+  /** Lets go of the chunk (an idle connection must not keep its last one alive). */
+  release(): void {
+    this.buf = EMPTY;
   }
 
   /** Index of the first quote, backslash or newline at or after `from`; the chunk length if none. */

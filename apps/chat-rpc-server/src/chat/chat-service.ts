@@ -16,9 +16,9 @@ export interface ChatSession {
 
 /** Per-connection state, joined or not. */
 interface PeerState {
-  readonly bucket: TokenBucket;
+  /** Created on the first rate-limited action (a new bucket is full, as an unused one would be). */
+  bucket: TokenBucket | undefined;
   session: ChatSession | undefined;
-  idleTimer: NodeJS.Timeout | undefined;
 }
 
 /** The simple get_users reply. */
@@ -47,6 +47,12 @@ export class ChatService {
   readonly #peers = new Map<RpcPeer, PeerState>();
   /** Joined sessions by name key, in join order (Map keeps insertion order). */
   readonly #byKey = new Map<string, ChatSession>();
+  /**
+   * Peers that have not joined, with the Date.now() by which they must. Every peer gets the same
+   * timeout, so insertion order is deadline order and one timer, armed for the oldest, serves all.
+   */
+  readonly #unjoined = new Map<RpcPeer, number>();
+  #joinTimer: NodeJS.Timeout | undefined;
 
   constructor(transport: RpcTransport, options: Partial<ChatOptions> = {}) {
     this.#options = { ...DEFAULT_CHAT_OPTIONS, ...options };
@@ -80,7 +86,7 @@ export class ChatService {
           this.#charge(state);
           const session = this.#admit(peer, validateUsername(username, this.#options));
           state.session = session;
-          this.#clearIdle(state);
+          this.#unjoined.delete(peer);
           this.#log.info({ conn: peer.id, username: truncateForLog(session.username) }, 'joined');
           afterReply(() => {
             t.broadcast(systemMessage(SystemText.welcome(session.username)), [peer]);
@@ -138,7 +144,7 @@ export class ChatService {
           const session = state.session;
           if (!session) throw new ProtocolError(ChatErrorCode.NOT_JOINED, 'You are not in the chat');
           this.#remove(state, session);
-          this.#armIdle(peer, state);
+          this.#armIdle(peer);
           afterReply(() =>
             t.broadcast(systemMessage(SystemText.left(session.username)), this.#othersThan(peer)),
           );
@@ -171,6 +177,8 @@ export class ChatService {
   }
 
   #charge(state: PeerState): void {
+    const { rateBurst: burst, ratePerSecond, now } = this.#options;
+    state.bucket ??= new TokenBucket({ burst, ratePerSecond, now });
     if (state.bucket.tryTake()) return;
     const wait = state.bucket.msUntilNextToken();
     throw new ProtocolError(ChatErrorCode.RATE_LIMITED, `Rate limit exceeded, retry in ${wait} ms`, {
@@ -189,25 +197,20 @@ export class ChatService {
   }
 
   #newState(): PeerState {
-    const { rateBurst: burst, ratePerSecond, now } = this.#options;
-    return {
-      bucket: new TokenBucket({ burst, ratePerSecond, now }),
-      session: undefined,
-      idleTimer: undefined,
-    };
+    return { bucket: undefined, session: undefined };
   }
 
   #connected(peer: RpcPeer): void {
     const state = this.#newState();
     this.#peers.set(peer, state);
-    this.#armIdle(peer, state);
+    this.#armIdle(peer);
   }
 
   #disconnected(peer: RpcPeer): void {
     const state = this.#peers.get(peer);
     if (!state) return;
     this.#peers.delete(peer);
-    this.#clearIdle(state);
+    this.#unjoined.delete(peer);
     const session = state.session;
     if (!session) return;
     this.#remove(state, session);
@@ -223,21 +226,34 @@ export class ChatService {
     if (this.#byKey.get(session.key) === session) this.#byKey.delete(session.key);
   }
 
-  #armIdle(peer: RpcPeer, state: PeerState): void {
+  /** Starts the join deadline of a peer that is not (or no longer) joined. */
+  #armIdle(peer: RpcPeer): void {
     const ms = this.#options.joinTimeoutMs;
     if (ms <= 0) return;
-    state.idleTimer = setTimeout(() => {
-      state.idleTimer = undefined;
-      if (state.session) return;
-      this.#log.info({ conn: peer.id }, 'closing: did not join in time');
-      peer.close(systemMessage(SystemText.idleTimeout(ms), ChatErrorCode.IDLE_TIMEOUT));
-    }, ms);
-    state.idleTimer.unref();
+    this.#unjoined.delete(peer);
+    this.#unjoined.set(peer, Date.now() + ms);
+    if (this.#joinTimer === undefined) this.#armJoinTimer(ms);
   }
 
-  #clearIdle(state: PeerState): void {
-    if (state.idleTimer) clearTimeout(state.idleTimer);
-    state.idleTimer = undefined;
+  #armJoinTimer(ms: number): void {
+    this.#joinTimer = setTimeout(() => this.#closeLateJoiners(), ms);
+    this.#joinTimer.unref();
+  }
+
+  /** Closes every peer whose join deadline has passed; re-arms for the next one. */
+  #closeLateJoiners(): void {
+    this.#joinTimer = undefined;
+    const now = Date.now();
+    for (const [peer, deadline] of this.#unjoined) {
+      if (deadline > now) {
+        this.#armJoinTimer(deadline - now);
+        return;
+      }
+      this.#unjoined.delete(peer);
+      this.#log.info({ conn: peer.id }, 'closing: did not join in time');
+      const ms = this.#options.joinTimeoutMs;
+      peer.close(systemMessage(SystemText.idleTimeout(ms), ChatErrorCode.IDLE_TIMEOUT));
+    }
   }
 
   #names(): string[] {

@@ -11,6 +11,8 @@ export interface TokenBucketOptions {
   now?: Clock;
 }
 
+const performanceNow: Clock = () => performance.now();
+
 /** A token bucket: `burst` actions at once, then `ratePerSecond` on average. */
 export class TokenBucket {
   readonly #burst: number;
@@ -24,7 +26,7 @@ export class TokenBucket {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     this.#burst = options.burst;
     this.#perMs = options.ratePerSecond / 1000;
-    this.#now = options.now ?? (() => performance.now());
+    this.#now = options.now ?? performanceNow;
     this.#tokens = options.burst;
     this.#last = this.#now();
   }

@@ -3,7 +3,7 @@ import { JsonRpcErrorCode } from '@sockworks/error-codes';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, type ListenTarget, NetService } from '@sockworks/service';
 import { encodeMessage } from '../codec.js';
-import { type ConnectionLimits, RpcConnection } from '../connection.js';
+import { type ConnectionDeps, type ConnectionLimits, RpcConnection } from '../connection.js';
 import { RpcRouter } from './router.js';
 import type { JsonObject, RpcMethod, RpcPeer, RpcTransport } from './types.js';
 
@@ -43,14 +43,20 @@ export class RpcServer implements RpcTransport {
       logger: this.#log,
     });
     this.#heartbeatMs = options.heartbeatIntervalMs;
-    const deps = { router: this.#router, limits: options, goodbye: options.goodbye };
+    const deps: ConnectionDeps = {
+      router: this.#router,
+      limits: options,
+      goodbye: options.goodbye,
+      onClose: (conn) => this.#closed(conn),
+      debugLogs: this.#log.isLevelEnabled('debug'),
+    };
     this.#service = new NetService<RpcConnection>({
       logger: this.#log,
       maxConnections: options.maxConnections,
       closeTimeoutMs: options.closeTimeoutMs,
       // Half-open: a client that shuts down its sending side still gets the replies to what it sent.
       serverOptions: { allowHalfOpen: true },
-      createConnection: (socket, ctx) => this.#accept(new RpcConnection(socket, ctx, deps), socket),
+      createConnection: (socket, ctx) => this.#accept(new RpcConnection(socket, ctx, deps)),
       rejectConnection: (socket) => {
         socket.write(
           encodeMessage({ error: 'Too many connections', code: JsonRpcErrorCode.SERVER_ERROR_MAX }),
@@ -123,11 +129,12 @@ export class RpcServer implements RpcTransport {
     return this.#service.close(options);
   }
 
-  #accept(conn: RpcConnection, socket: Socket): RpcConnection {
-    socket.once('close', () => {
-      for (const listener of this.#disconnectListeners)
-        this.#safely(() => listener(conn), 'disconnect listener');
-    });
+  #closed(conn: RpcConnection): void {
+    for (const listener of this.#disconnectListeners)
+      this.#safely(() => listener(conn), 'disconnect listener');
+  }
+
+  #accept(conn: RpcConnection): RpcConnection {
     for (const listener of this.#connectListeners) this.#safely(() => listener(conn), 'connect listener');
     return conn;
   }
