@@ -2,9 +2,8 @@ import {
   DEFAULT_MAX_DEPTH,
   type DecoderEvents,
   encodeNdjson,
-  type FramingError,
+  forwardEvents,
   JsonStreamDecoder,
-  type JsonStreamDecoderOptions,
 } from '@sockworks/framing';
 
 /** Size limits of the request codec. */
@@ -26,31 +25,9 @@ export const DEFAULT_CODEC_LIMITS: Readonly<CodecLimits> = {
  * between them (`{"method":...}{"method":...}` as the spec's Python client sends, or one per line).
  */
 export function createRequestDecoder(limits: CodecLimits, events: DecoderEvents<unknown>): JsonStreamDecoder {
-  return new JsonStreamDecoder(new RequestDecoderOptions(limits, events));
-}
-
-/**
- * The decoder's options: the limits plus forwarding methods, so `events` may be a class instance
- * (its methods are not own properties) and no closures are allocated per connection.
- */
-class RequestDecoderOptions implements JsonStreamDecoderOptions {
-  readonly maxValueBytes: number;
-  readonly maxDepth: number;
-  readonly #events: DecoderEvents<unknown>;
-
-  constructor(limits: CodecLimits, events: DecoderEvents<unknown>) {
-    this.maxValueBytes = limits.maxRequestBytes;
-    this.maxDepth = limits.maxDepth;
-    this.#events = events;
-  }
-
-  onMessage(value: unknown): void {
-    this.#events.onMessage(value);
-  }
-
-  onError(error: FramingError): void {
-    this.#events.onError(error);
-  }
+  return new JsonStreamDecoder(
+    forwardEvents({ maxValueBytes: limits.maxRequestBytes, maxDepth: limits.maxDepth }, events),
+  );
 }
 
 /** Encodes one outgoing message: compact JSON followed by `\n`. */

@@ -17,12 +17,26 @@ export interface ConnectionLog {
 
 /** Level checks against `parent`; the connection's logger taken from `source` only when a line is written. */
 export function lazyConnectionLog(parent: Logger, source: { readonly logger: Logger }): ConnectionLog {
-  return {
-    enabled: (level) => parent.isLevelEnabled(level),
-    get logger() {
-      return source.logger;
-    },
-  };
+  return new LazyConnectionLog(parent, source);
+}
+
+/** A class rather than an object literal: one small object per connection, no closures. */
+class LazyConnectionLog implements ConnectionLog {
+  readonly #parent: Logger;
+  readonly #source: { readonly logger: Logger };
+
+  constructor(parent: Logger, source: { readonly logger: Logger }) {
+    this.#parent = parent;
+    this.#source = source;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return this.#parent.isLevelEnabled(level);
+  }
+
+  get logger(): Logger {
+    return this.#source.logger;
+  }
 }
 
 /** A ConnectionLog over a logger that already exists (tests, embedding the handler). */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { KvErrorCode } from '@sockworks/error-codes';
-import { FramingError, type NdjsonDecoder } from '@sockworks/framing';
+import { FramingError, forwardEvents, type NdjsonDecoder } from '@sockworks/framing';
 import type { ConnectionHandle } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
 import type { ConnectionLog } from './connection-log.js';
@@ -33,6 +33,26 @@ export interface KvConnectionDeps {
 type State = 'open' | 'draining' | 'closing' | 'ended';
 
 const NEWLINE = Buffer.from('\n');
+
+// Socket listeners shared by every connection (no closures per client): they find the connection
+// through a symbol on the socket.
+const kConnection = Symbol('KvConnection');
+type TaggedSocket = Socket & { [kConnection]?: KvConnection };
+function onSocketData(this: TaggedSocket, chunk: Buffer): void {
+  this[kConnection]?.onData(chunk);
+}
+function onSocketEnd(this: TaggedSocket): void {
+  this[kConnection]?.onEnd();
+}
+function onSocketDrain(this: TaggedSocket): void {
+  this[kConnection]?.onDrain();
+}
+function onSocketError(this: TaggedSocket, err: Error): void {
+  this[kConnection]?.onSocketError(err);
+}
+function onSocketClose(this: TaggedSocket): void {
+  this[kConnection]?.onClose();
+}
 /** How long an ended connection may stay half-open (peer not closing) before it is destroyed. */
 const LINGER_MS = 2000;
 
@@ -43,7 +63,7 @@ const LINGER_MS = 2000;
  * server buffer without bound.
  */
 export class KvConnection implements ConnectionHandle {
-  readonly #socket: Socket;
+  readonly #socket: TaggedSocket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
   readonly #log: ConnectionLog;
@@ -61,27 +81,20 @@ export class KvConnection implements ConnectionHandle {
   #allowance = 0;
 
   constructor(socket: Socket, deps: KvConnectionDeps, options: KvConnectionOptions) {
-    this.#socket = socket;
+    this.#socket = socket as TaggedSocket;
     this.#deps = deps;
     this.#log = deps.log;
     this.#hwm = options.outputHighWaterMark;
     this.#stallMs = options.outputStallTimeoutMs;
-    this.#decoder = createRequestDecoder({
-      maxLineBytes: options.maxLineBytes,
-      maxDepth: options.maxDepth,
-      onMessage: (message) => this.#queue.push(message),
-      onError: (error) => this.#queue.push(error),
-    });
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('end', () => this.#onEnd());
-    socket.on('drain', () => this.#onDrain());
-    socket.on('error', (err) => {
-      if (this.#log.enabled('debug')) this.#log.logger.debug({ err }, 'socket error');
-    });
-    socket.on('close', () => {
-      this.#clearStallTimer();
-      if (this.#log.enabled('info')) this.#log.logger.info('client disconnected');
-    });
+    this.#decoder = createRequestDecoder(
+      forwardEvents({ maxLineBytes: options.maxLineBytes, maxDepth: options.maxDepth }, this),
+    );
+    this.#socket[kConnection] = this;
+    socket.on('data', onSocketData);
+    socket.on('end', onSocketEnd);
+    socket.on('drain', onSocketDrain);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
     if (this.#log.enabled('info')) this.#log.logger.info('client connected');
   }
 
@@ -124,13 +137,36 @@ export class KvConnection implements ConnectionHandle {
     this.#socket.destroy();
   }
 
-  #onData(chunk: Buffer): void {
+  /** Decoder sink: one request, queued in stream order. */
+  onMessage(message: unknown): void {
+    this.#queue.push(message);
+  }
+
+  /** Decoder sink: a framing error, queued in stream order (it is answered like a request). */
+  onError(error: FramingError): void {
+    this.#queue.push(error);
+  }
+
+  /** The socket failed (a 'close' follows). */
+  onSocketError(err: Error): void {
+    if (this.#log.enabled('debug')) this.#log.logger.debug({ err }, 'socket error');
+  }
+
+  /** The socket closed. */
+  onClose(): void {
+    this.#clearStallTimer();
+    if (this.#log.enabled('info')) this.#log.logger.info('client disconnected');
+  }
+
+  /** Socket input (called by the shared listener). */
+  onData(chunk: Buffer): void {
     if (this.#state === 'ended') return;
     this.#decoder.push(chunk);
     this.#process();
   }
 
-  #onEnd(): void {
+  /** The client ended its side. */
+  onEnd(): void {
     if (this.#state === 'ended') return;
     this.#inputEnded = true;
     // A last request without its newline is still a request (`printf '{...}' | nc -U` works).
@@ -139,7 +175,8 @@ export class KvConnection implements ConnectionHandle {
     this.#process();
   }
 
-  #onDrain(): void {
+  /** The socket's output drained. */
+  onDrain(): void {
     this.#waitingDrain = false;
     this.#clearStallTimer();
     this.#process();

@@ -8,6 +8,33 @@ export interface DecoderEvents<T> {
   onError(error: FramingError): void;
 }
 
+/** Forwards a decoder's callbacks to a sink's methods (see {@link forwardEvents}). */
+class EventForwarder<T> implements DecoderEvents<T> {
+  readonly #sink: DecoderEvents<T>;
+
+  constructor(sink: DecoderEvents<T>) {
+    this.#sink = sink;
+  }
+
+  onMessage(value: T): void {
+    this.#sink.onMessage(value);
+  }
+
+  onError(error: FramingError): void {
+    this.#sink.onError(error);
+  }
+}
+
+/**
+ * Decoder options made of `limits` plus callbacks that call `sink.onMessage` / `sink.onError`.
+ * Lets a class instance (a connection, whose methods live on its prototype and would be lost by a
+ * spread) receive a decoder's events without allocating a closure per callback:
+ * `new NdjsonDecoder(forwardEvents({ maxLineBytes, maxDepth }, this))`.
+ */
+export function forwardEvents<L extends object, T>(limits: L, sink: DecoderEvents<T>): L & DecoderEvents<T> {
+  return Object.assign(new EventForwarder(sink), limits);
+}
+
 /** The shape every push decoder of this package has. */
 export interface PushDecoder {
   /** Feeds bytes; complete messages and errors are reported through the callbacks before it returns. */

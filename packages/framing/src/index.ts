@@ -1,4 +1,4 @@
-export type { DecoderEvents, PushDecoder } from './decoder.js';
+export { type DecoderEvents, forwardEvents, type PushDecoder } from './decoder.js';
 export {
   encodeLengthPrefixed,
   encodeLengthPrefixedJson,

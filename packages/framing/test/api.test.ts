@@ -5,6 +5,7 @@ import {
   type DecoderEvents,
   encodeLengthPrefixed,
   FramingError,
+  forwardEvents,
   JsonStreamDecoder,
   LengthPrefixedDecoder,
   LineDecoder,
@@ -35,6 +36,7 @@ describe('public API', () => {
         'encodeLengthPrefixedJson',
         'encodeNdjson',
         'exceedsJsonDepth',
+        'forwardEvents',
         'looksLikeHttpRequest',
         'parseJsonPayload',
       ].sort(),
@@ -151,5 +153,23 @@ describe.each(builders)('%s contract', (_name, build, threeMessages) => {
     expect(
       () => new JsonStreamDecoder({ maxValueBytes: Number.NaN, onMessage: () => {}, onError: () => {} }),
     ).toThrow(/maxValueBytes/);
+  });
+});
+
+describe('forwardEvents', () => {
+  it("sends a decoder's messages and errors to a class instance's methods, in order", () => {
+    class Sink {
+      readonly seen: string[] = [];
+      onMessage(value: unknown): void {
+        this.seen.push(`message ${JSON.stringify(value)}`);
+      }
+      onError(error: FramingError): void {
+        this.seen.push(`error ${error.code}`);
+      }
+    }
+    const sink = new Sink();
+    const decoder = new NdjsonDecoder(forwardEvents({ maxLineBytes: 64, maxDepth: 4 }, sink));
+    decoder.push(Buffer.from('{"a":1}\nnot json\n[[[[[1]]]]]\n{"b":2}\n'));
+    expect(sink.seen).toEqual(['message {"a":1}', 'error INVALID_JSON', 'error TOO_DEEP', 'message {"b":2}']);
   });
 });
