@@ -207,39 +207,53 @@ function kvStoreRetrieve(id: string, clients: number, window: number, minRatio: 
 const wsPing: Scenario = {
   id: 'ws-ping',
   app: 'ws-jsonrpc-camera-skeleton',
-  title: 'JSON-RPC ping, 100 connections, 1 in flight each',
-  target: '>= 0.9x bare ws echo, p99 < 5 ms',
+  title: 'JSON-RPC ping, 100 connections: as fast as possible (1 in flight each), and paced for latency',
+  target: '>= 0.9x bare ws echo, p99 < 5 ms at 100 conns',
   async run(s) {
     const message = JSON.stringify({ jsonrpc: '2.0', method: 'ping', id: 1 });
-    const spec = (url: string): GeneratorSpec => ({
+    const spec = (url: string, intervalMs?: number): GeneratorSpec => ({
       kind: 'ws',
       url,
       connections: 100,
       window: 1,
       durationMs: s.seconds * 1000,
       message,
+      ...(intervalMs === undefined ? {} : { intervalMs }),
     });
+    // Paced: every connection pings every 10 ms (10,000 pings/s in all, well under saturation), so
+    // the percentiles are response times, not the queueing a saturating load adds to any server.
+    const PACED_MS = 10;
+    const both = async (subject: string, start: () => Promise<ServerProcess>, url: string) =>
+      withServer(start, async (srv) => [
+        await measureLoad(subject, srv, () => load(spec(url), subject, s)),
+        await measureLoad(`${subject} (paced: 100 x 1 per ${PACED_MS} ms)`, srv, () =>
+          load(spec(url, PACED_MS), `${subject} paced`, s),
+        ),
+      ]);
     const port = await freePort();
-    const ours = await withServer(
+    const [ours, oursPaced] = await both(
+      'ws-jsonrpc-camera-skeleton',
       () =>
         startApp(
           'ws-jsonrpc-camera-skeleton',
           { WS_HOST: '127.0.0.1', WS_PORT: String(port), WS_MAX_CONNECTIONS: '20000' },
           { host: '127.0.0.1', port },
         ),
-      (srv) =>
-        measureLoad('ws-jsonrpc-camera-skeleton', srv, () =>
-          load(spec(`ws://127.0.0.1:${port}/ws`), 'ws', s),
-        ),
+      `ws://127.0.0.1:${port}/ws`,
     );
     const aport = await freePort();
-    const bare = await withServer(
+    const [bare, barePaced] = await both(
+      'anchor: bare ws echo',
       () => startAnchor('anchors/ws-echo.ts', aport),
-      (srv) =>
-        measureLoad('anchor: bare ws echo', srv, () => load(spec(`ws://127.0.0.1:${aport}`), 'ws (bare)', s)),
+      `ws://127.0.0.1:${aport}`,
     );
+    if (!ours || !oursPaced || !bare || !barePaced) throw new Error('ws-ping: a measurement is missing');
     const ratio = ours.perSecond / bare.perSecond;
-    return { measurements: [ours, bare], ratio, pass: ratio >= 0.9 && (ours.p99Ms ?? Infinity) < 5 };
+    return {
+      measurements: [ours, bare, oursPaced, barePaced],
+      ratio,
+      pass: ratio >= 0.9 && (oursPaced.p99Ms ?? Infinity) < 5,
+    };
   },
 };
 

@@ -18,7 +18,16 @@ export type GeneratorSpec =
       durationMs: number;
       messages: string[];
     }
-  | { kind: 'ws'; url: string; connections: number; window: number; durationMs: number; message: string }
+  | {
+      kind: 'ws';
+      url: string;
+      connections: number;
+      window: number;
+      durationMs: number;
+      message: string;
+      /** paced: one request per connection every intervalMs (window 1) */
+      intervalMs?: number;
+    }
   | { kind: 'http-close'; target: Target; concurrency: number; durationMs: number }
   | {
       kind: 'chat-fanout';

@@ -1,8 +1,10 @@
 import { EventEmitter, once } from 'node:events';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { holdIdleConnections } from '../src/generators/idle.ts';
 import { frameCounter, lineCounter, runWindowedLoad } from '../src/generators/windowed.ts';
+import { runWsLoad } from '../src/generators/ws.ts';
 import { runGenerator } from '../src/run-generator.ts';
 
 // These tests check that the generators count what the server really answered, not how fast.
@@ -171,5 +173,38 @@ describe('idle connections', () => {
     expect(reportedOpen).toBe(40);
     expect(srv.received()).toBe(40);
     expect(closedEarly).toBe(0);
+  });
+});
+
+describe('ws load', () => {
+  it('paced: one request per connection per interval at most, every one answered', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    let received = 0;
+    wss.on('connection', (ws) =>
+      ws.on('message', (data) => {
+        received++;
+        ws.send(data);
+      }),
+    );
+    const { port } = wss.address() as AddressInfo;
+    try {
+      const result = await runWsLoad({
+        url: `ws://127.0.0.1:${port}`,
+        connections: 4,
+        window: 8, // ignored when paced
+        durationMs: 300,
+        intervalMs: 50,
+        message: 'ping',
+      });
+      expect(result.errors).toBe(0);
+      expect(result.completed).toBeGreaterThanOrEqual(4);
+      // 300 ms at one per 50 ms is at most 7 sends per connection (one at the start of each interval).
+      expect(received).toBeLessThanOrEqual(4 * 7);
+      expect(result.completed).toBeLessThanOrEqual(received);
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((r) => wss.close(r));
+    }
   });
 });

@@ -2,15 +2,23 @@ import { WebSocket } from 'ws';
 import { LatencyRecorder, nowUs } from '../stats.ts';
 import type { LoadResult } from './windowed.ts';
 
-/** Windowed request/response load over WebSocket text messages (one reply per request, in order). */
+/**
+ * Windowed request/response load over WebSocket text messages (one reply per request, in order).
+ * With `intervalMs` the load is paced instead: each connection sends one request, waits for its reply,
+ * and sends the next `intervalMs` after the previous one was sent (connections staggered over the
+ * interval), which measures latency at a known rate rather than queueing at saturation.
+ */
 export async function runWsLoad(opts: {
   url: string;
   connections: number;
   window: number;
   durationMs: number;
   message: string;
+  intervalMs?: number;
   onProgress?(completed: number): void;
 }): Promise<LoadResult> {
+  const paced = opts.intervalMs !== undefined && opts.intervalMs > 0;
+  const window = paced ? 1 : opts.window;
   const latency = new LatencyRecorder();
   let completed = 0;
   let errors = 0;
@@ -20,13 +28,19 @@ export async function runWsLoad(opts: {
   for (let c = 0; c < opts.connections; c++) {
     const ws = new WebSocket(opts.url, { perMessageDeflate: false });
     sockets.push(ws);
-    const sentAt = new Float64Array(opts.window);
+    const sentAt = new Float64Array(window);
     let head = 0;
     let tail = 0;
     const send = () => {
       sentAt[tail] = nowUs();
-      tail = (tail + 1) % opts.window;
+      tail = (tail + 1) % window;
       ws.send(opts.message);
+    };
+    const interval = opts.intervalMs ?? 0;
+    const sendPaced = () => {
+      const wait = (sentAt[head] ?? 0) / 1000 + interval - nowUs() / 1000;
+      if (wait <= 0) send();
+      else setTimeout(() => running && send(), wait);
     };
     ws.on('error', () => {
       errors++;
@@ -39,12 +53,16 @@ export async function runWsLoad(opts: {
     );
     ws.on('message', () => {
       latency.record(nowUs() - (sentAt[head] ?? 0));
-      head = (head + 1) % opts.window;
+      head = (head + 1) % window;
       completed++;
-      if (running) send();
+      if (!running) return;
+      // Paced runs have window 1, so sentAt[head] is still the send time of the request just answered.
+      if (paced) sendPaced();
+      else send();
     });
     ws.once('open', () => {
-      for (let i = 0; i < opts.window; i++) send();
+      if (paced) setTimeout(() => running && send(), (c * interval) / opts.connections);
+      else for (let i = 0; i < window; i++) send();
     });
   }
   await Promise.all(opened);
