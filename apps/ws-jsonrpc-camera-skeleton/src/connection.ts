@@ -56,8 +56,6 @@ export class RpcConnection {
   #inFlight = 0;
   /** shutdown() was called: close with 1001 once the in-flight replies are out; take no new messages. */
   #draining = false;
-  #reply: ((reply: string | undefined) => void) | undefined;
-  #handleFailed: ((err: unknown) => void) | undefined;
   #uncork: (() => void) | undefined;
   #onDrain: (() => void) | undefined;
 
@@ -145,16 +143,33 @@ export class RpcConnection {
       );
     }
     this.#inFlight++;
-    this.#reply ??= (reply) => {
-      if (reply !== undefined) this.#send(reply);
-      if (--this.#inFlight === 0 && this.#draining) this.#goAway();
-    };
-    this.#handleFailed ??= (err) => {
-      // The engine promises never to reject; if it does, that is a bug worth an error line, not a crash.
-      this.logger.error({ err }, 'JSON-RPC engine failed');
-      if (--this.#inFlight === 0 && this.#draining) this.#goAway();
-    };
-    this.#deps.engine.handle(raw, this.ctx).then(this.#reply, this.#handleFailed);
+    let reply: string | undefined | Promise<string | undefined>;
+    try {
+      reply = this.#deps.engine.respond(raw, this.ctx);
+    } catch (err) {
+      this.#engineFailed(err);
+      return;
+    }
+    // Synchronous methods (ping and most others) answer in this turn, without a microtask hop.
+    if (reply instanceof Promise) {
+      reply.then(
+        (text) => this.#replied(text),
+        (err: unknown) => this.#engineFailed(err),
+      );
+    } else {
+      this.#replied(reply);
+    }
+  }
+
+  #replied(reply: string | undefined): void {
+    if (reply !== undefined) this.#send(reply);
+    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
+  }
+
+  #engineFailed(err: unknown): void {
+    // The engine promises never to throw or reject; if it does, that is a bug worth an error line.
+    this.logger.error({ err }, 'JSON-RPC engine failed');
+    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
   }
 
   #send(text: string): void {
@@ -182,10 +197,10 @@ export class RpcConnection {
         `Sending to ${this.ctx.remote}`,
       );
     }
-    if (!this.#corked && this.#inFlight > 1) {
-      // Replies to one burst of pipelined requests resolve in the same microtask run: corking until the
-      // next tick turns them into one writev instead of one syscall per reply. A lone request (the
-      // common request/response case) skips the cork and the extra tick: nothing would join it.
+    if (!this.#corked) {
+      // Replies to a burst of pipelined requests (answered one after another while ws parses the
+      // frames of one read, or resolved in the same microtask run) are corked until the next tick:
+      // one writev instead of one syscall per reply. A lone reply costs one cheap nextTick.
       this.#corked = true;
       this.#socket.cork();
       this.#uncork ??= () => this.#flush();

@@ -93,6 +93,15 @@ export class JsonRpcEngine<C = void> {
    * nothing must be sent (notifications, all-notification batches). Never rejects.
    */
   async handle(raw: string | Uint8Array, ctx: C): Promise<string | undefined> {
+    return this.respond(raw, ctx);
+  }
+
+  /**
+   * Like {@link handle}, but synchronous when every method the message calls answers synchronously:
+   * returns the reply text (or undefined) directly, and a Promise only when a method is async. Lets a
+   * transport answer in the same turn, without a microtask per message. Never throws or rejects.
+   */
+  respond(raw: string | Uint8Array, ctx: C): string | undefined | Promise<string | undefined> {
     let text: string;
     if (typeof raw === 'string') {
       text = raw;
@@ -111,8 +120,10 @@ export class JsonRpcEngine<C = void> {
       return PARSE_ERROR_TEXT;
     }
     const pending = this.#process(value, ctx);
-    const reply = pending instanceof Promise ? await pending : pending;
-    return reply === undefined ? undefined : this.#serialize(reply);
+    if (pending instanceof Promise) {
+      return pending.then((reply) => (reply === undefined ? undefined : this.#serialize(reply)));
+    }
+    return pending === undefined ? undefined : this.#serialize(pending);
   }
 
   /**

@@ -242,3 +242,46 @@ describe('register', () => {
     expect(engine.methods.get('subtract')?.description).toBe('Subtracts subtrahend from minuend.');
   });
 });
+
+describe('respond(): the same replies as handle(), synchronously when it can be', () => {
+  const engine = new JsonRpcEngine()
+    .register('ping', { handler: () => 'pong' })
+    .register('later', { handler: async () => 'done' });
+
+  it('returns the reply text itself for synchronous methods, parse errors and notifications', () => {
+    expect(engine.respond('{"jsonrpc":"2.0","method":"ping","id":1}', undefined)).toBe(
+      '{"jsonrpc":"2.0","id":1,"result":"pong"}',
+    );
+    expect(engine.respond('{"jsonrpc":"2.0","method":"ping"}', undefined)).toBeUndefined();
+    expect(engine.respond('{"jsonrpc"', undefined)).toBe(
+      '{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}',
+    );
+    expect(engine.respond(Buffer.from([0xff, 0xfe]), undefined)).toMatch(/-32700/);
+  });
+
+  it('returns a Promise when a method is async, alone or in a batch', async () => {
+    const single = engine.respond('{"jsonrpc":"2.0","method":"later","id":2}', undefined);
+    expect(single).toBeInstanceOf(Promise);
+    expect(await single).toBe('{"jsonrpc":"2.0","id":2,"result":"done"}');
+    const batch = engine.respond(
+      '[{"jsonrpc":"2.0","method":"ping","id":3},{"jsonrpc":"2.0","method":"later","id":4}]',
+      undefined,
+    );
+    expect(batch).toBeInstanceOf(Promise);
+    expect(JSON.parse((await batch) ?? '')).toEqual([
+      { jsonrpc: '2.0', id: 3, result: 'pong' },
+      { jsonrpc: '2.0', id: 4, result: 'done' },
+    ]);
+  });
+
+  it('agrees with handle() on every reply', async () => {
+    for (const raw of [
+      '{"jsonrpc":"2.0","method":"nope","id":5}',
+      '[]',
+      '[1]',
+      '{"jsonrpc":"2.0","method":"ping","id":null}',
+    ]) {
+      expect(await engine.respond(raw, undefined), raw).toBe(await engine.handle(raw, undefined));
+    }
+  });
+});
