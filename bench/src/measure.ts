@@ -54,3 +54,63 @@ export async function withServer<T>(
     await server.stop();
   }
 }
+
+/** One subject of an interleaved comparison: a server and the load to drive it with. */
+export interface InterleavedSubject {
+  subject: string;
+  start(): Promise<ServerProcess>;
+  load(round: number): Promise<LoadResult>;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/**
+ * Compares subjects fairly on a noisy machine: starts them all, then measures them in turn, round
+ * after round (A B A B ...), so a slow spell hits every subject alike. Each subject's numbers are the
+ * medians of its rounds (max latency the largest, CPU the mean); `ratio` is the median of the
+ * per-round ratios of the first subject to the second.
+ */
+export async function measureInterleaved(
+  rounds: number,
+  subjects: InterleavedSubject[],
+): Promise<{ measurements: Measurement[]; ratio: number }> {
+  const servers: ServerProcess[] = [];
+  try {
+    for (const s of subjects) servers.push(await s.start());
+    const perRound: Measurement[][] = subjects.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, s] of subjects.entries()) {
+        const server = servers[i] as ServerProcess;
+        perRound[i]?.push(await measureLoad(s.subject, server, () => s.load(round)));
+      }
+    }
+    const measurements = subjects.map((s, i): Measurement => {
+      const all = perRound[i] ?? [];
+      const pick = (f: (m: Measurement) => number | undefined) =>
+        all.map(f).filter((v): v is number => v !== undefined);
+      const rates = pick((m) => m.perSecond);
+      const cpu = pick((m) => m.cpuPercent);
+      return {
+        subject: s.subject,
+        perSecond: median(rates),
+        p50Ms: median(pick((m) => m.p50Ms)),
+        p99Ms: median(pick((m) => m.p99Ms)),
+        maxMs: Math.max(...pick((m) => m.maxMs)),
+        cpuPercent: cpu.length > 0 ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined,
+        peakRssMiB: Math.max(...pick((m) => m.peakRssMiB)),
+        errors: pick((m) => m.errors).reduce((a, b) => a + b, 0),
+        note: `median of ${rounds} interleaved rounds: ${rates.map((r) => Math.round(r)).join(', ')}/s`,
+      };
+    });
+    const ratios = (perRound[0] ?? []).map(
+      (m, r) => m.perSecond / (perRound[1]?.[r]?.perSecond ?? Number.NaN),
+    );
+    return { measurements, ratio: median(ratios.filter((x) => Number.isFinite(x))) };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}

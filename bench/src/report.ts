@@ -49,6 +49,13 @@ export function markdown(results: ScenarioResult[], info: RunInfo): string {
       );
     }
   }
+  const notes = results.flatMap((r) =>
+    r.error ? [] : r.measurements.filter((m) => m.note).map((m) => `- ${r.id}, ${m.subject}: ${m.note}`),
+  );
+  if (notes.length > 0) {
+    out.push('');
+    out.push(...notes);
+  }
   out.push('');
   out.push('## Targets');
   out.push('');

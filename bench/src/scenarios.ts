@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { redisAvailable, redisBenchmark, startRedis } from './anchors/redis.ts';
 import type { FanoutResult } from './generators/chat-fanout.ts';
 import type { LoadResult } from './generators/windowed.ts';
-import { type Measurement, measureLoad, withServer } from './measure.ts';
+import { type Measurement, measureInterleaved, measureLoad, withServer } from './measure.ts';
 import { benchScript, runGenerator } from './run-generator.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
 import type { GeneratorSpec } from './spec.ts';
@@ -67,6 +67,11 @@ async function startAnchor(file: string, port: number): Promise<ServerProcess> {
     args: [...benchScript(file), String(port)],
     ready: { host: '127.0.0.1', port },
   });
+}
+
+/** Interleaved rounds per comparison: more in a full run, where each round still lasts 2 s. */
+function roundsFor(s: RunSettings): number {
+  return s.quick ? 2 : 5;
 }
 
 function load(spec: GeneratorSpec, label: string, s: RunSettings): Promise<LoadResult> {
@@ -211,7 +216,7 @@ const wsPing: Scenario = {
   target: '>= 0.9x bare ws echo, p99 < 5 ms at 100 conns',
   async run(s) {
     const message = JSON.stringify({ jsonrpc: '2.0', method: 'ping', id: 1 });
-    const spec = (url: string, intervalMs?: number): GeneratorSpec => ({
+    const spec = (url: string, intervalMs?: number): GeneratorSpec & { kind: 'ws' } => ({
       kind: 'ws',
       url,
       connections: 100,
@@ -220,39 +225,53 @@ const wsPing: Scenario = {
       message,
       ...(intervalMs === undefined ? {} : { intervalMs }),
     });
+    const port = await freePort();
+    const aport = await freePort();
+    const oursUrl = `ws://127.0.0.1:${port}/ws`;
+    const bareUrl = `ws://127.0.0.1:${aport}`;
+    const startOurs = () =>
+      startApp(
+        'ws-jsonrpc-camera-skeleton',
+        { WS_HOST: '127.0.0.1', WS_PORT: String(port), WS_MAX_CONNECTIONS: '20000' },
+        { host: '127.0.0.1', port },
+      );
+    const startBare = () => startAnchor('anchors/ws-echo.ts', aport);
+    // Throughput: rounds of each, interleaved, so a slow spell of the machine hits both alike.
+    const rounds = roundsFor(s);
+    const roundMs = (s.seconds * 1000) / rounds;
+    const saturated = await measureInterleaved(rounds, [
+      {
+        subject: 'ws-jsonrpc-camera-skeleton',
+        start: startOurs,
+        load: () => load({ ...spec(oursUrl), durationMs: roundMs }, 'ws', s),
+      },
+      {
+        subject: 'anchor: bare ws echo',
+        start: startBare,
+        load: () => load({ ...spec(bareUrl), durationMs: roundMs }, 'ws (bare)', s),
+      },
+    ]);
     // Paced: every connection pings every 10 ms (10,000 pings/s in all, well under saturation), so
     // the percentiles are response times, not the queueing a saturating load adds to any server.
     const PACED_MS = 10;
-    const both = async (subject: string, start: () => Promise<ServerProcess>, url: string) =>
-      withServer(start, async (srv) => [
-        await measureLoad(subject, srv, () => load(spec(url), subject, s)),
-        await measureLoad(`${subject} (paced: 100 x 1 per ${PACED_MS} ms)`, srv, () =>
-          load(spec(url, PACED_MS), `${subject} paced`, s),
-        ),
-      ]);
-    const port = await freePort();
-    const [ours, oursPaced] = await both(
-      'ws-jsonrpc-camera-skeleton',
-      () =>
-        startApp(
-          'ws-jsonrpc-camera-skeleton',
-          { WS_HOST: '127.0.0.1', WS_PORT: String(port), WS_MAX_CONNECTIONS: '20000' },
-          { host: '127.0.0.1', port },
-        ),
-      `ws://127.0.0.1:${port}/ws`,
-    );
-    const aport = await freePort();
-    const [bare, barePaced] = await both(
-      'anchor: bare ws echo',
-      () => startAnchor('anchors/ws-echo.ts', aport),
-      `ws://127.0.0.1:${aport}`,
-    );
-    if (!ours || !oursPaced || !bare || !barePaced) throw new Error('ws-ping: a measurement is missing');
-    const ratio = ours.perSecond / bare.perSecond;
+    const paced = await measureInterleaved(1, [
+      {
+        subject: `ws-jsonrpc-camera-skeleton (paced: 100 x 1 per ${PACED_MS} ms)`,
+        start: startOurs,
+        load: () => load(spec(oursUrl, PACED_MS), 'ws paced', s),
+      },
+      {
+        subject: `anchor: bare ws echo (paced: 100 x 1 per ${PACED_MS} ms)`,
+        start: startBare,
+        load: () => load(spec(bareUrl, PACED_MS), 'ws (bare) paced', s),
+      },
+    ]);
+    const oursPaced = paced.measurements[0];
+    const ratio = saturated.ratio;
     return {
-      measurements: [ours, bare, oursPaced, barePaced],
+      measurements: [...saturated.measurements, ...paced.measurements],
       ratio,
-      pass: ratio >= 0.9 && (oursPaced.p99Ms ?? Infinity) < 5,
+      pass: ratio >= 0.9 && (oursPaced?.p99Ms ?? Infinity) < 5,
     };
   },
 };
@@ -263,60 +282,58 @@ const httpGet: Scenario = {
   title: 'GET /, Connection: close, 50 concurrent',
   target: '>= 0.9x bare node http',
   async run(s) {
-    const durationMs = s.seconds * 1000;
-    const measureBoth = async (subject: string, start: () => Promise<ServerProcess>, port: number) => {
-      const results: Measurement[] = [];
-      await withServer(start, async (srv) => {
-        results.push(
-          await measureLoad(subject, srv, () =>
-            load(
-              { kind: 'http-close', target: { host: '127.0.0.1', port }, concurrency: 50, durationMs },
-              `http ${subject}`,
-              s,
-            ),
-          ),
-        );
-        if (wrkAvailable()) {
+    const port = await freePort();
+    const aport = await freePort();
+    const startOurs = () =>
+      startApp(
+        'http-local-server',
+        {
+          HTTP_SOCKET: 'tcp',
+          HTTP_HOST: '127.0.0.1',
+          HTTP_PORT: String(port),
+          HTTP_MAX_CONNECTIONS: '20000',
+        },
+        { host: '127.0.0.1', port },
+      );
+    const startBare = () => startAnchor('anchors/http-bare.ts', aport);
+    const rounds = roundsFor(s);
+    const roundMs = (s.seconds * 1000) / rounds;
+    const close = (p: number, label: string) => () =>
+      load(
+        { kind: 'http-close', target: { host: '127.0.0.1', port: p }, concurrency: 50, durationMs: roundMs },
+        label,
+        s,
+      );
+    // Our generator, interleaved rounds: the ratio the target is judged on.
+    const main = await measureInterleaved(rounds, [
+      { subject: 'http-local-server', start: startOurs, load: close(port, 'http') },
+      { subject: 'anchor: bare node http', start: startBare, load: close(aport, 'http (bare)') },
+    ]);
+    // wrk, for reference (one run each): with and without keep-alive requested.
+    const wrkRows: Measurement[] = [];
+    if (wrkAvailable()) {
+      for (const [subject, start, p] of [
+        ['http-local-server', startOurs, port],
+        ['anchor: bare node http', startBare, aport],
+      ] as const) {
+        await withServer(start, async (srv) => {
           for (const keepAlive of [false, true]) {
             const before = srv.sample();
             const t0 = performance.now();
-            const w = wrkRun(`http://127.0.0.1:${port}/`, { connections: 50, seconds: s.seconds, keepAlive });
+            const w = wrkRun(`http://127.0.0.1:${p}/`, { connections: 50, seconds: s.seconds, keepAlive });
             const after = srv.sample();
-            results.push({
+            wrkRows.push({
               subject: `${subject} (wrk, ${keepAlive ? 'keep-alive requested' : 'Connection: close'})`,
               ...w,
               cpuPercent: ((after.cpuMs - before.cpuMs) / (performance.now() - t0)) * 100,
               peakRssMiB: after.peakRssBytes / (1 << 20),
             });
           }
-        }
-      });
-      return results;
-    };
-    const port = await freePort();
-    const ours = await measureBoth(
-      'http-local-server',
-      () =>
-        startApp(
-          'http-local-server',
-          {
-            HTTP_SOCKET: 'tcp',
-            HTTP_HOST: '127.0.0.1',
-            HTTP_PORT: String(port),
-            HTTP_MAX_CONNECTIONS: '20000',
-          },
-          { host: '127.0.0.1', port },
-        ),
-      port,
-    );
-    const aport = await freePort();
-    const bare = await measureBoth(
-      'anchor: bare node http',
-      () => startAnchor('anchors/http-bare.ts', aport),
-      aport,
-    );
-    const ratio = (ours[0]?.perSecond ?? 0) / (bare[0]?.perSecond ?? 1);
-    return { measurements: [...ours, ...bare], ratio, pass: ratio >= 0.9 };
+        });
+      }
+    }
+    const ratio = main.ratio;
+    return { measurements: [...main.measurements, ...wrkRows], ratio, pass: ratio >= 0.9 };
   },
 };
 

@@ -20,7 +20,7 @@ const results: ScenarioResult[] = [
     target: '>= 300k msg/s',
     measurements: [
       { subject: 'binary-tcp-server', perSecond: 400_000, p50Ms: 0.5, p99Ms: 1.25, maxMs: 3, cpuPercent: 99 },
-      { subject: 'anchor: node socket.pipe(socket)', perSecond: 800_000 },
+      { subject: 'anchor: node socket.pipe(socket)', perSecond: 800_000, note: 'median of 3 rounds' },
     ],
     ratio: 0.5,
     pass: true,
@@ -65,6 +65,10 @@ describe('markdown report', () => {
     expect(md).toContain('| kv-50x1 | kv-unix-server | kv 50 clients | >= 0.8x redis | 0.5 | missed |');
     expect(md).toContain('| idle-tcp | binary-tcp-server | idle | <= 6 KB |  | no anchor |');
     expect(md).toMatch(/\| ws-ping \| ws \| .* \| error \|/);
+  });
+
+  it('lists the measurement notes under the table', () => {
+    expect(md).toContain('- tcp-echo-16b, anchor: node socket.pipe(socket): median of 3 rounds');
   });
 
   it("lists the specs' published figures as a reference", () => {
