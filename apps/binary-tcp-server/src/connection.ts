@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { TcpErrorCode } from '@sockworks/error-codes';
 import { FramingError, type LengthPrefixedDecoder } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
+import { routeSocketEvents, socketEventListeners } from '@sockworks/service';
 import {
   closesConnection,
   createFrameDecoder,
@@ -50,24 +51,6 @@ const BACKSLASH = 0x5c;
 /** Replies are written out mid-chunk once this many bytes are batched, to bound the batch buffer. */
 const FLUSH_THRESHOLD = 64 * 1024;
 
-const kConnection = Symbol('tcpConnection');
-type TaggedSocket = Socket & { [kConnection]?: TcpConnection };
-
-// Socket listeners are shared functions that find their connection through the socket, so an idle
-// connection costs no closures for them.
-function onSocketData(this: TaggedSocket, chunk: Buffer): void {
-  this[kConnection]?.onData(chunk);
-}
-function onSocketDrain(this: TaggedSocket): void {
-  this[kConnection]?.onDrain();
-}
-function onSocketError(this: TaggedSocket, err: Error): void {
-  this[kConnection]?.onSocketError(err);
-}
-function onSocketClose(this: TaggedSocket): void {
-  this[kConnection]?.onClose();
-}
-
 /** Why a connection was ended by the server, for logs and statistics. */
 export type DropReason = 'slow-reader' | 'heartbeat';
 
@@ -82,7 +65,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   /** Set once the connection is closed; its socket is gone. */
   closed = false;
 
-  readonly #socket: TaggedSocket;
+  readonly #socket: Socket;
   readonly #host: ConnectionHost;
   readonly #decoder: LengthPrefixedDecoder;
   /** Holds the per-connection child logger, created on first use (see `logger`). */
@@ -102,17 +85,15 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     host: ConnectionHost,
     ctx: { readonly logger: Logger },
   ) {
-    this.#socket = socket as TaggedSocket;
+    this.#socket = socket;
     this.#host = host;
     this.#ctx = ctx;
     this.clientIdJson = JSON.stringify(clientId);
     this.lastActivityMs = host.clock.now();
     this.#decoder = createFrameDecoder(this);
-    this.#socket[kConnection] = this;
     socket.setNoDelay(true);
-    socket.on('error', onSocketError);
-    socket.on('close', onSocketClose);
-    socket.on('data', onSocketData);
+    // Shared listeners that find this connection through the socket: no closures per connection.
+    routeSocketEvents(socket, this, ['error', 'close', 'data']);
     if (host.debugLogs) this.logger.debug('connected');
   }
 
@@ -211,7 +192,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     if (!batch.writeTo(socket) && !socket.isPaused()) {
       // The client is not keeping up with its own replies: stop reading its requests until it does.
       socket.pause();
-      socket.once('drain', onSocketDrain);
+      socket.once('drain', socketEventListeners.drain);
     }
   }
 
@@ -303,7 +284,6 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.closed = true;
     this.#stopped = true;
     clearTimeout(this.#halfCloseTimer);
-    this.#socket[kConnection] = undefined;
     if (this.#host.debugLogs) this.logger.debug('disconnected');
   }
 }

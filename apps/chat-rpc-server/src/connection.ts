@@ -7,7 +7,7 @@ import {
   looksLikeHttpRequest,
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
-import type { ConnectionHandle } from '@sockworks/service';
+import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
 import { framingErrorReply, rpcError, unboundError } from './rpc/errors.js';
 import type { RpcRouter } from './rpc/router.js';
@@ -33,23 +33,6 @@ export interface ConnectionDeps {
   debugLogs?: boolean;
 }
 
-// Socket listeners shared by every connection (no closures per client): they find the connection
-// through a symbol on the socket.
-const kConnection = Symbol('RpcConnection');
-type TaggedSocket = Socket & { [kConnection]?: RpcConnection };
-function onSocketData(this: TaggedSocket, chunk: Buffer): void {
-  this[kConnection]?.onData(chunk);
-}
-function onSocketEnd(this: TaggedSocket): void {
-  this[kConnection]?.onEnd();
-}
-function onSocketDrain(this: TaggedSocket): void {
-  this[kConnection]?.onDrain();
-}
-function onSocketClose(this: TaggedSocket): void {
-  this[kConnection]?.onClose();
-}
-
 // Messages queued behind an in-flight async request before reading pauses.
 const MAX_QUEUED_MESSAGES = 256;
 
@@ -70,7 +53,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   /** Set whenever bytes arrive; the heartbeat clears it. */
   alive = true;
 
-  readonly #socket: TaggedSocket;
+  readonly #socket: Socket;
   /** Builds the per-connection child logger on first use (see `#log`). */
   readonly #ctx: { readonly logger: Logger };
   readonly #deps: ConnectionDeps;
@@ -88,16 +71,13 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
     this.id = ctx.id;
     this.address = ctx.remote;
     this.remotePort = socket.remotePort;
-    this.#socket = socket as TaggedSocket;
+    this.#socket = socket;
     this.#ctx = ctx;
     this.#deps = deps;
     this.#decoder = createRequestDecoder(deps.limits, this);
-    this.#socket[kConnection] = this;
     socket.setNoDelay(true);
-    socket.on('data', onSocketData);
-    socket.on('end', onSocketEnd);
-    socket.on('drain', onSocketDrain);
-    socket.on('close', onSocketClose);
+    // Shared listeners that find this connection through the socket: no closures per connection.
+    routeSocketEvents(socket, this, ['data', 'end', 'drain', 'close']);
     if (deps.debugLogs === true) this.#log.debug('connected');
   }
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { FramingError, forwardEvents, type NdjsonDecoder } from '@sockworks/framing';
-import type { ConnectionHandle } from '@sockworks/service';
+import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
 import type { ConnectionLog } from './connection-log.js';
 import { framingReply } from './framing-reply.js';
@@ -34,25 +34,6 @@ type State = 'open' | 'draining' | 'closing' | 'ended';
 
 const NEWLINE = Buffer.from('\n');
 
-// Socket listeners shared by every connection (no closures per client): they find the connection
-// through a symbol on the socket.
-const kConnection = Symbol('KvConnection');
-type TaggedSocket = Socket & { [kConnection]?: KvConnection };
-function onSocketData(this: TaggedSocket, chunk: Buffer): void {
-  this[kConnection]?.onData(chunk);
-}
-function onSocketEnd(this: TaggedSocket): void {
-  this[kConnection]?.onEnd();
-}
-function onSocketDrain(this: TaggedSocket): void {
-  this[kConnection]?.onDrain();
-}
-function onSocketError(this: TaggedSocket, err: Error): void {
-  this[kConnection]?.onSocketError(err);
-}
-function onSocketClose(this: TaggedSocket): void {
-  this[kConnection]?.onClose();
-}
 /** How long an ended connection may stay half-open (peer not closing) before it is destroyed. */
 const LINGER_MS = 2000;
 
@@ -63,7 +44,7 @@ const LINGER_MS = 2000;
  * server buffer without bound.
  */
 export class KvConnection implements ConnectionHandle {
-  readonly #socket: TaggedSocket;
+  readonly #socket: Socket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
   readonly #log: ConnectionLog;
@@ -81,7 +62,7 @@ export class KvConnection implements ConnectionHandle {
   #allowance = 0;
 
   constructor(socket: Socket, deps: KvConnectionDeps, options: KvConnectionOptions) {
-    this.#socket = socket as TaggedSocket;
+    this.#socket = socket;
     this.#deps = deps;
     this.#log = deps.log;
     this.#hwm = options.outputHighWaterMark;
@@ -89,12 +70,8 @@ export class KvConnection implements ConnectionHandle {
     this.#decoder = createRequestDecoder(
       forwardEvents({ maxLineBytes: options.maxLineBytes, maxDepth: options.maxDepth }, this),
     );
-    this.#socket[kConnection] = this;
-    socket.on('data', onSocketData);
-    socket.on('end', onSocketEnd);
-    socket.on('drain', onSocketDrain);
-    socket.on('error', onSocketError);
-    socket.on('close', onSocketClose);
+    // Shared listeners that find this connection through the socket: no closures per connection.
+    routeSocketEvents(socket, this, ['data', 'end', 'drain', 'error', 'close']);
     if (this.#log.enabled('info')) this.#log.logger.info('client connected');
   }
 

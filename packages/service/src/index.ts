@@ -59,4 +59,10 @@ export {
   runCli,
   runService,
 } from './run-service.js';
+export {
+  type RoutedSocketEvent,
+  routeSocketEvents,
+  type SocketEventHandler,
+  socketEventListeners,
+} from './socket-events.js';
 export { MAX_UNIX_SOCKET_PATH_BYTES, prepareUnixSocketPath } from './unix-socket.js';
