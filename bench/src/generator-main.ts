@@ -1,6 +1,7 @@
 // Entry point of a load-generator process. The harness runs load in a separate process so the
 // generator's CPU is not the server's. Input: one JSON argument; output: progress lines on stderr
 // ("P <count>", "CONNECTED <n>") and one JSON result line on stdout.
+import { encodeLengthPrefixed } from '@sockworks/framing';
 import { runChatFanout } from './generators/chat-fanout.ts';
 import { runHttpCloseLoad } from './generators/http.ts';
 import { holdIdleConnections } from './generators/idle.ts';
@@ -11,20 +12,12 @@ import type { GeneratorSpec } from './spec.ts';
 const spec = JSON.parse(process.argv[2] ?? '{}') as GeneratorSpec;
 const onProgress = (n: number) => process.stderr.write(`P ${n}\n`);
 
-function lengthPrefixed(json: string): Buffer {
-  const body = Buffer.from(json);
-  const frame = Buffer.allocUnsafe(4 + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, 4);
-  return frame;
-}
-
 async function main(): Promise<unknown> {
   switch (spec.kind) {
     case 'frames':
       return runWindowedLoad({
         ...spec,
-        requests: () => spec.messages.map(lengthPrefixed),
+        requests: () => spec.messages.map((m) => encodeLengthPrefixed(m)),
         replyCounter: frameCounter,
         onProgress,
       });

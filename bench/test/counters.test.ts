@@ -1,13 +1,8 @@
+import { encodeLengthPrefixed } from '@sockworks/framing';
 import { describe, expect, it } from 'vitest';
 import { frameCounter, lineCounter } from '../src/generators/windowed.ts';
 
-function frame(body: string): Buffer {
-  const b = Buffer.from(body);
-  const out = Buffer.alloc(4 + b.length);
-  out.writeUInt32BE(b.length, 0);
-  b.copy(out, 4);
-  return out;
-}
+const frame = (body: string): Buffer => encodeLengthPrefixed(body);
 
 describe('reply counters', () => {
   it('lineCounter counts newline-terminated replies across chunks', () => {

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import type { GeneratorSpec } from '../spec.ts';
 import { LatencyRecorder, nowUs } from '../stats.ts';
 import type { LoadResult } from './windowed.ts';
 
@@ -8,15 +9,9 @@ import type { LoadResult } from './windowed.ts';
  * and sends the next `intervalMs` after the previous one was sent (connections staggered over the
  * interval), which measures latency at a known rate rather than queueing at saturation.
  */
-export async function runWsLoad(opts: {
-  url: string;
-  connections: number;
-  window: number;
-  durationMs: number;
-  message: string;
-  intervalMs?: number;
-  onProgress?(completed: number): void;
-}): Promise<LoadResult> {
+export async function runWsLoad(
+  opts: Omit<Extract<GeneratorSpec, { kind: 'ws' }>, 'kind'> & { onProgress?(completed: number): void },
+): Promise<LoadResult> {
   const paced = opts.intervalMs !== undefined && opts.intervalMs > 0;
   const window = paced ? 1 : opts.window;
   const latency = new LatencyRecorder();
