@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { JsonRpcErrorCode } from '@sockworks/error-codes';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, type ListenTarget, NetService } from '@sockworks/service';
