@@ -59,17 +59,29 @@ function parseArgs(argv) {
 
 const { apps, build, rest } = parseArgs(process.argv.slice(2));
 
+/**
+ * How to run turbo. turbo runs each package's build script through pnpm, so pnpm must be on PATH.
+ * Run with plain `node` on a machine without a global pnpm (the README's Quick start), it is not: then
+ * turbo runs under the pinned pnpm from npx (`npx -y pnpm@<version> exec turbo`), which puts pnpm on
+ * PATH for it. npx has that pnpm cached from the install step.
+ */
+function turboCommand() {
+  const turbo = join(root, 'node_modules', 'turbo', 'bin', 'turbo');
+  if (spawnSync('pnpm', ['--version'], { stdio: 'ignore' }).status === 0) {
+    return { command: process.execPath, args: [turbo] };
+  }
+  const { packageManager = 'pnpm@10' } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const pnpm = packageManager.split('+')[0];
+  console.error(`start: pnpm is not on PATH; building with npx -y ${pnpm} exec turbo`);
+  return { command: 'npx', args: ['-y', pnpm, 'exec', 'turbo'] };
+}
+
 if (build) {
   const filters = apps.flatMap((a) => ['--filter', `${a}...`]);
+  const turbo = turboCommand();
   const res = spawnSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'turbo', 'bin', 'turbo'),
-      'run',
-      'build',
-      ...filters,
-      '--output-logs=errors-only',
-    ],
+    turbo.command,
+    [...turbo.args, 'run', 'build', ...filters, '--output-logs=errors-only'],
     { cwd: root, stdio: 'inherit' },
   );
   if (res.status !== 0) {

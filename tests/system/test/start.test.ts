@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +42,13 @@ function runStart(
   env: NodeJS.ProcessEnv,
   waitFor: RegExp[],
   signal: NodeJS.Signals = 'SIGINT',
+  { build = false } = {},
 ) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [START, '--no-build', ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [START, ...(build ? [] : ['--no-build']), ...args], {
+      cwd: ROOT,
+      env,
+    });
     let output = '';
     let signalled = false;
     const timer = setTimeout(() => {
@@ -111,6 +115,25 @@ describe.skipIf(!built && process.env.CI === undefined)('pnpm start (scripts/sta
     } finally {
       blocker.close();
     }
+  });
+
+  it('without pnpm on PATH (the Quick start runs plain `node scripts/start.mjs`), builds through npx', async () => {
+    // turbo runs each package's build through pnpm; a pnpm that is missing (here: one that fails
+    // first on PATH) must not fail the build.
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    writeFileSync(join(bin, 'pnpm'), '#!/bin/sh\necho "pnpm: not found" >&2\nexit 127\n', { mode: 0o755 });
+    const env = { ...(await privateEnv()), PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const { code, output } = await runStart(
+      ['--filter', 'http-local-server'],
+      env,
+      [ready('http-local-server')],
+      'SIGTERM',
+      { build: true },
+    );
+    expect(output).toMatch(/start: pnpm is not on PATH; building with npx -y pnpm@10\.\d+\.\d+ exec turbo/);
+    expect(output).not.toMatch(/build failed|Unable to find package manager/);
+    expect(output).toMatch(ready('http-local-server'));
+    expect(code).toBe(0);
   });
 
   it('rejects an unknown app with exit code 2', async () => {
