@@ -386,17 +386,23 @@ const chatFanout: Scenario = {
   },
 };
 
+/**
+ * Idle connections held by one app. Issue 9 sets <= 6 KB of server RSS per connection for the TCP,
+ * chat and kv servers; for the WebSocket server the target is only that 10,000 are held (its RSS per
+ * connection is still reported).
+ */
 function idleConnections(
   app: string,
   env: (t: Target) => Record<string, string>,
   unix: boolean,
   hello?: string,
+  { memoryTarget = true }: { memoryTarget?: boolean } = {},
 ): Scenario {
   return {
     id: `idle-${app}`,
     app,
     title: 'idle connections held',
-    target: '<= 6 KB server RSS per connection',
+    target: memoryTarget ? '<= 6 KB server RSS per connection' : 'all held (RSS per connection reported)',
     async run(s) {
       const count = s.quick ? 2000 : 10_000;
       const target: Target = unix
@@ -429,7 +435,8 @@ function idleConnections(
           } satisfies Measurement;
         },
       );
-      return { measurements: [m], pass: (m.rssPerConnKiB ?? Infinity) <= 6000 / 1024 && m.errors === 0 };
+      const memoryOk = !memoryTarget || (m.rssPerConnKiB ?? Infinity) <= 6000 / 1024;
+      return { measurements: [m], pass: memoryOk && m.errors === 0 };
     },
   };
 }
@@ -479,5 +486,6 @@ export const SCENARIOS: Scenario[] = [
     // A real WebSocket upgrade, so the server holds upgraded connections, not pending HTTP requests.
     'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    { memoryTarget: false },
   ),
 ];
