@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 import { resolve } from 'node:path';
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
