@@ -29,6 +29,9 @@ function isJsonSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
+/** Shared by every decoder until its first value: idle connections allocate no nesting stack. */
+const NO_STACK = new Uint8Array(0);
+
 /**
  * Push decoder for concatenated top-level JSON objects/arrays with optional whitespace between them
  * (what a Python `raw_decode` loop reads): `{"a":1}{"b":2}` and `{"a":1}\n{"b":2}` are two values.
@@ -41,9 +44,6 @@ function isJsonSpace(b: number): boolean {
  * - invalid UTF-8 inside a value: non-fatal INVALID_UTF8; nesting over `maxDepth`: non-fatal TOO_DEEP;
  * - a value or run longer than `maxValueBytes`: fatal FRAME_TOO_LARGE.
  */
-/** Shared by every decoder until its first value: idle connections allocate no nesting stack. */
-const NO_STACK = new Uint8Array(0);
-
 export class JsonStreamDecoder extends PushDecoderBase {
   private readonly events: DecoderEvents<unknown>;
   private readonly maxValueBytes: number;

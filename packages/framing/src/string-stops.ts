@@ -3,13 +3,14 @@ function indexOrEnd(buf: Buffer, byte: number, from: number): number {
   return at === -1 ? buf.length : at;
 }
 
+/** The chunk of a StringStops that has none (shared, so releasing one allocates nothing). */
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Finds, in one chunk, the next byte that matters inside a JSON string: a quote, a backslash or a
  * newline. Uses the native indexOf and caches the three positions, which only move forward, so many
  * strings in one large chunk cost one pass over it, not one pass each.
  */
-const EMPTY = Buffer.alloc(0);
-
 export class StringStops {
   private buf: Buffer = EMPTY;
   private quote = -1;
