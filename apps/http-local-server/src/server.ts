@@ -5,6 +5,7 @@ import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
 import {
   type BoundAddress,
   ConfigError,
+  destroySocketAfter,
   formatAddress,
   type ListenTarget,
   listen,
@@ -205,11 +206,8 @@ export class HttpLocalServer implements AsyncDisposable {
       socket.end(answer.bytes);
       // end() waits for the peer's half of the close; a slowloris never sends it, so drop the
       // socket once the answer is flushed, or after the grace period if the peer does not read it.
-      // A fixed deadline, not socket.setTimeout: a peer that keeps sending would reset an idle timer.
       socket.once('finish', () => socket.destroy());
-      const deadline = setTimeout(() => socket.destroy(), this.options.rejectGraceMs);
-      deadline.unref();
-      socket.once('close', () => clearTimeout(deadline));
+      destroySocketAfter(socket, this.options.rejectGraceMs);
     } else {
       socket.destroy();
     }

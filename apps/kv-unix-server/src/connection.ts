@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { FramingError, forwardEvents, type NdjsonDecoder } from '@sockworks/framing';
-import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
+import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
 import type { ConnectionLog } from './connection-log.js';
 import { framingReply } from './framing-reply.js';
@@ -284,8 +284,6 @@ export class KvConnection implements ConnectionHandle {
     // Keep draining input so a peer still writing cannot stall our FIN behind a full window, but do
     // not let a peer that never closes its side hold the connection slot.
     this.#socket.resume();
-    const linger = setTimeout(() => this.#socket.destroy(), LINGER_MS);
-    linger.unref();
-    this.#socket.once('close', () => clearTimeout(linger));
+    destroySocketAfter(this.#socket, LINGER_MS);
   }
 }

@@ -9,7 +9,7 @@ import { limitLogger } from './limit-log.js';
 import { listen } from './listen.js';
 import { NET_SERVICE_DEFAULTS } from './net-service.js';
 import { remoteOf } from './remote.js';
-import { socketErrorListener } from './socket-error.js';
+import { destroySocketAfter, socketErrorListener } from './socket-error.js';
 
 /** Options of {@link trackHttpServer}. */
 export interface TrackHttpServerOptions {
@@ -78,9 +78,7 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
     }
     if (!tracker.tryAdd(socket)) {
       logLimit(remoteOf(socket));
-      const timer = setTimeout(() => socket.destroy(), rejectGraceMs);
-      timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      destroySocketAfter(socket, rejectGraceMs);
       try {
         if (options.rejectConnection) options.rejectConnection(socket);
         else socket.write(REJECT_503);

@@ -59,6 +59,7 @@ export {
   runCli,
   runService,
 } from './run-service.js';
+export { destroySocketAfter } from './socket-error.js';
 export {
   type RoutedSocketEvent,
   routeSocketEvents,

@@ -7,7 +7,7 @@ import { defaultLogger } from './default-logger.js';
 import { limitLogger } from './limit-log.js';
 import { listen, releaseSocketFile } from './listen.js';
 import { remoteOf } from './remote.js';
-import { socketErrorListener } from './socket-error.js';
+import { destroySocketAfter, socketErrorListener } from './socket-error.js';
 
 /** What the runtime needs from an app's per-socket connection object. */
 export interface ConnectionHandle {
@@ -242,12 +242,8 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   #reject(socket: Socket): void {
     this.#logLimit(remoteOf(socket));
     this.#rejected.add(socket);
-    const timer = setTimeout(() => socket.destroy(), this.#rejectGraceMs);
-    timer.unref();
-    socket.once('close', () => {
-      clearTimeout(timer);
-      this.#rejected.delete(socket);
-    });
+    destroySocketAfter(socket, this.#rejectGraceMs);
+    socket.once('close', () => this.#rejected.delete(socket));
     try {
       this.#options.rejectConnection?.(socket);
     } catch (err) {

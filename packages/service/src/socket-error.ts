@@ -13,3 +13,15 @@ export function socketErrorListener(logger: Logger): (this: Socket, err: Error) 
     }
   };
 }
+
+/**
+ * Destroys `socket` after `ms` unless it has closed by then: a fixed deadline (not `setTimeout` on
+ * the socket, which a peer that keeps sending would keep resetting) for a socket the server has ended
+ * and that must not hold its slot if the peer never reads or never closes its side. The timer does
+ * not keep the process alive and is cleared on close.
+ */
+export function destroySocketAfter(socket: Socket, ms: number): void {
+  const timer = setTimeout(() => socket.destroy(), ms);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { routeSocketEvents, socketEventListeners } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { destroySocketAfter, routeSocketEvents, socketEventListeners } from '../src/index.js';
 
 /** A connected pair of sockets over loopback. */
 async function pair(): Promise<{ server: Socket; client: Socket; close(): Promise<void> }> {
@@ -72,6 +72,40 @@ describe('routeSocketEvents', () => {
     await once(server, 'end');
     server.destroy();
     await closed;
+    await close();
+  });
+});
+
+describe('destroySocketAfter', () => {
+  it('destroys a socket still open at the deadline, even one whose peer keeps sending', async () => {
+    const { server, client, close } = await pair();
+    server.resume();
+    const sending = setInterval(() => client.write('x'), 5);
+    destroySocketAfter(server, 60);
+    await once(server, 'close');
+    clearInterval(sending);
+    expect(server.destroyed).toBe(true);
+    client.destroy();
+    await close();
+  });
+
+  it('clears its timer when the socket closes first', async () => {
+    const { server, client, close } = await pair();
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    const clear = vi.spyOn(globalThis, 'clearTimeout');
+    try {
+      destroySocketAfter(server, 60_000);
+      const timer = set.mock.results.at(-1)?.value;
+      expect(timer).toBeDefined();
+      const closed = once(server, 'close');
+      server.destroy();
+      await closed;
+      expect(clear).toHaveBeenCalledWith(timer);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+    client.destroy();
     await close();
   });
 });
