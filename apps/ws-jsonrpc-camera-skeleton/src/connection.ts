@@ -163,12 +163,17 @@ export class RpcConnection {
 
   #replied(reply: string | undefined): void {
     if (reply !== undefined) this.#send(reply);
-    if (--this.#inFlight === 0 && this.#draining) this.#goAway();
+    this.#settled();
   }
 
   #engineFailed(err: unknown): void {
     // The engine promises never to throw or reject; if it does, that is a bug worth an error line.
     this.logger.error({ err }, 'JSON-RPC engine failed');
+    this.#settled();
+  }
+
+  /** One message is done with: once the last one is, a draining connection closes. */
+  #settled(): void {
     if (--this.#inFlight === 0 && this.#draining) this.#goAway();
   }
 

@@ -244,6 +244,7 @@ export class ChatService {
   #closeLateJoiners(): void {
     this.#joinTimer = undefined;
     const now = Date.now();
+    let notice: JsonObject | undefined;
     for (const [peer, deadline] of this.#unjoined) {
       if (deadline > now) {
         this.#armJoinTimer(deadline - now);
@@ -251,8 +252,11 @@ export class ChatService {
       }
       this.#unjoined.delete(peer);
       this.#log.info({ conn: peer.id }, 'closing: did not join in time');
-      const ms = this.#options.joinTimeoutMs;
-      peer.close(systemMessage(SystemText.idleTimeout(ms), ChatErrorCode.IDLE_TIMEOUT));
+      notice ??= systemMessage(
+        SystemText.idleTimeout(this.#options.joinTimeoutMs),
+        ChatErrorCode.IDLE_TIMEOUT,
+      );
+      peer.close(notice);
     }
   }
 
