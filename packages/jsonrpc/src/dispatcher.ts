@@ -16,6 +16,26 @@ interface CallBox<C> {
 
 type JaysonCallback = (error: JsonRpcErrorObject | null, result?: unknown) => void;
 
+/** What running a method came to: its result, or the error object to answer with. */
+export type Outcome = { result: unknown; error?: undefined } | { error: JsonRpcErrorObject };
+
+/** Hands an outcome to jayson's callback, now or when it settles. */
+function settle(outcome: MaybePromise<Outcome>, callback: JaysonCallback): void {
+  if (outcome instanceof Promise) {
+    outcome.then((o) => settle(o, callback));
+  } else if (outcome.error === undefined) {
+    callback(null, outcome.result);
+  } else {
+    callback(outcome.error);
+  }
+}
+
+/** jayson answers an error object it cannot use (say, from a careless `mapError`) with -32603; so does `run`. */
+function checkedOutcome(outcome: Outcome): Outcome {
+  if (outcome.error === undefined || jayson.Utils.Response.isValidError(outcome.error, 2)) return outcome;
+  return { error: internalError() };
+}
+
 export interface DispatcherOptions {
   logger: JsonRpcLogger;
   methodNotFoundDetail: boolean;
@@ -65,9 +85,19 @@ export class JaysonDispatcher<C> {
   /** Adds a method under `name` (the engine checks names and duplicates). */
   add(name: string, def: MethodDefinition<unknown, unknown, C>): void {
     const handler = (params: unknown, box: object, callback: JaysonCallback): void => {
-      this.#run(name, def, params, (box as CallBox<C>).ctx, callback);
+      settle(this.#execute(name, def, params, (box as CallBox<C>).ctx), callback);
     };
     this.#routes.set(name, new jayson.Method(handler as jayson.MethodHandlerContext, { useContext: true }));
+  }
+
+  /**
+   * Runs a registered method outside jayson, for the engine's shortcut for calls without params: the
+   * same params check, handler call, error mapping and result check as a call dispatched by jayson, and
+   * jayson's own test for a usable error object. Never throws.
+   */
+  run(name: string, def: MethodDefinition<unknown, unknown, C>, ctx: C): MaybePromise<Outcome> {
+    const outcome = this.#execute(name, def, undefined, ctx);
+    return outcome instanceof Promise ? outcome.then(checkedOutcome) : checkedOutcome(outcome);
   }
 
   /** Dispatches one valid request; resolves to its response, or undefined for a notification. */
@@ -103,50 +133,46 @@ export class JaysonDispatcher<C> {
     });
   }
 
-  #run(
+  /** Params check, handler, result check; a thrown or rejected handler becomes an error outcome. */
+  #execute(
     name: string,
     def: MethodDefinition<unknown, unknown, C>,
     raw: unknown,
     ctx: C,
-    cb: JaysonCallback,
-  ): void {
+  ): MaybePromise<Outcome> {
     let params: unknown = raw;
     if (def.params !== undefined) {
       try {
         params = def.params.parse(raw);
       } catch (error) {
-        cb(this.#paramsError(name, error));
-        return;
+        return { error: this.#paramsError(name, error) };
       }
     }
     let result: unknown;
     try {
       result = def.handler(params, ctx);
     } catch (error) {
-      cb(this.#handlerError(name, error));
-      return;
+      return { error: this.#handlerError(name, error) };
     }
-    if (isThenable(result)) {
+    if (!isThenable(result)) return this.#succeed(name, result);
+    return new Promise<Outcome>((resolve) => {
       result.then(
-        (value) => this.#succeed(name, value, cb),
-        (error: unknown) => cb(this.#handlerError(name, error)),
+        (value) => resolve(this.#succeed(name, value)),
+        (error: unknown) => resolve({ error: this.#handlerError(name, error) }),
       );
-    } else {
-      this.#succeed(name, result, cb);
-    }
+    });
   }
 
-  #succeed(name: string, value: unknown, cb: JaysonCallback): void {
+  #succeed(name: string, value: unknown): Outcome {
     // JSON.stringify would silently drop these and leave a Response without "result".
     if (typeof value === 'function' || typeof value === 'symbol') {
       this.#opts.logger.error(
         { method: name, resultType: typeof value },
         'JSON-RPC handler returned a non-JSON value',
       );
-      cb(internalError());
-      return;
+      return { error: internalError() };
     }
-    cb(null, value);
+    return { result: value };
   }
 
   #paramsError(name: string, error: unknown): JsonRpcErrorObject {

@@ -1,7 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { exceedsJsonDepth } from '@sockworks/framing';
 import { valueExceedsDepth } from './depth.js';
-import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
+import { JaysonDispatcher, type MaybePromise, type Outcome } from './dispatcher.js';
 import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 import type { MethodDefinition } from './method.js';
 import { buildOpenRpcDocument, type OpenRpcDocument, type OpenRpcInfo } from './openrpc.js';
@@ -12,6 +12,7 @@ import {
   invalidRequestResponse,
   parseErrorResponse,
 } from './responses.js';
+import { parseSimpleCall, type SimpleCall } from './simple-call.js';
 import type { JsonRpcResponse } from './types.js';
 import { isValidRequest, recoverId } from './validate.js';
 
@@ -39,6 +40,8 @@ export class JsonRpcEngine<C = void> {
   readonly #maxDepth: number;
   readonly #logger: JsonRpcLogger;
   readonly #tooDeepText: string;
+  readonly #shortcut: boolean;
+  #lastName: { name: string; bytes: Buffer } = { name: '', bytes: Buffer.alloc(0) };
 
   constructor(opts: JsonRpcEngineOptions = {}) {
     this.#maxBatch = checkLimit('maxBatch', opts.maxBatch ?? jsonRpcEngineDefaults.maxBatch);
@@ -50,6 +53,7 @@ export class JsonRpcEngine<C = void> {
       mapError: opts.mapError,
     });
     this.#tooDeepText = JSON.stringify(this.#tooDeep());
+    this.#shortcut = opts.simpleCallShortcut ?? jsonRpcEngineDefaults.simpleCallShortcut;
   }
 
   /** The registered methods, by name (including `rpc.discover` once registered). */
@@ -100,14 +104,27 @@ export class JsonRpcEngine<C = void> {
    * Like {@link handle}, but synchronous when every method the message calls answers synchronously:
    * returns the reply text (or undefined) directly, and a Promise only when a method is async. Lets a
    * transport answer in the same turn, without a microtask per message. Never throws or rejects.
+   *
+   * Bytes holding a single call without params to a registered method (`{"jsonrpc":"2.0","method":"ping",
+   * "id":1}`, see `parseSimpleCall`) take a shortcut: recognised without JSON.parse, run without jayson's
+   * request routing, answered from a template. Every other message goes through JSON.parse and jayson.
+   * Both paths give the same reply; the tests hold them to it message by message.
    */
   respond(raw: string | Uint8Array, ctx: C): string | undefined | Promise<string | undefined> {
     let text: string;
     if (typeof raw === 'string') {
       text = raw;
     } else {
-      if (!isUtf8(raw)) return PARSE_ERROR_TEXT;
-      text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+      const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      if (this.#shortcut) {
+        const call = parseSimpleCall(bytes);
+        const name = call === undefined ? undefined : this.#methodName(bytes, call);
+        const def = name === undefined ? undefined : this.#defs.get(name);
+        if (call !== undefined && name !== undefined && def !== undefined)
+          return this.#respondSimple(name, call, def, ctx);
+      }
+      if (!isUtf8(bytes)) return PARSE_ERROR_TEXT;
+      text = bytes.toString('utf8');
     }
     if (exceedsJsonDepth(text, this.#maxDepth)) {
       this.#logTooDeep();
@@ -187,6 +204,54 @@ export class JsonRpcEngine<C = void> {
     return this.#dispatcher.dispatch(value, ctx);
   }
 
+  /**
+   * The method name of a simple call. Clients tend to call the same method again and again, so the last
+   * name is remembered with its bytes: a repeat costs a byte comparison instead of a new string.
+   */
+  #methodName(bytes: Buffer, call: SimpleCall): string {
+    const { methodStart: start, methodEnd: end } = call;
+    const last = this.#lastName;
+    if (end - start === last.bytes.length && sameBytes(bytes, start, last.bytes)) return last.name;
+    const name = bytes.toString('latin1', start, end);
+    this.#lastName = { name, bytes: Buffer.from(name, 'latin1') };
+    return name;
+  }
+
+  #respondSimple(
+    name: string,
+    call: SimpleCall,
+    def: MethodDefinition<unknown, unknown, C>,
+    ctx: C,
+  ): MaybePromise<string> {
+    const outcome = this.#dispatcher.run(name, def, ctx);
+    return outcome instanceof Promise
+      ? outcome.then((o) => this.#simpleReply(call, o))
+      : this.#simpleReply(call, outcome);
+  }
+
+  /** The reply jayson's response builder and {@link #serialize} would give, written from a template. */
+  #simpleReply(call: SimpleCall, outcome: Outcome): string {
+    if (outcome.error !== undefined)
+      return this.#stringify({ jsonrpc: '2.0', id: call.id, error: outcome.error });
+    // jayson answers an undefined result with null.
+    const result = outcome.result ?? null;
+    // toJSON(key) sees "result" when serialised inside the response: leave such values to the full path.
+    if (
+      result === null ||
+      typeof result !== 'object' ||
+      typeof (result as { toJSON?: unknown }).toJSON !== 'function'
+    ) {
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(result);
+      } catch {
+        // BigInt, cycles: the full path below logs it and answers -32603.
+      }
+      if (json !== undefined) return `{"jsonrpc":"2.0","id":${call.idJson},"result":${json}}`;
+    }
+    return this.#stringify({ jsonrpc: '2.0', id: call.id, result });
+  }
+
   #serialize(reply: JsonRpcResponse | JsonRpcResponse[]): string {
     if (!Array.isArray(reply)) return this.#stringify(reply);
     // Element by element, so one unserialisable result spoils only its own entry.
@@ -207,6 +272,12 @@ export class JsonRpcEngine<C = void> {
       return JSON.stringify(internalErrorResponse(response.id));
     }
   }
+}
+
+/** True when `bytes` holds `expected` at `start`. */
+function sameBytes(bytes: Buffer, start: number, expected: Buffer): boolean {
+  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
+  return true;
 }
 
 /** Drops notification slots; a batch with nothing left to say gets no reply at all. */

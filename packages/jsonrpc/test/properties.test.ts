@@ -113,7 +113,7 @@ describe('jayson and logging', () => {
     vi.restoreAllMocks();
   });
 
-  it('dispatches each valid request through jayson Server.call', async () => {
+  it('dispatches each valid request of a text message through jayson Server.call', async () => {
     const spy = vi.spyOn(jayson.Server.prototype, 'call');
     const { engine } = specEngine();
     await engine.handle(
