@@ -30,7 +30,7 @@ function connectionOf(ws: WebSocket): RpcConnection {
 
 /** The ws listeners of every connection, defined in RpcConnection's static block. */
 let wsListeners: {
-  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  message(this: WebSocket, data: RawData): void;
   pong(this: WebSocket): void;
   error(this: WebSocket, err: Error & { code?: string }): void;
   close(this: WebSocket, code: number): void;
@@ -107,9 +107,9 @@ export class RpcConnection {
     // Listeners shared by every connection (`this` is the WebSocket); a static block may reach the
     // private members, so nothing internal becomes public for them.
     wsListeners = {
-      message(data, isBinary) {
+      message(data) {
         // binaryType is the default 'nodebuffer', so every message is one Buffer.
-        connectionOf(this).#onMessage(data as Buffer, isBinary);
+        connectionOf(this).#onMessage(data as Buffer);
       },
       pong() {
         connectionOf(this).#alive = true;
@@ -131,21 +131,21 @@ export class RpcConnection {
     }
   }
 
-  #onMessage(data: Buffer, isBinary: boolean): void {
+  #onMessage(data: Buffer): void {
     if (this.#draining) return;
-    // Text frames are UTF-8-validated by ws; binary frames go to the engine as bytes (it checks UTF-8).
-    const raw: string | Buffer = isBinary ? data : data.toString();
     if (this.#deps.logMessages) {
-      const text = typeof raw === 'string' ? raw : raw.toString();
       this.logger[this.#deps.messageLogLevel](
-        { input: truncateForLog(text, this.#deps.logMaxChars) },
+        { input: truncateForLog(data.toString(), this.#deps.logMaxChars) },
         `Received from ${this.ctx.remote}`,
       );
     }
     this.#inFlight++;
     let reply: string | undefined | Promise<string | undefined>;
     try {
-      reply = this.#deps.engine.respond(raw, this.ctx);
+      // Text and binary frames alike go in as bytes: the engine answers the commonest calls straight
+      // from them (no string decoding, no JSON.parse), and checks UTF-8 for the rest (ws already has for
+      // text frames; a binary frame that is not UTF-8 gets -32700).
+      reply = this.#deps.engine.respond(data, this.ctx);
     } catch (err) {
       this.#engineFailed(err);
       return;
