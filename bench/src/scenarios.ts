@@ -223,6 +223,8 @@ const wsPing: Scenario = {
       window: 1,
       durationMs: s.seconds * 1000,
       message,
+      // Not counted: the first JIT compilations on both sides would otherwise set the tail percentiles.
+      warmupMs: s.quick ? 500 : 1000,
       ...(intervalMs === undefined ? {} : { intervalMs }),
     });
     const port = await freePort();

@@ -27,6 +27,8 @@ export type GeneratorSpec =
       message: string;
       /** paced: one request per connection every intervalMs (window 1) */
       intervalMs?: number;
+      /** load applied before counting and timing start (JIT warm-up of both sides), default 0 */
+      warmupMs?: number;
     }
   | { kind: 'http-close'; target: Target; concurrency: number; durationMs: number }
   | {

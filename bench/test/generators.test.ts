@@ -207,4 +207,36 @@ describe('ws load', () => {
       await new Promise((r) => wss.close(r));
     }
   });
+
+  it('warm-up load is sent and answered but neither counted nor timed', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    let received = 0;
+    wss.on('connection', (ws) =>
+      ws.on('message', (data) => {
+        received++;
+        ws.send(data);
+      }),
+    );
+    const { port } = wss.address() as AddressInfo;
+    try {
+      const result = await runWsLoad({
+        url: `ws://127.0.0.1:${port}`,
+        connections: 2,
+        window: 1,
+        durationMs: 150,
+        intervalMs: 20,
+        warmupMs: 200,
+        message: 'ping',
+      });
+      expect(result.errors).toBe(0);
+      expect(result.completed).toBeGreaterThan(0);
+      // At one per 20 ms, 200 ms of warm-up sends several requests per connection before counting starts.
+      expect(received - result.completed).toBeGreaterThanOrEqual(2 * 5);
+      expect(result.latency.samples).toBe(result.completed);
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((r) => wss.close(r));
+    }
+  });
 });

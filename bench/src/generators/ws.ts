@@ -7,14 +7,16 @@ import type { LoadResult } from './windowed.ts';
  * Windowed request/response load over WebSocket text messages (one reply per request, in order).
  * With `intervalMs` the load is paced instead: each connection sends one request, waits for its reply,
  * and sends the next `intervalMs` after the previous one was sent (connections staggered over the
- * interval), which measures latency at a known rate rather than queueing at saturation.
+ * interval), which measures latency at a known rate rather than queueing at saturation. With `warmupMs`
+ * the load runs that long before counting and timing start, so the first JIT compilations of server and
+ * generator (a few hundred milliseconds of slow replies) do not land in the percentiles.
  */
 export async function runWsLoad(
   opts: Omit<Extract<GeneratorSpec, { kind: 'ws' }>, 'kind'> & { onProgress?(completed: number): void },
 ): Promise<LoadResult> {
   const paced = opts.intervalMs !== undefined && opts.intervalMs > 0;
   const window = paced ? 1 : opts.window;
-  const latency = new LatencyRecorder();
+  let latency = new LatencyRecorder();
   let completed = 0;
   let errors = 0;
   let running = true;
@@ -61,6 +63,10 @@ export async function runWsLoad(
     });
   }
   await Promise.all(opened);
+  if (opts.warmupMs !== undefined && opts.warmupMs > 0) {
+    await new Promise((r) => setTimeout(r, opts.warmupMs));
+    latency = new LatencyRecorder();
+  }
   const base = completed;
   const started = nowUs();
   const progress = setInterval(() => opts.onProgress?.(completed), 250);
