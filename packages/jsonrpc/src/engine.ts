@@ -12,7 +12,7 @@ import {
   invalidRequestResponse,
   parseErrorResponse,
 } from './responses.js';
-import { parseSimpleCall, type SimpleCall } from './simple-call.js';
+import { parseSimpleCall, quotePlain, type SimpleCall } from './simple-call.js';
 import type { JsonRpcResponse } from './types.js';
 import { isValidRequest, recoverId } from './validate.js';
 
@@ -241,9 +241,9 @@ export class JsonRpcEngine<C = void> {
       typeof result !== 'object' ||
       typeof (result as { toJSON?: unknown }).toJSON !== 'function'
     ) {
-      let json: string | undefined;
+      let json = typeof result === 'string' ? quotePlain(result) : undefined;
       try {
-        json = JSON.stringify(result);
+        json ??= JSON.stringify(result);
       } catch {
         // BigInt, cycles: the full path below logs it and answers -32603.
       }

@@ -47,6 +47,33 @@ function isJsonWhitespace(c: number): boolean {
 export function parseSimpleCall(bytes: Buffer): SimpleCall | undefined {
   const n = bytes.length;
   if (n > MAX_SIMPLE_CALL_BYTES) return undefined;
+  return parseCompactCall(bytes, n) ?? parseAnyLayout(bytes, n);
+}
+
+const COMPACT_HEAD = asciiCodes('{"jsonrpc":"2.0","method":"');
+const COMPACT_ID = asciiCodes('","id":');
+
+/**
+ * The layout JSON.stringify gives `{jsonrpc, method, id}` with an integer id, checked byte by byte: the
+ * commonest message of all, accepted here at a fraction of the cost of {@link parseAnyLayout}, which it
+ * agrees with (a test holds it to that).
+ */
+export function parseCompactCall(bytes: Buffer, n: number): SimpleCall | undefined {
+  const methodStart = COMPACT_HEAD.length;
+  if (n < methodStart + COMPACT_ID.length + 2) return undefined;
+  for (let k = 0; k < methodStart; k++) if (bytes[k] !== COMPACT_HEAD[k]) return undefined;
+  const methodEnd = stringEnd(bytes, methodStart - 1, n);
+  if (methodEnd < 0) return undefined;
+  for (let k = 0; k < COMPACT_ID.length; k++) if (bytes[methodEnd + k] !== COMPACT_ID[k]) return undefined;
+  const idStart = methodEnd + COMPACT_ID.length;
+  const idEnd = integerEnd(bytes, idStart, n);
+  if (idEnd !== n - 1 || bytes[idEnd] !== CLOSE_BRACE) return undefined;
+  const id = integerValue(bytes, idStart, idEnd);
+  return { methodStart, methodEnd, id, idJson: String(id) };
+}
+
+/** Any member order, any whitespace: the full recogniser described at {@link parseSimpleCall}. */
+export function parseAnyLayout(bytes: Buffer, n: number): SimpleCall | undefined {
   let i = skipWhitespace(bytes, 0, n);
   if (bytes[i] !== OPEN_BRACE) return undefined;
   let seen = 0;
@@ -94,6 +121,22 @@ export function parseSimpleCall(bytes: Buffer): SimpleCall | undefined {
   if (seen !== (KEY_JSONRPC | KEY_METHOD | KEY_ID)) return undefined;
   if (id === undefined || idJson === undefined) return undefined;
   return { methodStart, methodEnd, id, idJson };
+}
+
+/** Longest string {@link quotePlain} quotes itself; longer ones go to JSON.stringify, faster on bulk. */
+const MAX_PLAIN_QUOTE = 64;
+
+/**
+ * `JSON.stringify(text)` for a short string of printable ASCII without quotes or backslashes (which
+ * JSON writes as is, between quotes), without the call into the serialiser; undefined for any other.
+ */
+export function quotePlain(text: string): string | undefined {
+  if (text.length > MAX_PLAIN_QUOTE) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return undefined;
+  }
+  return `"${text}"`;
 }
 
 function skipWhitespace(bytes: Buffer, from: number, n: number): number {

@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import jayson from 'jayson';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JsonRpcEngine, type JsonRpcLogger, namedParams } from '../src/index.js';
-import { MAX_SIMPLE_CALL_BYTES, parseSimpleCall } from '../src/simple-call.js';
+import {
+  MAX_SIMPLE_CALL_BYTES,
+  parseAnyLayout,
+  parseCompactCall,
+  parseSimpleCall,
+  quotePlain,
+} from '../src/simple-call.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -77,6 +83,50 @@ describe('parseSimpleCall', () => {
         bytes(`{"jsonrpc":"2.0","method":"ping","id":${id(MAX_SIMPLE_CALL_BYTES - base - 1)}}`),
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('the compact check', () => {
+  it('takes the layout JSON.stringify writes, and agrees with the full recogniser on everything', () => {
+    const compact = bytes('{"jsonrpc":"2.0","method":"ping","id":-12}');
+    expect(parseCompactCall(compact, compact.length)).toEqual(parseAnyLayout(compact, compact.length));
+    expect(parseCompactCall(compact, compact.length)).toBeDefined();
+    const spaced = bytes('{"jsonrpc": "2.0", "method": "ping", "id": 1}');
+    expect(parseCompactCall(spaced, spaced.length)).toBeUndefined();
+    expect(parseAnyLayout(spaced, spaced.length)).toBeDefined();
+    // Near-compact text: random edits of a compact call, and compact calls with random names and ids.
+    const base = [...compact];
+    const edited = fc
+      .array(fc.tuple(fc.nat(base.length), fc.integer({ min: 0, max: 255 }), fc.boolean()), { maxLength: 3 })
+      .map((edits) => {
+        const out = [...base];
+        for (const [at, byte, insert] of edits) out.splice(Math.min(at, out.length), insert ? 0 : 1, byte);
+        return Buffer.from(out);
+      });
+    const generated = fc
+      .tuple(fc.string({ maxLength: 6 }), fc.oneof(fc.integer().map(String), fc.string({ maxLength: 20 })))
+      .map(([m, id]) => bytes(`{"jsonrpc":"2.0","method":"${m}","id":${id}}`));
+    fc.assert(
+      fc.property(fc.oneof(edited, generated), (b) => {
+        const quick = parseCompactCall(b, b.length);
+        if (quick !== undefined) expect(quick).toEqual(parseAnyLayout(b, b.length));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('quotePlain writes what JSON.stringify writes, or leaves the string to it', () => {
+    for (const text of ['', 'pong', 'a b~!', 'x'.repeat(64)])
+      expect(quotePlain(text)).toBe(JSON.stringify(text));
+    for (const text of ['"', '\\', 'é', '\n', '\u007f', 'x'.repeat(65)])
+      expect(quotePlain(text)).toBeUndefined();
+    fc.assert(
+      fc.property(fc.string({ maxLength: 70, unit: 'binary' }), (text) => {
+        const quoted = quotePlain(text);
+        if (quoted !== undefined) expect(quoted).toBe(JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
