@@ -52,6 +52,8 @@ export class RpcConnection {
   #alive = true;
   #paused = false;
   #corked = false;
+  /** Upper bound of the socket's output queue (see #send). */
+  #queued = 0;
   /** Messages handed to the engine whose reply has not been sent yet. */
   #inFlight = 0;
   /** shutdown() was called: close with 1001 once the in-flight replies are out; take no new messages. */
@@ -139,7 +141,6 @@ export class RpcConnection {
         `Received from ${this.ctx.remote}`,
       );
     }
-    this.#inFlight++;
     let reply: string | undefined | Promise<string | undefined>;
     try {
       // Text and binary frames alike go in as bytes: the engine answers the commonest calls straight
@@ -150,29 +151,31 @@ export class RpcConnection {
       this.#engineFailed(err);
       return;
     }
-    // Synchronous methods (ping and most others) answer in this turn, without a microtask hop.
-    if (reply instanceof Promise) {
+    // Synchronous methods (ping and most others) answer in this turn, without a microtask hop; only
+    // replies still to come are counted as in flight (shutdown waits for them).
+    if (typeof reply === 'string') {
+      this.#send(reply);
+    } else if (reply !== undefined) {
+      this.#inFlight++;
       reply.then(
-        (text) => this.#replied(text),
-        (err: unknown) => this.#engineFailed(err),
+        (text) => {
+          if (text !== undefined) this.#send(text);
+          this.#settled();
+        },
+        (err: unknown) => {
+          this.#engineFailed(err);
+          this.#settled();
+        },
       );
-    } else {
-      this.#replied(reply);
     }
-  }
-
-  #replied(reply: string | undefined): void {
-    if (reply !== undefined) this.#send(reply);
-    this.#settled();
   }
 
   #engineFailed(err: unknown): void {
     // The engine promises never to throw or reject; if it does, that is a bug worth an error line.
     this.logger.error({ err }, 'JSON-RPC engine failed');
-    this.#settled();
   }
 
-  /** One message is done with: once the last one is, a draining connection closes. */
+  /** An async reply is done with: once the last one is, a draining connection closes. */
   #settled(): void {
     if (--this.#inFlight === 0 && this.#draining) this.#goAway();
   }
@@ -180,22 +183,12 @@ export class RpcConnection {
   #send(text: string): void {
     const ws = this.#ws;
     if (ws.readyState !== WebSocket.OPEN) return;
+    // Bytes handed to the socket since the last flush, plus what the kernel had not taken then: an
+    // upper bound of the socket's queue (characters, not bytes: close enough for a cap), kept so the
+    // common case costs an addition; the queue itself is measured only when the bound nears the cap.
     const max = this.#deps.maxBufferedBytes;
-    let queued = ws.bufferedAmount;
-    if (this.#corked && queued + text.length > max) {
-      // What is corked is ours, not the client's backlog: flush it to the kernel, then measure again.
-      this.#uncork?.();
-      queued = ws.bufferedAmount;
-    }
-    // A reply alone may exceed the cap (up to maxBatch results); what is capped is the unread backlog.
-    if (queued > 0 && queued + text.length > max) {
-      this.logger.warn(
-        { bufferedAmount: queued, maxBufferedBytes: max },
-        'Client is not reading its replies: output queue over the cap, terminating',
-      );
-      ws.terminate();
-      return;
-    }
+    if (this.#queued + text.length > max && !this.#roomFor(text.length, max)) return;
+    this.#queued += text.length;
     if (this.#deps.logMessages) {
       this.logger[this.#deps.messageLogLevel](
         { output: truncateForLog(text, this.#deps.logMaxChars) },
@@ -214,11 +207,28 @@ export class RpcConnection {
     ws.send(text);
   }
 
+  /** Measures the real queue; false (and the client terminated) when it is a backlog over the cap. */
+  #roomFor(length: number, max: number): boolean {
+    // What is corked is ours, not the client's backlog: flush it to the kernel, then measure.
+    this.#flush();
+    const queued = this.#ws.bufferedAmount;
+    this.#queued = queued;
+    // A reply alone may exceed the cap (up to maxBatch results); what is capped is the unread backlog.
+    if (queued === 0 || queued + length <= max) return true;
+    this.logger.warn(
+      { bufferedAmount: queued, maxBufferedBytes: max },
+      'Client is not reading its replies: output queue over the cap, terminating',
+    );
+    this.#ws.terminate();
+    return false;
+  }
+
   #flush(): void {
     // Also called early by #send; the scheduled tick then finds nothing to do.
     if (!this.#corked) return;
     this.#corked = false;
     this.#socket.uncork();
+    this.#queued = this.#socket.writableLength;
     // Measured after the flush: what the kernel did not take is the client's backlog, not our cork.
     if (this.#socket.writableNeedDrain && !this.#paused) {
       // Stop reading requests until the client reads its replies: TCP backpressure, bounded memory.
