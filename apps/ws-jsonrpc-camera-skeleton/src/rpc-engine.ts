@@ -33,22 +33,19 @@ export function createRpcEngine(options: RpcEngineOptions): JsonRpcEngine<RpcCon
   for (const [name, def] of Object.entries(options.methods)) {
     engine.register(name, withCallLog(name, def, options.callLogLevel, options.logger));
   }
-  engine.registerDiscover(options.info);
-  // The engine reserves "rpc.*" names and offers no wrapper for its own rpc.discover, so its
-  // definition's handler is wrapped in place (the dispatcher calls def.handler at call time; a test
-  // pins the log line). Requested upstream: /tmp/sockworks-requests/jsonrpc.md.
-  const discover = engine.methods.get(DISCOVER);
-  if (discover)
-    discover.handler = withCallLog(DISCOVER, discover, options.callLogLevel, options.logger).handler;
+  // rpc.discover is the engine's own method (register() refuses "rpc.*"): `wrap` gives it the same line.
+  engine.registerDiscover(options.info, {
+    wrap: (def) => withCallLog(DISCOVER, def, options.callLogLevel, options.logger),
+  });
   return engine;
 }
 
-function withCallLog(
+function withCallLog<P, R>(
   name: string,
-  def: RpcMethod<unknown, unknown>,
+  def: RpcMethod<P, R>,
   level: MessageLogLevel,
   root: Logger,
-): RpcMethod<unknown, unknown> {
+): RpcMethod<P, R> {
   // Decided once, like the message lines: with the line off, the method runs unwrapped.
   if (level === 'silent' || !root.isLevelEnabled(level)) return def;
   const line = `${name.charAt(0).toUpperCase()}${name.slice(1)} method called`;
