@@ -1,6 +1,7 @@
 /**
  * Cost of one single request through the engine compared with a bare JSON.parse + handler +
- * JSON.stringify, and with jayson's `server.call` alone. Not a test (no timing assertions anywhere).
+ * JSON.stringify, and with jayson's `server.call` alone: as text (JSON.parse and jayson), and as bytes
+ * (the simple-call shortcut a transport such as the WebSocket app takes), with the shortcut on and off. Not a test (no timing assertions anywhere).
  * Run with `pnpm --filter @sockworks/jsonrpc bench [iterations]`: bench/run.mjs bundles this file with
  * esbuild first, because tsx's keepNames transform makes every closure noticeably slower.
  */
@@ -10,7 +11,12 @@ import { JsonRpcEngine } from '../src/index.js';
 const iterations = Number(process.argv[2] ?? 200_000);
 const message = '{"jsonrpc":"2.0","method":"ping","id":1}';
 
+const bytes = Buffer.from(message);
+
 const engine = new JsonRpcEngine().register('ping', { handler: () => 'pong' });
+const noShortcut = new JsonRpcEngine({ simpleCallShortcut: false }).register('ping', {
+  handler: () => 'pong',
+});
 const server = new jayson.Server({
   ping: (_params: unknown, cb: (e: null, r: string) => void) => cb(null, 'pong'),
 });
@@ -38,6 +44,8 @@ const cases: Array<[string, () => Promise<unknown>]> = [
   ['bare parse+handler+stringify', bare],
   ['jayson server.call', jaysonOnly],
   ['JsonRpcEngine.handle', () => engine.handle(message)],
+  ['respond(bytes), shortcut', async () => engine.respond(bytes, undefined)],
+  ['respond(bytes), no shortcut', async () => noShortcut.respond(bytes, undefined)],
 ];
 // Interleaved rounds, best of each: the machine is shared, so the minimum is the least noisy figure.
 const best = new Map<string, number>();
