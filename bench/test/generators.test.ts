@@ -176,18 +176,31 @@ describe('idle connections', () => {
   });
 });
 
+/** A WebSocket server echoing every message, counting them. */
+async function wsEcho(): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(wss, 'listening');
+  let received = 0;
+  wss.on('connection', (ws) =>
+    ws.on('message', (data) => {
+      received++;
+      ws.send(data);
+    }),
+  );
+  const { port } = wss.address() as AddressInfo;
+  return {
+    port,
+    received: () => received,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise((r) => wss.close(r));
+    },
+  };
+}
+
 describe('ws load', () => {
   it('paced: one request per connection per interval at most, every one answered', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(wss, 'listening');
-    let received = 0;
-    wss.on('connection', (ws) =>
-      ws.on('message', (data) => {
-        received++;
-        ws.send(data);
-      }),
-    );
-    const { port } = wss.address() as AddressInfo;
+    const { port, received, close } = await wsEcho();
     try {
       const result = await runWsLoad({
         url: `ws://127.0.0.1:${port}`,
@@ -200,25 +213,15 @@ describe('ws load', () => {
       expect(result.errors).toBe(0);
       expect(result.completed).toBeGreaterThanOrEqual(4);
       // 300 ms at one per 50 ms is at most 7 sends per connection (one at the start of each interval).
-      expect(received).toBeLessThanOrEqual(4 * 7);
-      expect(result.completed).toBeLessThanOrEqual(received);
+      expect(received()).toBeLessThanOrEqual(4 * 7);
+      expect(result.completed).toBeLessThanOrEqual(received());
     } finally {
-      for (const client of wss.clients) client.terminate();
-      await new Promise((r) => wss.close(r));
+      await close();
     }
   });
 
   it('warm-up load is sent and answered but neither counted nor timed', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(wss, 'listening');
-    let received = 0;
-    wss.on('connection', (ws) =>
-      ws.on('message', (data) => {
-        received++;
-        ws.send(data);
-      }),
-    );
-    const { port } = wss.address() as AddressInfo;
+    const { port, received, close } = await wsEcho();
     try {
       const result = await runWsLoad({
         url: `ws://127.0.0.1:${port}`,
@@ -232,11 +235,10 @@ describe('ws load', () => {
       expect(result.errors).toBe(0);
       expect(result.completed).toBeGreaterThan(0);
       // At one per 20 ms, 200 ms of warm-up sends several requests per connection before counting starts.
-      expect(received - result.completed).toBeGreaterThanOrEqual(2 * 5);
+      expect(received() - result.completed).toBeGreaterThanOrEqual(2 * 5);
       expect(result.latency.samples).toBe(result.completed);
     } finally {
-      for (const client of wss.clients) client.terminate();
-      await new Promise((r) => wss.close(r));
+      await close();
     }
   });
 });
