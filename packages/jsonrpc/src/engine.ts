@@ -235,20 +235,15 @@ export class JsonRpcEngine<C = void> {
       return this.#stringify({ jsonrpc: '2.0', id: call.id, error: outcome.error });
     // jayson answers an undefined result with null.
     const result = outcome.result ?? null;
-    // toJSON(key) sees "result" when serialised inside the response: leave such values to the full path.
-    if (
-      result === null ||
-      typeof result !== 'object' ||
-      typeof (result as { toJSON?: unknown }).toJSON !== 'function'
-    ) {
-      let json = typeof result === 'string' ? quotePlain(result) : undefined;
-      try {
-        json ??= JSON.stringify(result);
-      } catch {
-        // BigInt, cycles: the full path below logs it and answers -32603.
-      }
-      if (json !== undefined) return `{"jsonrpc":"2.0","id":${call.idJson},"result":${json}}`;
+    let json: string | undefined;
+    try {
+      if (typeof result === 'string') json = quotePlain(result);
+      // toJSON(key) sees "result" when serialised inside the response: such values take the full path.
+      if (json === undefined && !hasToJSON(result)) json = JSON.stringify(result);
+    } catch {
+      // BigInt, cycles, a throwing getter: the full path below logs it and answers -32603.
     }
+    if (json !== undefined) return `{"jsonrpc":"2.0","id":${call.idJson},"result":${json}}`;
     return this.#stringify({ jsonrpc: '2.0', id: call.id, result });
   }
 
@@ -272,6 +267,14 @@ export class JsonRpcEngine<C = void> {
       return JSON.stringify(internalErrorResponse(response.id));
     }
   }
+}
+
+function hasToJSON(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  );
 }
 
 /** True when `bytes` holds `expected` at `start`. */

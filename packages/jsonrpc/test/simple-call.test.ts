@@ -157,6 +157,16 @@ function registerAll(engine: JsonRpcEngine, calls: string[]): JsonRpcEngine {
     .register('date', { handler: track('date', () => new Date(0)) })
     .register('stamp', { handler: track('stamp', () => new Stamp()) })
     .register('nested-stamp', { handler: track('nested-stamp', () => ({ at: new Stamp() })) })
+    .register('toxic', {
+      handler: track('toxic', () =>
+        Object.defineProperty({}, 'toJSON', {
+          enumerable: true,
+          get() {
+            throw new Error('getter');
+          },
+        }),
+      ),
+    })
     .register('nan', { handler: track('nan', () => Number.NaN) })
     .register('big', { handler: track('big', () => 1n) })
     .register('cyclic', { handler: track('cyclic', () => cycle) })
@@ -240,6 +250,7 @@ const METHODS = [
   'date',
   'stamp',
   'nested-stamp',
+  'toxic',
   'nan',
   'big',
   'cyclic',
