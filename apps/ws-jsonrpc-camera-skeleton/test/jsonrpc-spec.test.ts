@@ -175,6 +175,17 @@ describe('params, limits and the connection staying usable', () => {
     });
   });
 
+  it('replies are text frames, to text and binary requests alike', async () => {
+    const raw = await session();
+    const frameKinds: boolean[] = [];
+    raw.ws.on('message', (_data, isBinary) => frameKinds.push(isBinary));
+    raw.ws.send('{"jsonrpc":"2.0","method":"ping","id":1}');
+    await raw.next();
+    raw.ws.send(Buffer.from('{"jsonrpc":"2.0","method":"ping","params":[],"id":2}'), { binary: true });
+    await raw.next();
+    expect(frameKinds).toEqual([false, false]);
+  });
+
   it('a binary frame is handled as UTF-8 JSON text', async () => {
     const raw = await session();
     raw.ws.send(Buffer.from('{"jsonrpc":"2.0","method":"ping","id":7}'), { binary: true });
