@@ -68,6 +68,13 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
+/** "; p99 1.2, 3.4 ms": each round's p99, so a round that met a stall can be told from the rest. */
+function roundP99s(rounds: Measurement[]): string {
+  const p99s = rounds.map((m) => m.p99Ms);
+  if (p99s.length < 2 || p99s.some((v) => v === undefined)) return '';
+  return `; p99 ${p99s.map((v) => (v as number).toFixed(2)).join(', ')} ms`;
+}
+
 /**
  * Compares subjects fairly on a noisy machine: starts them all, then measures them in turn, round
  * after round (A B A B ...), so a slow spell hits every subject alike. Each subject's numbers are the
@@ -103,7 +110,7 @@ export async function measureInterleaved(
         cpuPercent: cpu.length > 0 ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined,
         peakRssMiB: Math.max(...pick((m) => m.peakRssMiB)),
         errors: pick((m) => m.errors).reduce((a, b) => a + b, 0),
-        note: `median of ${rounds} interleaved rounds: ${rates.map((r) => Math.round(r)).join(', ')}/s`,
+        note: `median of ${rounds} interleaved rounds: ${rates.map((r) => Math.round(r)).join(', ')}/s${roundP99s(all)}`,
       };
     });
     const ratios = (perRound[0] ?? []).map(

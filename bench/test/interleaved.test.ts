@@ -64,7 +64,7 @@ describe('measureInterleaved', () => {
       maxMs: 6,
       errors: 0,
       peakRssMiB: 2,
-      note: 'median of 3 interleaved rounds: 100, 40, 110/s',
+      note: 'median of 3 interleaved rounds: 100, 40, 110/s; p99 1.00, 2.00, 3.00 ms',
     });
     expect(measurements[1]?.perSecond).toBe(200);
   });
