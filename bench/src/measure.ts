@@ -77,7 +77,8 @@ function roundP99s(rounds: Measurement[]): string {
 
 /**
  * Compares subjects fairly on a noisy machine: starts them all, then measures them in turn, round
- * after round (A B A B ...), so a slow spell hits every subject alike. Each subject's numbers are the
+ * after round (A B, B A, A B, ...), so a slow spell hits every subject alike and neither always goes
+ * first. Each subject's numbers are the
  * medians of its rounds (max latency the largest, CPU the mean); `ratio` is the median of the
  * per-round ratios of the first subject to the second.
  */
@@ -90,7 +91,12 @@ export async function measureInterleaved(
     for (const s of subjects) servers.push(await s.start());
     const perRound: Measurement[][] = subjects.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, s] of subjects.entries()) {
+      // A B, B A, A B, ...: whichever goes first in a round fares measurably worse on this VM (the
+      // paced p99 of the same two servers swapped sides when their order did), so the order alternates.
+      const order = [...subjects.keys()];
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) {
+        const s = subjects[i] as InterleavedSubject;
         const server = servers[i] as ServerProcess;
         perRound[i]?.push(await measureLoad(s.subject, server, () => s.load(round)));
       }

@@ -23,7 +23,7 @@ const result = (perSecond: number, p99Ms: number): LoadResult => ({
 });
 
 describe('measureInterleaved', () => {
-  it('alternates the subjects round by round, reports medians and the median paired ratio', async () => {
+  it('alternates the subjects round by round, in alternating order, and reports medians and the median paired ratio', async () => {
     const log: string[] = [];
     const a = fakeServer(log, 'a');
     const b = fakeServer(log, 'b');
@@ -54,7 +54,7 @@ describe('measureInterleaved', () => {
         },
       },
     ]);
-    expect(log).toEqual(['start a', 'start b', 'a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'stop a', 'stop b']);
+    expect(log).toEqual(['start a', 'start b', 'a0', 'b0', 'b1', 'a1', 'a2', 'b2', 'stop a', 'stop b']);
     expect(ratio).toBe(0.5);
     expect(measurements[0]).toMatchObject({
       subject: 'ours',
