@@ -1,7 +1,8 @@
 /**
  * Cost of one single request through the engine compared with a bare JSON.parse + handler +
  * JSON.stringify, and with jayson's `server.call` alone: as text (JSON.parse and jayson), and as bytes
- * (the simple-call shortcut a transport such as the WebSocket app takes), with the shortcut on and off. Not a test (no timing assertions anywhere).
+ * (the simple-call shortcut a transport such as the WebSocket app takes), with the shortcut on and off.
+ * Not a test (no timing assertions anywhere).
  * Run with `pnpm --filter @sockworks/jsonrpc bench [iterations]`: bench/run.mjs bundles this file with
  * esbuild first, because tsx's keepNames transform makes every closure noticeably slower.
  */

@@ -12,7 +12,7 @@ import {
   invalidRequestResponse,
   parseErrorResponse,
 } from './responses.js';
-import { parseSimpleCall, quotePlain, type SimpleCall } from './simple-call.js';
+import { equalsAscii, parseSimpleCall, quotePlain, type SimpleCall } from './simple-call.js';
 import type { JsonRpcResponse } from './types.js';
 import { isValidRequest, recoverId } from './validate.js';
 
@@ -116,12 +116,11 @@ export class JsonRpcEngine<C = void> {
       text = raw;
     } else {
       const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-      if (this.#shortcut) {
-        const call = parseSimpleCall(bytes);
-        const name = call === undefined ? undefined : this.#methodName(bytes, call);
-        const def = name === undefined ? undefined : this.#defs.get(name);
-        if (call !== undefined && name !== undefined && def !== undefined)
-          return this.#respondSimple(name, call, def, ctx);
+      const call = this.#shortcut ? parseSimpleCall(bytes) : undefined;
+      if (call !== undefined) {
+        const name = this.#methodName(bytes, call);
+        const def = this.#defs.get(name);
+        if (def !== undefined) return this.#respondSimple(name, call, def, ctx);
       }
       if (!isUtf8(bytes)) return PARSE_ERROR_TEXT;
       text = bytes.toString('utf8');
@@ -211,7 +210,7 @@ export class JsonRpcEngine<C = void> {
   #methodName(bytes: Buffer, call: SimpleCall): string {
     const { methodStart: start, methodEnd: end } = call;
     const last = this.#lastName;
-    if (end - start === last.bytes.length && sameBytes(bytes, start, last.bytes)) return last.name;
+    if (equalsAscii(bytes, start, end, last.bytes)) return last.name;
     const name = bytes.toString('latin1', start, end);
     this.#lastName = { name, bytes: Buffer.from(name, 'latin1') };
     return name;
@@ -275,12 +274,6 @@ function hasToJSON(value: unknown): boolean {
     value !== null &&
     typeof (value as { toJSON?: unknown }).toJSON === 'function'
   );
-}
-
-/** True when `bytes` holds `expected` at `start`. */
-function sameBytes(bytes: Buffer, start: number, expected: Buffer): boolean {
-  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
-  return true;
 }
 
 /** Drops notification slots; a batch with nothing left to say gets no reply at all. */

@@ -61,11 +61,11 @@ const COMPACT_ID = asciiCodes('","id":');
 export function parseCompactCall(bytes: Buffer, n: number): SimpleCall | undefined {
   const methodStart = COMPACT_HEAD.length;
   if (n < methodStart + COMPACT_ID.length + 2) return undefined;
-  for (let k = 0; k < methodStart; k++) if (bytes[k] !== COMPACT_HEAD[k]) return undefined;
+  if (!equalsAscii(bytes, 0, methodStart, COMPACT_HEAD)) return undefined;
   const methodEnd = stringEnd(bytes, methodStart - 1, n);
   if (methodEnd < 0) return undefined;
-  for (let k = 0; k < COMPACT_ID.length; k++) if (bytes[methodEnd + k] !== COMPACT_ID[k]) return undefined;
   const idStart = methodEnd + COMPACT_ID.length;
+  if (!equalsAscii(bytes, methodEnd, idStart, COMPACT_ID)) return undefined;
   const idEnd = integerEnd(bytes, idStart, n);
   if (idEnd !== n - 1 || bytes[idEnd] !== CLOSE_BRACE) return undefined;
   const id = integerValue(bytes, idStart, idEnd);
@@ -200,7 +200,8 @@ function isVersion(bytes: Buffer, start: number, end: number): boolean {
   return equalsAscii(bytes, start, end, VERSION);
 }
 
-function equalsAscii(bytes: Buffer, start: number, end: number, codes: number[]): boolean {
+/** True when `bytes[start..end)` holds exactly `codes` (bytes past the end of `bytes` never match). */
+export function equalsAscii(bytes: Buffer, start: number, end: number, codes: ArrayLike<number>): boolean {
   if (end - start !== codes.length) return false;
   for (let k = 0; k < codes.length; k++) if (bytes[start + k] !== codes[k]) return false;
   return true;
