@@ -78,9 +78,8 @@ function roundP99s(rounds: Measurement[]): string {
 /**
  * Compares subjects fairly on a noisy machine: starts them all, then measures them in turn, round
  * after round (A B, B A, A B, ...), so a slow spell hits every subject alike and neither always goes
- * first. Each subject's numbers are the
- * medians of its rounds (max latency the largest, CPU the mean); `ratio` is the median of the
- * per-round ratios of the first subject to the second.
+ * first. Each subject's numbers are the medians of its rounds (max latency the largest, CPU the mean);
+ * `ratio` is the median of the per-round ratios of the first subject to the second.
  */
 export async function measureInterleaved(
   rounds: number,
