@@ -119,7 +119,12 @@ for (const name of apps) {
   // Each service gets its own process group so a terminal Ctrl+C reaches it once, through us.
   const child = spawn(process.execPath, [...shebangFlags(main), main, ...rest], {
     cwd: join(root, 'apps', name),
-    env: { ...process.env, LOG_PRETTY: process.env.LOG_PRETTY ?? (process.stdout.isTTY ? '1' : '0') },
+    env: {
+      ...process.env,
+      LOG_PRETTY: process.env.LOG_PRETTY ?? (process.stdout.isTTY ? '1' : '0'),
+      // the prefix already names the service, so pretty lines leave it out
+      LOG_PREFIXED: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

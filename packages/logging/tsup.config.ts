@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
+  // import.meta.url (the lazy require of pino-pretty) in the CommonJS build
+  shims: true,
 });

@@ -1,7 +1,8 @@
 import { mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -57,17 +58,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const isTty = (console as NodeJS.WriteStream).isTTY === true;
   const wantPretty = options.pretty ?? (env.LOG_PRETTY === '1' || env.LOG_PRETTY === 'true' || isTty);
 
-  const consoleStream: DestinationStream = wantPretty
-    ? pretty({
-        destination: console,
-        colorize: isTty,
-        translateTime: 'SYS:HH:MM:ss.l',
-        ignore: 'pid,hostname',
-        sync: true,
-      })
-    : console === process.stdout
+  const prettyStream = wantPretty ? loadPretty(console, isTty, env) : undefined;
+  const consoleStream: DestinationStream =
+    prettyStream ??
+    (console === process.stdout
       ? pino.destination({ dest: 1, sync: false })
-      : (console as DestinationStream);
+      : (console as DestinationStream));
 
   const streams: StreamEntry<LogLevel>[] = [{ level, stream: consoleStream }];
   if (options.file) {
@@ -88,6 +84,43 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     streams.length === 1 && streams[0] ? streams[0].stream : pino.multistream(streams),
   );
+}
+
+type PrettyFactory = (options: PrettyOptions) => DestinationStream;
+
+let prettyFactory: PrettyFactory | null | undefined;
+
+/**
+ * pino-pretty is an optional peer dependency, loaded on first use: production (JSON) never loads it,
+ * and a consumer that never logs to a terminal need not install it. Without it, output stays JSON
+ * and one line on stderr says why.
+ */
+function loadPretty(
+  destination: NodeJS.WritableStream,
+  colorize: boolean,
+  env: NodeJS.ProcessEnv,
+): DestinationStream | undefined {
+  if (prettyFactory === undefined) {
+    try {
+      const required = createRequire(import.meta.url)('pino-pretty') as
+        | PrettyFactory
+        | { default: PrettyFactory };
+      prettyFactory = typeof required === 'function' ? required : required.default;
+    } catch {
+      prettyFactory = null;
+      process.stderr.write('@sockworks/logging: pino-pretty is not installed, logging JSON instead\n');
+    }
+  }
+  if (prettyFactory === null) return undefined;
+  return prettyFactory({
+    destination,
+    colorize,
+    translateTime: 'SYS:HH:MM:ss.l',
+    // One line per event; the service name is left out when a launcher already prefixes it.
+    singleLine: true,
+    ignore: env.LOG_PREFIXED === '1' ? 'pid,hostname,service' : 'pid,hostname',
+    sync: true,
+  });
 }
 
 /** A logger that writes nothing: the default for libraries that were not given one. */

@@ -10,6 +10,11 @@ import { ROOT, run } from './helpers.ts';
 const PACKAGES = readdirSync(join(ROOT, 'packages')).sort();
 const built = PACKAGES.every((p) => existsSync(join(ROOT, 'packages', p, 'dist', 'index.js')));
 
+/** The environment of an outside project: no NODE_PATH (pnpm's scripts point it into this repo). */
+const OUTSIDE_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== 'NODE_PATH'),
+);
+
 /** One check per package, written so it runs as ESM (`import`) and as CommonJS (`require`). */
 const CHECKS: Record<string, string> = {
   'error-codes': `
@@ -25,7 +30,18 @@ const CHECKS: Record<string, string> = {
     const lines = [];
     const log = m.createLogger({ service: 'pack', pretty: false, env: {}, destination: { write: (l) => lines.push(l) } });
     log.info('hello');
-    ok(JSON.parse(lines[0]).msg === 'hello');`,
+    ok(JSON.parse(lines[0]).msg === 'hello');
+    // pino-pretty is an optional peer, not installed here: pretty output falls back to JSON with a note
+    const notes = [];
+    const write = process.stderr.write;
+    process.stderr.write = (chunk) => { notes.push(String(chunk)); return true; };
+    try {
+      const pretty = m.createLogger({ service: 'pack', pretty: true, env: {}, destination: { write: (l) => lines.push(l) } });
+      pretty.info('plain');
+    } finally {
+      process.stderr.write = write;
+    }
+    ok(JSON.parse(lines[1]).msg === 'plain' && /pino-pretty is not installed/.test(notes.join('')));`,
   service: `
     const cli = m.defineCli({ name: 'x', description: 'x', options: { port: { type: 'port', flag: '--port', default: 1, description: 'p' } } });
     ok(cli.parse(['--port', '8080'], {}).values.port === 8080);
@@ -40,6 +56,7 @@ describe.skipIf(!built && process.env.CI === undefined)(
   'packed shared packages in an outside project',
   () => {
     let dir: string;
+    const tarballs: Record<string, string> = {};
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'sw-pack-'));
       const deps: Record<string, string> = {};
@@ -50,6 +67,7 @@ describe.skipIf(!built && process.env.CI === undefined)(
         });
         const tarball = out.trim().split('\n').pop() ?? '';
         deps[`@sockworks/${p}`] = `file:${tarball}`;
+        tarballs[p] = tarball;
       }
       writeFileSync(
         join(dir, 'package.json'),
@@ -68,6 +86,22 @@ describe.skipIf(!built && process.env.CI === undefined)(
       expect(PACKAGES).toEqual(['error-codes', 'framing', 'jsonrpc', 'logging', 'service']);
     });
 
+    it('ships the build, licence, changelog and readme only (no second copy of the sources)', () => {
+      for (const [name, tarball] of Object.entries(tarballs)) {
+        const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
+        expect(
+          files.filter((f) => !f.startsWith('package/dist/')),
+          name,
+        ).toEqual(['package/CHANGELOG.md', 'package/LICENSE', 'package/README.md', 'package/package.json']);
+        const manifest = JSON.parse(
+          execFileSync('tar', ['xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+        ) as { exports: unknown; repository?: unknown; license?: string };
+        expect(JSON.stringify(manifest.exports), name).not.toContain('sockworks-source');
+        expect(manifest.license, name).toBe('MIT');
+        expect(manifest.repository, name).toBeDefined();
+      }
+    });
+
     for (const p of Object.keys(CHECKS)) {
       it(`@sockworks/${p} works through import and through require`, async () => {
         const body = `const ok = (c) => { if (!c) throw new Error('check failed'); };\n${CHECKS[p]}`;
@@ -76,7 +110,7 @@ describe.skipIf(!built && process.env.CI === undefined)(
         writeFileSync(join(dir, `${p}.mjs`), esm);
         writeFileSync(join(dir, `${p}.cjs`), cjs);
         for (const file of [`${p}.mjs`, `${p}.cjs`]) {
-          const res = await run([join(dir, file)], { cwd: dir });
+          const res = await run([join(dir, file)], { cwd: dir, env: OUTSIDE_ENV });
           expect(res.stderr, file).toBe('');
           expect(res.stdout.trim(), file).toBe('ok');
           expect(res.code, file).toBe(0);
