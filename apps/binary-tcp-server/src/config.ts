@@ -1,5 +1,5 @@
 /** Flags and environment variables of the server (`binary-tcp-server --help`). */
-import { defineCli } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 import { TCP_SERVER_DEFAULTS } from './server.js';
 
 export const serverCli = defineCli({

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { OptionSpecs } from '@sockworks/service';
+import type { OptionSpecs } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_MODES, clientCli } from '../src/cli/options.js';
 import { serverCli } from '../src/config.js';

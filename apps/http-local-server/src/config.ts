@@ -1,5 +1,6 @@
 import { LOG_LEVELS } from '@sockworks/logging';
-import { type Config, ConfigError, defineCli, type ListenTarget } from '@sockworks/service';
+import { ConfigError, type ListenTarget } from '@sockworks/service';
+import { type Config, defineCli } from '@sockworks/service/cli';
 import { addressOptions } from './address-options.js';
 import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from './server.js';
 

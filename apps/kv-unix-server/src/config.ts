@@ -1,4 +1,5 @@
-import { type Config, ConfigError, defineCli } from '@sockworks/service';
+import { ConfigError } from '@sockworks/service';
+import { type Config, defineCli } from '@sockworks/service/cli';
 import { FSYNC_POLICIES } from './persistence/data-file.js';
 import { KV_SERVER_DEFAULTS, type KvServerOptions } from './server.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { optionTableProblems } from '@sockworks/service';
+import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { clientCli } from '../src/cli/run.js';
 import { serverCli } from '../src/config.js';

@@ -1,4 +1,4 @@
-import { defineCli } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 import { DEFAULT_SERVER_OPTIONS } from './options.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

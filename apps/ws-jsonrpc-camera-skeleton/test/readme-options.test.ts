@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { optionTableProblems } from '@sockworks/service';
+import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { testClientCli } from '../src/cli/test-client-config.js';
 import { serverCli } from '../src/config.js';

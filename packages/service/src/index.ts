@@ -4,34 +4,9 @@ export {
   type ListenTarget,
 } from './address.js';
 export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.js';
+// The CLI framework is its own entry point, `@sockworks/service/cli`; ConfigError is also the
+// runtime's error for bad options (listen, runService), so it is exported from both.
 export { ConfigError } from './cli/config-error.js';
-export {
-  type Cli,
-  type CliIo,
-  defineCli,
-  type HelpRequested,
-  HelpShown,
-  type ParsedCli,
-} from './cli/define-cli.js';
-export type {
-  BooleanOptionSpec,
-  BytesOptionSpec,
-  CliSpec,
-  Config,
-  DurationOptionSpec,
-  EnumOptionSpec,
-  IntOptionSpec,
-  OptionSpec,
-  OptionSpecs,
-  OptionValue,
-  StringOptionSpec,
-} from './cli/option-spec.js';
-export {
-  type OptionTableRow,
-  optionTableProblems,
-  readOptionTable,
-} from './cli/readme-table.js';
-export { formatBytes, formatDuration } from './cli/values.js';
 export { type CloseHttpServerOptions, closeHttpServer } from './close-http-server.js';
 export { ConnectionTracker } from './connection-tracker.js';
 export {

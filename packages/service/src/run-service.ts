@@ -112,7 +112,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   try {
     service = await options.start();
   } catch (err) {
-    if (err instanceof HelpShown) return void (await finish(0));
+    if (HelpShown.is(err)) return void (await finish(0));
     logger.debug({ err }, 'start failed');
     stderr.write(`${name}: ${oneLine(err)}\n`);
     await finish(exitCodeFor(err));
@@ -132,7 +132,7 @@ export function runCli(main: () => Promise<void>, options: ProcessIo & { name?: 
   main().then(
     () => {},
     (err: unknown) => {
-      if (err instanceof HelpShown) return;
+      if (HelpShown.is(err)) return;
       if (process.env.DEBUG_STACK === '1' && err instanceof Error && err.stack)
         stderr.write(`${err.stack}\n`);
       stderr.write(`${name}: ${oneLine(err)}\n`);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defineCli, formatBytes, formatDuration } from '../src/index.js';
+import { ConfigError, defineCli, formatBytes, formatDuration } from '../src/cli/index.js';
 
 const cli = defineCli({
   name: 'prop',

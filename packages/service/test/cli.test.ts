@@ -1,6 +1,6 @@
 import { ServiceErrorCode } from '@sockworks/error-codes';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, defineCli, formatBytes, formatDuration, HelpShown } from '../src/index.js';
+import { ConfigError, defineCli, formatBytes, formatDuration, HelpShown } from '../src/cli/index.js';
 
 const cli = defineCli({
   name: 'demo-server',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineCli, optionTableProblems, readOptionTable } from '../src/index.js';
+import { defineCli, optionTableProblems, readOptionTable } from '../src/cli/index.js';
 
 const cli = defineCli({
   name: 'demo',

@@ -43,9 +43,11 @@ const CHECKS: Record<string, string> = {
     }
     ok(JSON.parse(lines[1]).msg === 'plain' && /pino-pretty is not installed/.test(notes.join('')));`,
   service: `
+    ok(typeof m.NetService === 'function' && typeof m.listen === 'function' && typeof m.ConfigError === 'function');`,
+  'service/cli': `
     const cli = m.defineCli({ name: 'x', description: 'x', options: { port: { type: 'port', flag: '--port', default: 1, description: 'p' } } });
     ok(cli.parse(['--port', '8080'], {}).values.port === 8080);
-    ok(typeof m.NetService === 'function' && typeof m.listen === 'function');`,
+    ok(typeof m.optionTableProblems === 'function');`,
   jsonrpc: `
     const engine = new m.JsonRpcEngine();
     engine.register('ping', m.defineMethod({ handler: () => 'pong' }));
@@ -107,9 +109,10 @@ describe.skipIf(!built && process.env.CI === undefined)(
         const body = `const ok = (c) => { if (!c) throw new Error('check failed'); };\n${CHECKS[p]}`;
         const esm = `import * as m from '@sockworks/${p}';\nawait (async () => {${body}})();\nconsole.log('ok');`;
         const cjs = `const m = require('@sockworks/${p}');\n(async () => {${body}})().then(() => console.log('ok'), (e) => { console.error(e); process.exit(1); });`;
-        writeFileSync(join(dir, `${p}.mjs`), esm);
-        writeFileSync(join(dir, `${p}.cjs`), cjs);
-        for (const file of [`${p}.mjs`, `${p}.cjs`]) {
+        const base = p.replace('/', '-');
+        writeFileSync(join(dir, `${base}.mjs`), esm);
+        writeFileSync(join(dir, `${base}.cjs`), cjs);
+        for (const file of [`${base}.mjs`, `${base}.cjs`]) {
           const res = await run([join(dir, file)], { cwd: dir, env: OUTSIDE_ENV });
           expect(res.stderr, file).toBe('');
           expect(res.stdout.trim(), file).toBe('ok');

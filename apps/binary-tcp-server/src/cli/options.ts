@@ -1,5 +1,5 @@
 /** Flags and environment variables of `tcp-client` (`tcp-client --help`). */
-import { defineCli } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 import { TCP_CLIENT_DEFAULTS } from '../client-options.js';
 import { LOAD_DEFAULTS } from '../load.js';
 

@@ -1,4 +1,4 @@
-import { defineCli } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server.js';
 
 /** Flags and environment variables of `chat-client`. */

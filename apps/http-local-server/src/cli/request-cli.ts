@@ -1,4 +1,4 @@
-import { defineCli } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 import { addressOptions } from '../address-options.js';
 import { REQUEST_DEFAULTS } from '../client.js';
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError, defineCli } from '@sockworks/service';
+import { ConfigError } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 import { KvClient } from '../client.js';
 import { socketOption } from '../config.js';
 import { formatData } from './format.js';

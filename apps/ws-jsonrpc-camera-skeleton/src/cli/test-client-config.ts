@@ -1,4 +1,4 @@
-import { defineCli } from '@sockworks/service';
+import { defineCli } from '@sockworks/service/cli';
 
 /** The test client's flags and environment variables. */
 export const testClientCli = defineCli({

@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs as tokenize } from 'node:util';
 import { ConfigError } from './config-error.js';
 import { formatHelp } from './help.js';
 import type { CliSpec, Config, OptionSpec, OptionSpecs } from './option-spec.js';
@@ -41,9 +42,21 @@ export interface Cli<O extends OptionSpecs> {
   help(): string;
 }
 
+const HELP_SHOWN = Symbol.for('@sockworks/service.HelpShown');
+
 /** Thrown by `parse()` when an injected `exit` returns instead of ending the process. */
 export class HelpShown extends Error {
   override readonly name = 'HelpShown';
+  readonly [HELP_SHOWN] = true;
+
+  /** True for a HelpShown from any copy of this package (the main and `/cli` entries may hold one each). */
+  static is(value: unknown): value is HelpShown {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [HELP_SHOWN]?: unknown })[HELP_SHOWN] === true
+    );
+  }
 }
 
 /**
@@ -52,7 +65,7 @@ export class HelpShown extends Error {
  */
 export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O> {
   const entries = Object.entries(spec.options) as Array<[string, OptionSpec]>;
-  const byFlag = new Map<string, [string, OptionSpec]>();
+  const byFlag = new Map<string, FlagEntry>();
   const defaults = new Map<string, string | number | boolean | undefined>();
   for (const entry of entries) {
     const [name, option] = entry;
@@ -74,6 +87,13 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
     defaults.set(name, normalizeDefault(option, name));
   }
   const help = (): string => formatHelp(spec, defaults);
+  const tokenizerOptions: ParseArgsOptionsConfig = Object.create(null);
+  for (const [, option] of entries) {
+    tokenizerOptions[option.flag.slice(2)] = {
+      type: option.type === 'boolean' ? 'boolean' : 'string',
+      ...(option.short === undefined ? {} : { short: option.short.slice(1) }),
+    };
+  }
 
   const parseArgs = (
     argv: readonly string[] = process.argv.slice(2),
@@ -84,50 +104,7 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
     if ((end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')) {
       return { help: true, text: help() };
     }
-    const fromFlags = new Map<string, string | number | boolean>();
-    const positionals: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i] as string;
-      if (arg === '--') {
-        positionals.push(...argv.slice(i + 1));
-        break;
-      }
-      if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
-        positionals.push(arg);
-        continue;
-      }
-      const eq = arg.indexOf('=');
-      const flag = eq === -1 ? arg : arg.slice(0, eq);
-      const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-      let entry = byFlag.get(flag);
-      let negated = false;
-      if (entry === undefined && flag.startsWith('--no-')) {
-        const positive = byFlag.get(`--${flag.slice(5)}`);
-        if (positive?.[1].type === 'boolean') {
-          entry = positive;
-          negated = true;
-        }
-      }
-      if (entry === undefined) throw new ConfigError(unknownFlagMessage(flag, [...byFlag.keys()], spec.name));
-      const [name, option] = entry;
-      if (option.type === 'boolean') {
-        if (negated && inline !== undefined) throw new ConfigError(`${flag} takes no value`);
-        const value = inline === undefined ? !negated : parseOptionValue(option, inline, flag);
-        fromFlags.set(name, value);
-        continue;
-      }
-      let raw = inline;
-      if (raw === undefined) {
-        const next = argv[i + 1];
-        if (next === undefined || (next.startsWith('-') && next !== '-' && isFlagLike(next, byFlag))) {
-          throw new ConfigError(`${flag}: missing value (expected ${placeholderOf(option)})`);
-        }
-        raw = next;
-        i++;
-      }
-      fromFlags.set(name, parseOptionValue(option, raw, flag));
-    }
-
+    const { fromFlags, positionals } = readFlags(argv, tokenizerOptions, byFlag, spec.name);
     const values: Record<string, string | number | boolean | undefined> = Object.create(null);
     for (const [name, option] of entries) {
       let value = fromFlags.get(name);
@@ -161,8 +138,75 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
   };
 }
 
+type FlagEntry = [string, OptionSpec];
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Splits argv with node:util's parseArgs (tokens mode, not strict) and applies our rules on top:
+ * unknown flags get a did-you-mean, `--no-<flag>` negates a boolean, a value option never takes the
+ * next flag as its value, `-5` is a positional (a negative number), and each value is parsed and
+ * checked by its option's type.
+ */
+function readFlags(
+  argv: readonly string[],
+  options: ParseArgsOptionsConfig,
+  byFlag: ReadonlyMap<string, FlagEntry>,
+  program: string,
+): { fromFlags: Map<string, string | number | boolean>; positionals: string[] } {
+  const fromFlags = new Map<string, string | number | boolean>();
+  const positionals: string[] = [];
+  const { tokens } = tokenize({
+    args: [...argv],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  let negativeAt = -1;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+      continue;
+    }
+    if (token.kind === 'option-terminator') continue;
+    // parseArgs reads `-5` as a group of short flags; every token of the group shares one index.
+    const raw = argv[token.index] as string;
+    if (/^-\d/.test(raw)) {
+      if (token.index !== negativeAt) positionals.push(raw);
+      negativeAt = token.index;
+      continue;
+    }
+    const flag = token.rawName.startsWith('--') ? `--${token.name}` : token.rawName;
+    let entry = byFlag.get(flag);
+    let negated = false;
+    if (entry === undefined && flag.startsWith('--no-')) {
+      const positive = byFlag.get(`--${flag.slice(5)}`);
+      if (positive?.[1].type === 'boolean') {
+        entry = positive;
+        negated = true;
+      }
+    }
+    if (entry === undefined) throw new ConfigError(unknownFlagMessage(flag, [...byFlag.keys()], program));
+    const [name, option] = entry;
+    if (option.type === 'boolean') {
+      if (negated && token.value !== undefined) throw new ConfigError(`${flag} takes no value`);
+      const value = token.value === undefined ? !negated : parseOptionValue(option, token.value, flag);
+      fromFlags.set(name, value);
+      continue;
+    }
+    // parseArgs gives `-p=4` the value "=4"; we accept the `=` form for short flags as for long ones.
+    const value = !raw.startsWith('--') && raw.startsWith(`${token.rawName}=`) ? raw.slice(3) : token.value;
+    // A value taken from the next argument must not be another flag (`--port --host x`).
+    if (value === undefined || (token.inlineValue === false && isFlagLike(value, byFlag))) {
+      throw new ConfigError(`${flag}: missing value (expected ${placeholderOf(option)})`);
+    }
+    fromFlags.set(name, parseOptionValue(option, value, flag));
+  }
+  return { fromFlags, positionals };
+}
+
 function isFlagLike(arg: string, byFlag: ReadonlyMap<string, unknown>): boolean {
-  if (/^-\d/.test(arg)) return false;
+  if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) return false;
   const flag = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
   return arg.startsWith('--') || byFlag.has(flag) || flag === '-h';
 }

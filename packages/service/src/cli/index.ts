@@ -1,0 +1,28 @@
+/**
+ * `@sockworks/service/cli`: declare a command line once (flags, environment variables, defaults),
+ * parse it on node:util's parseArgs, print `--help`, and check a README's option table against it.
+ */
+export { ConfigError } from './config-error.js';
+export {
+  type Cli,
+  type CliIo,
+  defineCli,
+  type HelpRequested,
+  HelpShown,
+  type ParsedCli,
+} from './define-cli.js';
+export type {
+  BooleanOptionSpec,
+  BytesOptionSpec,
+  CliSpec,
+  Config,
+  DurationOptionSpec,
+  EnumOptionSpec,
+  IntOptionSpec,
+  OptionSpec,
+  OptionSpecs,
+  OptionValue,
+  StringOptionSpec,
+} from './option-spec.js';
+export { type OptionTableRow, optionTableProblems, readOptionTable } from './readme-table.js';
+export { formatBytes, formatDuration } from './values.js';
