@@ -79,9 +79,11 @@ function turboCommand() {
 if (build) {
   const filters = apps.flatMap((a) => ['--filter', `${a}...`]);
   const turbo = turboCommand();
+  // One line per package as turbo starts it (hash-only), so a first build (about a minute) is not silent.
+  console.error('start: building (the first build takes about a minute; later ones are cached)');
   const res = spawnSync(
     turbo.command,
-    [...turbo.args, 'run', 'build', ...filters, '--output-logs=errors-only'],
+    [...turbo.args, 'run', 'build', ...filters, '--output-logs=hash-only'],
     { cwd: root, stdio: 'inherit' },
   );
   if (res.status !== 0) {
