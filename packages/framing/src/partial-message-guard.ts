@@ -33,7 +33,7 @@ export interface PartialMessageGuardOptions {
 }
 
 /** What the guard knows of one holder with an unfinished message. */
-class Partial {
+class PendingMessage {
   constructor(
     public bytes: number,
     public sinceMs: number,
@@ -60,7 +60,7 @@ export class PartialMessageGuard<H extends PartialMessageHolder> {
   readonly #sweepMs: number;
   readonly #now: () => number;
   readonly #onHolderError: (err: unknown) => void;
-  readonly #pending = new Map<H, Partial>();
+  readonly #pending = new Map<H, PendingMessage>();
   #total = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -108,7 +108,7 @@ export class PartialMessageGuard<H extends PartialMessageHolder> {
     let entry = this.#pending.get(holder);
     if (entry === undefined) {
       if (buffered === 0 || this.#closed) return true;
-      entry = new Partial(buffered, this.#now());
+      entry = new PendingMessage(buffered, this.#now());
       this.#pending.set(holder, entry);
       this.#total += buffered;
       this.#startSweep();
@@ -150,11 +150,10 @@ export class PartialMessageGuard<H extends PartialMessageHolder> {
     if (this.messageTimeoutMs === 0) return;
     const now = this.#now();
     const limit = this.messageTimeoutMs;
-    let late: [H, Partial][] | undefined;
+    const late: [H, PendingMessage][] = [];
     for (const pair of this.#pending) {
-      if (now - pair[1].sinceMs >= limit) (late ??= []).push(pair);
+      if (now - pair[1].sinceMs >= limit) late.push(pair);
     }
-    if (late === undefined) return;
     for (const [holder, entry] of late) {
       this.release(holder);
       this.#notify(
