@@ -79,8 +79,9 @@ describe('unfinished request lines are bounded (issue 14, item 4)', () => {
     // The ping's reply proves the half line that came with it has been received.
     c.write('{"command":"ping"}\n{"command":"echo","request_id":"half","data":{"mes');
     await c.replies(1);
+    const idle = await RawClient.connect(path);
     const closed = server.close({ timeoutMs: 5000 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await idle.waitClosed(); // shutdown has begun
     c.write('sage":"done"}}\n');
     expect((await c.replies(1))[0]).toMatchObject({ request_id: 'half', data: { echo: 'done' } });
     await c.waitClosed();
