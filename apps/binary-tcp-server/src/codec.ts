@@ -36,6 +36,10 @@ export function tcpCodeForFramingError(error: FramingError): { code: TcpErrorCod
       return { code: TcpErrorCode.FRAME_TOO_LARGE, message: error.message };
     case 'EMPTY_FRAME':
       return { code: TcpErrorCode.EMPTY_FRAME, message: 'Zero-length frames are not allowed' };
+    case 'MESSAGE_TIMEOUT':
+      return { code: TcpErrorCode.MESSAGE_TIMEOUT, message: error.message };
+    case 'PARTIAL_BUDGET_EXCEEDED':
+      return { code: TcpErrorCode.PARTIAL_BUDGET_EXCEEDED, message: error.message };
     case 'TOO_DEEP':
       return { code: TcpErrorCode.INVALID_MESSAGE, message: error.message };
     default:

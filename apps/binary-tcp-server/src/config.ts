@@ -72,6 +72,23 @@ export const serverCli = defineCli({
       min: 1,
       description: 'Drop a client that sends nothing this long after a heartbeat',
     },
+    messageTimeoutMs: {
+      type: 'duration',
+      flag: '--message-timeout',
+      env: 'TCP_MESSAGE_TIMEOUT',
+      default: TCP_SERVER_DEFAULTS.messageTimeoutMs,
+      description:
+        'A frame must be complete this long after its first byte, else MESSAGE_TIMEOUT and a close (0: no deadline)',
+    },
+    partialBudgetBytes: {
+      type: 'bytes',
+      flag: '--partial-budget',
+      env: 'TCP_PARTIAL_BUDGET',
+      default: TCP_SERVER_DEFAULTS.partialBudgetBytes,
+      min: 0,
+      description:
+        'Most bytes of unfinished frames held across all clients; the frame that passes it gets PARTIAL_BUDGET_EXCEEDED and a close (0: no budget)',
+    },
     shutdownGraceMs: {
       type: 'duration',
       flag: '--shutdown-grace',

@@ -5,7 +5,12 @@
  */
 import type { Socket } from 'node:net';
 import { TcpErrorCode } from '@sockworks/error-codes';
-import { FramingError, type LengthPrefixedDecoder } from '@sockworks/framing';
+import {
+  FramingError,
+  type LengthPrefixedDecoder,
+  type PartialMessageGuard,
+  type PartialMessageHolder,
+} from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { routeSocketEvents, socketEventListeners } from '@sockworks/service';
 import {
@@ -40,6 +45,8 @@ export interface ConnectionHost extends HandlerServer {
   readonly defaultHandlers: boolean;
   /** Whether debug logs are on (checked without creating a per-connection logger). */
   readonly debugLogs: boolean;
+  /** The server's bound on unfinished frames (deadline from the first byte, total budget). */
+  readonly partials: PartialMessageGuard<TcpConnection>;
   /** The shared reply batch (see FrameBatch). */
   readonly batch: FrameBatch;
   /** Ends the current fan-out: sends what broadcasts queued for other clients. */
@@ -55,7 +62,7 @@ const FLUSH_THRESHOLD = 64 * 1024;
 export type DropReason = 'slow-reader' | 'heartbeat';
 
 /** One client connection; the server creates it for each accepted socket (see the module comment). */
-export class TcpConnection implements HandlerPeer, FrameSink {
+export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHolder {
   /** `"host:port"` of the client, JSON-quoted once so replies can splice it in. */
   readonly clientIdJson: string;
   /** Wall-clock ms of the last bytes received (or of the connect). */
@@ -108,8 +115,13 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     const host = this.#host;
     this.lastActivityMs = host.clock.now();
     this.heartbeatSentMs = 0;
+    const decoded = host.stats.totalMessages;
     try {
       this.#decoder.push(chunk);
+      // A frame completed in this chunk means what is left started in it (its deadline starts now).
+      if (!this.#stopped) {
+        host.partials.update(this, this.#decoder.buffered, host.stats.totalMessages !== decoded);
+      }
     } catch (err) {
       // Handlers never throw (errors become error frames); this is a bug, and must not escape the event.
       this.logger.error({ err }, 'input processing failed; closing connection');
@@ -173,6 +185,16 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     this.logger.info({ code, input }, 'framing lost: closing connection');
     this.#flushReplies();
     this.#stop();
+  }
+
+  /**
+   * The frame being received took too long or the server's partial-frame budget ran out: its bytes
+   * are dropped, the error goes out after the replies already batched, and the connection ends.
+   */
+  onPartialMessageError(error: FramingError): void {
+    if (this.#stopped || this.closed) return;
+    this.#decoder.close();
+    this.onError(error);
   }
 
   /** Writes the batched replies of this connection in one write. */
@@ -244,6 +266,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   /** Forceful close. */
   destroy(): void {
     this.#stopped = true;
+    this.#host.partials.release(this);
     this.#socket.destroy();
   }
 
@@ -260,6 +283,9 @@ export class TcpConnection implements HandlerPeer, FrameSink {
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    // No more input is decoded: what a partial frame held is dropped and no longer counted.
+    this.#decoder.close();
+    this.#host.partials.release(this);
     const socket = this.#socket;
     socket.end();
     // Input after the end is not read; resume so a paused socket still sees the peer's FIN, and do
@@ -283,6 +309,7 @@ export class TcpConnection implements HandlerPeer, FrameSink {
     if (this.closed) return;
     this.closed = true;
     this.#stopped = true;
+    this.#host.partials.release(this);
     clearTimeout(this.#halfCloseTimer);
     if (this.#host.debugLogs) this.logger.debug('disconnected');
   }

@@ -31,6 +31,8 @@ runCli(
           maxDepth: values.maxDepth,
           heartbeatIntervalMs: values.heartbeatIntervalMs,
           heartbeatTimeoutMs: values.heartbeatTimeoutMs,
+          messageTimeoutMs: values.messageTimeoutMs,
+          partialBudgetBytes: values.partialBudgetBytes,
           closeTimeoutMs: values.shutdownGraceMs,
           halfCloseTimeoutMs: values.halfCloseTimeoutMs,
           logger,

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { TcpErrorCode } from '@sockworks/error-codes';
+import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
 import { type Clock, IsoClock } from './clock.js';
@@ -33,6 +34,10 @@ export const TCP_SERVER_DEFAULTS = {
   heartbeatIntervalMs: 0,
   /** Time a client has to send anything after a heartbeat before it is dropped. @default 10000 */
   heartbeatTimeoutMs: 10_000,
+  /** A frame must be complete this long after its first byte, else MESSAGE_TIMEOUT and a close; 0: no deadline. @default 30000 */
+  messageTimeoutMs: PARTIAL_MESSAGE_DEFAULTS.messageTimeoutMs,
+  /** Bytes of unfinished frames held across all clients; the frame that passes it gets PARTIAL_BUDGET_EXCEEDED and a close; 0: no budget. @default 64 MiB */
+  partialBudgetBytes: PARTIAL_MESSAGE_DEFAULTS.budgetBytes,
   /** Drain deadline of close() before remaining connections are destroyed. @default 10000 */
   closeTimeoutMs: 10_000,
   /**
@@ -52,6 +57,8 @@ export interface TcpServerOptions {
   maxDepth?: number;
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
+  messageTimeoutMs?: number;
+  partialBudgetBytes?: number;
   closeTimeoutMs?: number;
   halfCloseTimeoutMs?: number;
   /** @default silent */
@@ -76,6 +83,8 @@ function resolveOptions(options: TcpServerOptions): ResolvedOptions {
   nonNegative('heartbeatIntervalMs', o.heartbeatIntervalMs);
   positiveInt('heartbeatTimeoutMs', o.heartbeatTimeoutMs);
   nonNegative('closeTimeoutMs', o.closeTimeoutMs);
+  nonNegative('messageTimeoutMs', o.messageTimeoutMs);
+  nonNegative('partialBudgetBytes', o.partialBudgetBytes);
   positiveInt('halfCloseTimeoutMs', o.halfCloseTimeoutMs);
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
     throw new ConfigError(`port must be 0-65535, got ${o.port}`);
@@ -107,6 +116,7 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
   readonly defaultHandlers: boolean;
   readonly debugLogs: boolean;
   readonly options: Readonly<ResolvedOptions>;
+  readonly partials: PartialMessageGuard<TcpConnection>;
   readonly #service: NetService<TcpConnection>;
   readonly #logger: Logger;
   /** Connections holding corked broadcast writes, uncorked at the end of the current chunk. */
@@ -122,6 +132,11 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
     this.debugLogs = this.#logger.isLevelEnabled('debug');
     this.clock = new IsoClock(options.clock ?? Date.now);
     this.stats = new ServerStatistics(this.clock.now());
+    this.partials = new PartialMessageGuard<TcpConnection>({
+      messageTimeoutMs: o.messageTimeoutMs,
+      budgetBytes: o.partialBudgetBytes,
+      onHolderError: (err) => this.#logger.error({ err }, 'cutting off an unfinished frame failed'),
+    });
     this.#service = new NetService<TcpConnection>({
       logger: this.#logger,
       maxConnections: o.maxConnections,
@@ -171,7 +186,7 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
       clearInterval(this.#heartbeatTimer);
       this.#heartbeatTimer = undefined;
     }
-    return this.#service.close(options);
+    return this.#service.close(options).finally(() => this.partials.close());
   }
 
   /** Same as close(). */

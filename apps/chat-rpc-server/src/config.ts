@@ -122,6 +122,23 @@ export const serverCli = defineCli({
       description:
         'Send {"type":"heartbeat"} this often and drop clients silent for a whole interval (0 = off)',
     },
+    messageTimeoutMs: {
+      type: 'duration',
+      flag: '--message-timeout',
+      env: 'CHAT_MESSAGE_TIMEOUT',
+      default: D.messageTimeoutMs,
+      description:
+        'A request must be complete this long after its first byte, else MESSAGE_TIMEOUT (-32011) and a close (0 = no deadline)',
+    },
+    partialBudgetBytes: {
+      type: 'bytes',
+      flag: '--partial-budget',
+      env: 'CHAT_PARTIAL_BUDGET',
+      default: D.partialBudgetBytes,
+      min: 0,
+      description:
+        'Most bytes of unfinished requests held across all clients; the request that passes it gets PARTIAL_BUDGET_EXCEEDED (-32012) and a close (0 = no budget)',
+    },
     closeTimeoutMs: {
       type: 'duration',
       flag: '--shutdown-grace',

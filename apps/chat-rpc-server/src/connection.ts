@@ -5,6 +5,8 @@ import {
   FramingErrorCode,
   type JsonStreamDecoder,
   looksLikeHttpRequest,
+  type PartialMessageGuard,
+  type PartialMessageHolder,
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
@@ -25,6 +27,8 @@ export interface ConnectionLimits extends CodecLimits {
 export interface ConnectionDeps {
   router: RpcRouter;
   limits: ConnectionLimits;
+  /** The server's bound on unfinished requests (deadline from the first byte, total budget). */
+  partials: PartialMessageGuard<RpcConnection>;
   /** The final message a graceful shutdown sends (e.g. "server is shutting down"). */
   goodbye?: () => JsonObject | undefined;
   /** Called once when the socket has closed. */
@@ -41,7 +45,7 @@ const MAX_QUEUED_MESSAGES = 256;
  * broadcasts, enforces the output cap, and closes gracefully. It is also the {@link RpcPeer} the
  * chat layer sees.
  */
-export class RpcConnection implements ConnectionHandle, RpcPeer {
+export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageHolder {
   readonly id: number;
   readonly address: string;
   readonly remotePort: number | undefined;
@@ -66,6 +70,8 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   #finalMessage: JsonObject | undefined;
   #pausedForOutput = false;
   #pausedForQueue = false;
+  /** Requests and errors decoded so far: tells the partial-message guard a push completed one. */
+  #decoded = 0;
 
   constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ConnectionDeps) {
     this.id = ctx.id;
@@ -90,6 +96,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   onData(chunk: Buffer): void {
     this.alive = true;
     if (this.#ending) return;
+    const decoded = this.#decoded;
     try {
       this.#decoder.push(chunk);
     } catch (err) {
@@ -97,6 +104,19 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
       this.#log.error({ err }, 'request processing failed; closing');
       this.destroy();
     }
+    // A request completed in this chunk means what is left started in it (its deadline starts now).
+    this.#deps.partials.update(this, this.#decoder.buffered, this.#decoded !== decoded);
+  }
+
+  /**
+   * The request being received took too long or the server's partial-request budget ran out: its
+   * bytes are dropped, the error goes out after the replies already due, and the connection ends.
+   */
+  onPartialMessageError(error: FramingError): void {
+    if (this.#ending) return;
+    this.#log.info({ code: error.code }, 'unfinished request cut off; closing');
+    this.#decoder.close();
+    this.#onFramingError(error);
   }
 
   /** The client sent everything it will send: answer what is queued, then end our side. */
@@ -118,17 +138,20 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
     this.#ending = true;
     this.#ended = true;
     this.#decoder.close();
+    this.#deps.partials.release(this);
     this.#queue.length = 0;
     this.#deps.onClose?.(this);
   }
 
   /** Decoder sink: one decoded request. */
   onMessage(value: unknown): void {
+    this.#decoded++;
     this.#enqueue(value);
   }
 
   /** Decoder sink: bad input. */
   onError(error: FramingError): void {
+    this.#decoded++;
     this.#onFramingError(error);
   }
 

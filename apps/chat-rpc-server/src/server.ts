@@ -1,3 +1,4 @@
+import { PARTIAL_MESSAGE_DEFAULTS } from '@sockworks/framing';
 import type { Logger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError } from '@sockworks/service';
 import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
@@ -42,6 +43,10 @@ export interface ChatServerOptions {
   joinTimeoutMs: number;
   /** Heartbeat interval in ms; clients silent for a whole interval are dropped (0: off). @default 0 */
   heartbeatIntervalMs: number;
+  /** A request must be complete this long after its first byte, else MESSAGE_TIMEOUT and a close (0: off). @default 30000 */
+  messageTimeoutMs: number;
+  /** Bytes of unfinished requests held across all clients; the one passing it gets PARTIAL_BUDGET_EXCEEDED and a close (0: off). @default 67108864 */
+  partialBudgetBytes: number;
   /** Drain deadline on close, then remaining sockets are destroyed. @default 10000 */
   closeTimeoutMs: number;
   /** How long a closed-by-server client gets to read its last message. @default 2000 */
@@ -68,6 +73,8 @@ export const CHAT_SERVER_DEFAULTS: Readonly<Omit<ChatServerOptions, 'now' | 'log
   ratePerSecond: DEFAULT_CHAT_OPTIONS.ratePerSecond,
   joinTimeoutMs: DEFAULT_CHAT_OPTIONS.joinTimeoutMs,
   heartbeatIntervalMs: 0,
+  messageTimeoutMs: PARTIAL_MESSAGE_DEFAULTS.messageTimeoutMs,
+  partialBudgetBytes: PARTIAL_MESSAGE_DEFAULTS.budgetBytes,
   closeTimeoutMs: 10_000,
   lingerMs: 2_000,
 };
@@ -125,6 +132,8 @@ function checkOptions(o: ChatServerOptions): void {
   atLeast('maxConnections', 1);
   atLeast('heartbeatIntervalMs', 0);
   atLeast('closeTimeoutMs', 0);
+  atLeast('messageTimeoutMs', 0);
+  atLeast('partialBudgetBytes', 0);
   atLeast('lingerMs', 0);
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
     throw new ConfigError(`port must be 0-65535 (got ${o.port})`);

@@ -98,6 +98,23 @@ export const serverCli = defineCli({
       description:
         'Disconnect a client whose unsent replies stay over the high-water mark this long (0: never)',
     },
+    messageTimeout: {
+      type: 'duration',
+      flag: '--message-timeout',
+      env: 'KV_MESSAGE_TIMEOUT',
+      default: D.messageTimeoutMs,
+      description:
+        'A request line must be complete this long after its first byte, else MESSAGE_TIMEOUT and a close (0: no deadline)',
+    },
+    partialBudget: {
+      type: 'bytes',
+      flag: '--partial-budget',
+      env: 'KV_PARTIAL_BUDGET',
+      default: D.partialBudgetBytes,
+      min: 0,
+      description:
+        'Most bytes of unfinished request lines held across all clients; the line that passes it gets PARTIAL_BUDGET_EXCEEDED and a close (0: no budget)',
+    },
     dataFile: {
       type: 'path',
       flag: '--data-file',
@@ -175,6 +192,8 @@ export function serverOptionsFromConfig(config: ServerConfig): KvServerOptions {
     maxStorageBytes: config.maxStorageBytes,
     outputHighWaterMark: config.outputHighWaterMark,
     outputStallTimeoutMs: config.outputStallTimeout,
+    messageTimeoutMs: config.messageTimeout,
+    partialBudgetBytes: config.partialBudget,
     closeTimeoutMs: config.closeTimeout,
     dataFile: config.dataFile,
     fsync: config.fsync,

@@ -1,6 +1,12 @@
 import type { Socket } from 'node:net';
 import { KvErrorCode } from '@sockworks/error-codes';
-import { FramingError, forwardEvents, type NdjsonDecoder } from '@sockworks/framing';
+import {
+  FramingError,
+  forwardEvents,
+  type NdjsonDecoder,
+  type PartialMessageGuard,
+  type PartialMessageHolder,
+} from '@sockworks/framing';
 import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
 import { createRequestDecoder } from './codec.js';
 import type { ConnectionLog } from './connection-log.js';
@@ -26,6 +32,8 @@ export interface KvConnectionDeps {
   handler: RequestHandler;
   /** Called before replies are written (the data file's flush), so acknowledged means journaled. */
   beforeReply: () => void;
+  /** The server's bound on unfinished request lines (deadline from the first byte, total budget). */
+  partials: PartialMessageGuard<KvConnection>;
   /** The connection's logger, used only when a line is actually written. */
   log: ConnectionLog;
 }
@@ -43,7 +51,7 @@ const LINGER_MS = 2000;
  * processing stops and reading is paused until 'drain', so a client that does not read cannot make the
  * server buffer without bound.
  */
-export class KvConnection implements ConnectionHandle {
+export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   readonly #socket: Socket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
@@ -110,8 +118,26 @@ export class KvConnection implements ConnectionHandle {
   destroy(): void {
     this.#state = 'ended';
     this.#clearStallTimer();
-    this.#decoder.close();
+    this.#dropDecoder();
     this.#socket.destroy();
+  }
+
+  /**
+   * The line being received took too long or the server's partial-line budget ran out: the partial
+   * bytes are dropped now, and the error is answered in order after the requests before it, then the
+   * connection closes (a client paused for not reading its replies is left to the stall timer).
+   */
+  onPartialMessageError(error: FramingError): void {
+    if (this.#state === 'ended') return;
+    this.#log.logger.warn({ code: error.code }, 'unfinished request line cut off; closing');
+    this.#dropDecoder();
+    this.#queue.push(error);
+    this.#process();
+  }
+
+  #dropDecoder(): void {
+    this.#decoder.close();
+    this.#deps.partials.release(this);
   }
 
   /** Decoder sink: one request, queued in stream order. */
@@ -132,13 +158,17 @@ export class KvConnection implements ConnectionHandle {
   /** The socket closed. */
   onClose(): void {
     this.#clearStallTimer();
+    this.#deps.partials.release(this);
     if (this.#log.enabled('info')) this.#log.logger.info('client disconnected');
   }
 
   /** Socket input (called by the shared listener). */
   onData(chunk: Buffer): void {
     if (this.#state === 'ended') return;
+    const queued = this.#queue.length;
     this.#decoder.push(chunk);
+    // A request completed in this chunk means what is left started in it (its deadline starts now).
+    if (!this.#deps.partials.update(this, this.#decoder.buffered, this.#queue.length !== queued)) return;
     this.#process();
   }
 
@@ -148,7 +178,7 @@ export class KvConnection implements ConnectionHandle {
     this.#inputEnded = true;
     // A last request without its newline is still a request (`printf '{...}' | nc -U` works).
     if (this.#decoder.buffered > 0) this.#decoder.push(NEWLINE);
-    this.#decoder.close();
+    this.#dropDecoder();
     this.#process();
   }
 
@@ -276,7 +306,7 @@ export class KvConnection implements ConnectionHandle {
       }
     }
     this.#state = 'ended';
-    this.#decoder.close();
+    this.#dropDecoder();
     this.#queue = [];
     this.#head = 0;
     if (out.length > 0) this.#socket.end(out);

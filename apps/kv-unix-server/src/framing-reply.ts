@@ -13,6 +13,10 @@ export function framingReply(
     case FramingErrorCode.FRAME_TOO_LARGE:
       log.logger.warn({ input: error.excerpt }, 'request line too long; closing');
       return { line: handler.error(KvErrorCode.MESSAGE_TOO_LARGE, error.message), close: true };
+    case FramingErrorCode.MESSAGE_TIMEOUT:
+      return { line: handler.error(KvErrorCode.MESSAGE_TIMEOUT, error.message), close: true };
+    case FramingErrorCode.PARTIAL_BUDGET_EXCEEDED:
+      return { line: handler.error(KvErrorCode.PARTIAL_BUDGET_EXCEEDED, error.message), close: true };
     case FramingErrorCode.INVALID_JSON:
       if (error.excerpt !== undefined && looksLikeHttpRequest(error.excerpt)) {
         log.logger.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');

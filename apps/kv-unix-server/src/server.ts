@@ -1,4 +1,5 @@
 import { KvErrorCode } from '@sockworks/error-codes';
+import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
 import { createDefaultRegistry } from './commands/index.js';
@@ -32,6 +33,10 @@ export const KV_SERVER_DEFAULTS = {
   outputHighWaterMark: 64 * 1024,
   /** @default 60000 ms: a client whose replies stay above the high-water mark this long without draining is disconnected (0: never) */
   outputStallTimeoutMs: 60_000,
+  /** @default 30000 ms: a request line must be complete this long after its first byte, else MESSAGE_TIMEOUT and a close (0: no deadline) */
+  messageTimeoutMs: PARTIAL_MESSAGE_DEFAULTS.messageTimeoutMs,
+  /** @default 64 MiB of unfinished request lines held across all connections; the line that passes it gets PARTIAL_BUDGET_EXCEEDED and a close (0: no budget) */
+  partialBudgetBytes: PARTIAL_MESSAGE_DEFAULTS.budgetBytes,
   /** @default 10000 ms drain on close, then remaining connections are destroyed */
   closeTimeoutMs: 10_000,
   /** @default 'everysec' */
@@ -53,6 +58,8 @@ export interface KvServerOptions {
   maxStorageBytes?: number;
   outputHighWaterMark?: number;
   outputStallTimeoutMs?: number;
+  messageTimeoutMs?: number;
+  partialBudgetBytes?: number;
   closeTimeoutMs?: number;
   /** Append-only data file; when unset the store lives in memory only. */
   dataFile?: string;
@@ -101,10 +108,10 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
   ] as const) {
     positiveInt(name, o[name]);
   }
-  if (!Number.isSafeInteger(o.outputStallTimeoutMs) || o.outputStallTimeoutMs < 0) {
-    throw new ConfigError(
-      `outputStallTimeoutMs must be a non-negative integer, got ${String(o.outputStallTimeoutMs)}`,
-    );
+  for (const name of ['outputStallTimeoutMs', 'messageTimeoutMs', 'partialBudgetBytes'] as const) {
+    if (!Number.isSafeInteger(o[name]) || o[name] < 0) {
+      throw new ConfigError(`${name} must be a non-negative integer, got ${String(o[name])}`);
+    }
   }
   const logger = options.logger ?? silentLogger();
   const now = options.now ?? (() => new Date());
@@ -120,6 +127,11 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
   );
   let dataFile: DataFile | undefined;
   const beforeReply = (): void => dataFile?.flush();
+  const partials = new PartialMessageGuard<KvConnection>({
+    messageTimeoutMs: o.messageTimeoutMs,
+    budgetBytes: o.partialBudgetBytes,
+    onHolderError: (err) => logger.error({ err }, 'cutting off an unfinished request failed'),
+  });
   const connectionOptions = {
     maxLineBytes: o.maxLineBytes,
     maxDepth: o.maxDepth,
@@ -138,7 +150,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     createConnection: (socket, ctx) =>
       new KvConnection(
         socket,
-        { handler, beforeReply, log: lazyConnectionLog(logger, ctx) },
+        { handler, beforeReply, partials, log: lazyConnectionLog(logger, ctx) },
         connectionOptions,
       ),
     rejectConnection: (socket) => {
@@ -177,6 +189,8 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
         logger.info(
           {
             maxLineBytes: o.maxLineBytes,
+            messageTimeoutMs: o.messageTimeoutMs,
+            partialBudgetBytes: o.partialBudgetBytes,
             maxConnections: o.maxConnections,
             maxKeys: o.maxKeys,
             maxStorageBytes: o.maxStorageBytes,
@@ -197,6 +211,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
         try {
           await service.close(closeOptions);
         } finally {
+          partials.close();
           dataFile?.close();
           logger.info({ keys: store.size }, 'kv server stopped');
         }

@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { PartialMessageGuard } from '@sockworks/framing';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { KvConnection } from '../src/connection.js';
@@ -147,6 +148,7 @@ describe('DataFile', () => {
           beforeReply: () => {
             throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
           },
+          partials: new PartialMessageGuard(),
           log: eagerConnectionLog(silentLogger()),
         },
         { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536, outputStallTimeoutMs: 0 },

@@ -31,6 +31,10 @@ export const KvErrorCode = {
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   /** The server is shutting down and takes no new work. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  /** A request line was not completed within the message timeout of its first byte; then close. */
+  MESSAGE_TIMEOUT: 'MESSAGE_TIMEOUT',
+  /** An unfinished request line took the server past its budget of partial bytes; then close. */
+  PARTIAL_BUDGET_EXCEEDED: 'PARTIAL_BUDGET_EXCEEDED',
 } as const;
 export type KvErrorCode = (typeof KvErrorCode)[keyof typeof KvErrorCode];
 
@@ -56,6 +60,10 @@ export const JsonRpcErrorCode = {
   BATCH_TOO_LARGE: -32010,
   /** Server range: the server is shutting down. */
   SHUTTING_DOWN: -32001,
+  /** Server range: a request was not completed within the message timeout of its first byte; then close. */
+  MESSAGE_TIMEOUT: -32011,
+  /** Server range: an unfinished request took the server past its budget of partial bytes; then close. */
+  PARTIAL_BUDGET_EXCEEDED: -32012,
 } as const;
 export type JsonRpcErrorCode = (typeof JsonRpcErrorCode)[keyof typeof JsonRpcErrorCode];
 
@@ -69,6 +77,8 @@ export const JsonRpcErrorMessage: Readonly<Record<number, string>> = {
   [JsonRpcErrorCode.RATE_LIMITED]: 'Rate limited',
   [JsonRpcErrorCode.BATCH_TOO_LARGE]: 'Batch too large',
   [JsonRpcErrorCode.SHUTTING_DOWN]: 'Server shutting down',
+  [JsonRpcErrorCode.MESSAGE_TIMEOUT]: 'Message timeout',
+  [JsonRpcErrorCode.PARTIAL_BUDGET_EXCEEDED]: 'Partial message budget exceeded',
 };
 
 /** True when `code` lies in JSON-RPC's implementation-defined server error range. */
@@ -115,6 +125,10 @@ export const TcpErrorCode = {
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
   /** An unexpected server-side bug. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** A frame was not completed within the message timeout of its first byte; the connection is closed. */
+  MESSAGE_TIMEOUT: 'MESSAGE_TIMEOUT',
+  /** An unfinished frame took the server past its budget of partial bytes; the connection is closed. */
+  PARTIAL_BUDGET_EXCEEDED: 'PARTIAL_BUDGET_EXCEEDED',
 } as const;
 export type TcpErrorCode = (typeof TcpErrorCode)[keyof typeof TcpErrorCode];
 
@@ -145,6 +159,10 @@ export const FramingErrorCode = {
   TOO_DEEP: 'TOO_DEEP',
   /** The stream ended in the middle of a message. */
   TRUNCATED: 'TRUNCATED',
+  /** A message was not complete within the deadline from its first byte (PartialMessageGuard). Fatal. */
+  MESSAGE_TIMEOUT: 'MESSAGE_TIMEOUT',
+  /** Unfinished messages of all connections passed the server's budget (PartialMessageGuard). Fatal. */
+  PARTIAL_BUDGET_EXCEEDED: 'PARTIAL_BUDGET_EXCEEDED',
 } as const;
 export type FramingErrorCode = (typeof FramingErrorCode)[keyof typeof FramingErrorCode];
 

@@ -17,6 +17,12 @@ export { LineDecoder, type LineDecoderOptions } from './line-decoder.js';
 export { NdjsonDecoder, type NdjsonDecoderOptions } from './ndjson-decoder.js';
 export { parseJsonPayload } from './parse-json.js';
 export {
+  PARTIAL_MESSAGE_DEFAULTS,
+  PartialMessageGuard,
+  type PartialMessageGuardOptions,
+  type PartialMessageHolder,
+} from './partial-message-guard.js';
+export {
   JsonStreamDecodeStream,
   LengthPrefixedDecodeStream,
   LengthPrefixedEncodeStream,

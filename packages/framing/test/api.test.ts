@@ -32,6 +32,8 @@ describe('public API', () => {
         'NdjsonDecodeStream',
         'NdjsonDecoder',
         'NdjsonEncodeStream',
+        'PARTIAL_MESSAGE_DEFAULTS',
+        'PartialMessageGuard',
         'encodeLengthPrefixed',
         'encodeLengthPrefixedJson',
         'encodeNdjson',

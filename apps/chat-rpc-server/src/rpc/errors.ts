@@ -36,6 +36,11 @@ export function jsonRpcCodeForChatError(code: string): number {
 export function framingErrorReply(error: FramingError, limits: CodecLimits): ProtocolError<number> {
   if (error.code === FramingErrorCode.FRAME_TOO_LARGE)
     return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `request larger than ${limits.maxRequestBytes} bytes`);
+  if (
+    error.code === FramingErrorCode.MESSAGE_TIMEOUT ||
+    error.code === FramingErrorCode.PARTIAL_BUDGET_EXCEEDED
+  )
+    return rpcError(JsonRpcErrorCode[error.code], error.message);
   if (error.code === FramingErrorCode.TOO_DEEP)
     return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `JSON nested deeper than ${limits.maxDepth} levels`);
   return rpcError(JsonRpcErrorCode.PARSE_ERROR, error.message);

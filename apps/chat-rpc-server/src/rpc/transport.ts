@@ -1,4 +1,5 @@
 import { JsonRpcErrorCode } from '@sockworks/error-codes';
+import { PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, type ListenTarget, NetService } from '@sockworks/service';
 import { encodeMessage } from '../codec.js';
@@ -16,6 +17,10 @@ export interface RpcServerOptions extends ConnectionLimits {
   heartbeatIntervalMs: number;
   /** Drain deadline of close(). @default 10000 */
   closeTimeoutMs: number;
+  /** A request must be complete this long after its first byte, else MESSAGE_TIMEOUT and a close (0: off). @default 30000 */
+  messageTimeoutMs: number;
+  /** Bytes of unfinished requests held across all clients before the one passing it is cut off (0: off). @default 64 MiB */
+  partialBudgetBytes: number;
   /** The notice every connection gets on shutdown. */
   goodbye?: () => JsonObject | undefined;
   logger?: Logger;
@@ -32,6 +37,7 @@ export class RpcServer implements RpcTransport {
   readonly #connectListeners: ((peer: RpcPeer) => void)[] = [];
   readonly #disconnectListeners: ((peer: RpcPeer) => void)[] = [];
   readonly #heartbeatMs: number;
+  readonly #partials: PartialMessageGuard<RpcConnection>;
   #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: RpcServerOptions) {
@@ -42,9 +48,15 @@ export class RpcServer implements RpcTransport {
       logger: this.#log,
     });
     this.#heartbeatMs = options.heartbeatIntervalMs;
+    this.#partials = new PartialMessageGuard<RpcConnection>({
+      messageTimeoutMs: options.messageTimeoutMs,
+      budgetBytes: options.partialBudgetBytes,
+      onHolderError: (err) => this.#log.error({ err }, 'cutting off an unfinished request failed'),
+    });
     const deps: ConnectionDeps = {
       router: this.#router,
       limits: options,
+      partials: this.#partials,
       goodbye: options.goodbye,
       onClose: (conn) => this.#closed(conn),
       debugLogs: this.#log.isLevelEnabled('debug'),
@@ -125,7 +137,7 @@ export class RpcServer implements RpcTransport {
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
-    return this.#service.close(options);
+    return this.#service.close(options).finally(() => this.#partials.close());
   }
 
   #closed(conn: RpcConnection): void {
