@@ -23,7 +23,6 @@ async function main(): Promise<void> {
     logger,
     graceMs: config.closeTimeoutMs,
     start: async () => {
-      logger.info(`Starting WebSocket JSON-RPC server on ${config.host}:${config.port}${config.path}`);
       const server = createWsRpcServer({
         path: config.path,
         logger,
@@ -45,6 +44,9 @@ async function main(): Promise<void> {
       });
       const address = await server.listen({ host: config.host, port: config.port });
       const port = address.kind === 'tcp' ? address.port : config.port;
+      // The spec's two start-up lines, both once the port is bound: a failed start (address in use)
+      // prints only its one-line error, never a "Starting" line first.
+      logger.info(`Starting WebSocket JSON-RPC server on ${config.host}:${config.port}${config.path}`);
       logger.info(
         { url: server.url, logFile },
         `Server started successfully at ws://${config.host}:${port}${config.path}`,

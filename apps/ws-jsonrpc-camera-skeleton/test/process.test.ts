@@ -168,13 +168,14 @@ describe('command lines', { timeout: 60_000 }, () => {
     expect(timeouts.stderr()).toContain('--headers-timeout');
   });
 
-  it('a port in use is one line on stderr and exit 1', async () => {
+  it('a port in use is one line on stderr, no start-up log line, and exit 1', async () => {
     const { port } = await startServer();
     const r = await run('main.ts', ['--host', '127.0.0.1', '--port', String(port), '--log-file', 'none']);
     expect(r.code).toBe(1);
     expect(r.stderr().trim().split('\n')).toEqual([
       `ws-jsonrpc-camera-skeleton: address 127.0.0.1:${port} is already in use`,
     ]);
+    expect(r.stdout()).not.toContain('Starting WebSocket JSON-RPC server');
   });
 
   it('ws-test-client: the full suite prints the spec lines and exits 0', async () => {
