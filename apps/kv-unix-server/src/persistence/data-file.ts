@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import type { Logger } from '@sockworks/logging';
 import type { KvStore, StoreJournal } from '../store.js';
-import { decodeLog, encodeRecord, LOG_MAGIC, type LogOp, RECORD_HEADER_BYTES } from './record.js';
+import {
+  type DamagedRegion,
+  decodeLog,
+  encodeRecord,
+  LOG_MAGIC,
+  type LogOp,
+  RECORD_HEADER_BYTES,
+} from './record.js';
 
 /** When the data file is fsync'ed (Redis `appendfsync` semantics). */
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -58,11 +66,15 @@ export class DataFile implements StoreJournal {
     let fileBytes: number;
     if (fs.existsSync(opts.path) && !isTornHeader(opts.path)) {
       const decoded = decodeLog(fs.readFileSync(opts.path));
+      // Checked before anything is applied or written: a file that did not load cleanly is never
+      // truncated, compacted or appended to.
+      if (decoded.corruption !== undefined) throw corruptFileError(opts.path, decoded.corruption);
       for (const op of decoded.ops) applyOp(store, op);
       if (decoded.droppedBytes > 0) {
+        // Nothing valid follows: this is what a crash in the middle of a write leaves.
         logger.warn(
-          { file: opts.path, droppedBytes: decoded.droppedBytes },
-          'data file ends with a torn or corrupt record; dropping it',
+          { file: opts.path, offset: decoded.validBytes, droppedBytes: decoded.droppedBytes },
+          'data file ends with a torn record (no valid record after it); dropping it',
         );
         fs.truncateSync(opts.path, decoded.validBytes);
       }
@@ -173,6 +185,16 @@ function isTornHeader(file: string): boolean {
   const size = fs.statSync(file).size;
   if (size >= LOG_MAGIC.length) return false;
   return fs.readFileSync(file).equals(LOG_MAGIC.subarray(0, size));
+}
+
+/** The start-up error for a data file with damage followed by valid records. */
+function corruptFileError(file: string, damage: DamagedRegion): ProtocolError {
+  return new ProtocolError(
+    ServiceErrorCode.DATA_FILE_CORRUPT,
+    `data file ${file} is damaged at offset ${damage.offset} (${damage.bytes} unreadable bytes) and has ` +
+      `${damage.recordsAfter} valid records after it; refusing to start and leaving the file untouched. ` +
+      `Salvage them into a new file with: kv-repair --data-file ${file} --out ${file}.repaired`,
+  );
 }
 
 function applyOp(store: KvStore, op: LogOp): void {
