@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
+import { REPAIR_EXIT, runRepairCli } from '../src/cli/repair.js';
 import { KvClient, KvStore } from '../src/index.js';
 import { DataFile } from '../src/persistence/data-file.js';
 import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/persistence/record.js';
-import { ServerProcess, tempDir, tempSocketPath } from './helpers.js';
+import { APP_DIR, ServerProcess, tempDir, tempSocketPath } from './helpers.js';
 
 const LIMITS = { maxKeyBytes: 100, maxKeys: 100_000, maxTotalBytes: 100_000_000 };
 
@@ -109,5 +112,119 @@ describe('the server process with a damaged data file', { timeout: 60_000 }, () 
     const kv = await KvClient.connect(socket);
     expect((await kv.ping()).storage_size).toBe(999);
     await kv.close();
+  });
+});
+
+/** Runs kv-repair in-process; returns its exit code and output. */
+function repair(...argv: string[]): { code: number; stdout: string; stderr: string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const code = runRepairCli({ argv, env: {}, stdout, stderr });
+  return { code, stdout: String(stdout.read() ?? ''), stderr: String(stderr.read() ?? '') };
+}
+
+/** 1000 records with damage in record 100 (length field) and 500 (payload), and a torn last record. */
+function damagedLog(): { damaged: Buffer; offsets: number[] } {
+  const { bytes, offsets } = buildLog(1000);
+  const damaged = Buffer.from(bytes.subarray(0, offsets[999]! + 5));
+  damaged[offsets[100]! + 2] = 0xff;
+  damaged[offsets[500]! + 20] = 0x01;
+  return { damaged, offsets };
+}
+
+describe('kv-repair', () => {
+  it('salvages every valid record after the damage into a new file and reports what it skipped', () => {
+    const dir = tempDir();
+    const input = join(dir, 'kv.log');
+    const output = join(dir, 'kv.repaired');
+    const { damaged, offsets } = damagedLog();
+    writeFileSync(input, damaged);
+
+    const check = repair('--check', '--data-file', input);
+    expect(check.code).toBe(REPAIR_EXIT.CORRUPT);
+    expect(check.stdout).toContain('997 valid records, 3 damaged region(s)');
+
+    const fixed = repair('--data-file', input, '--out', output);
+    expect(fixed.code).toBe(REPAIR_EXIT.OK);
+    expect(fixed.stdout).toContain(`skipped offset ${offsets[100]}: ${offsets[101]! - offsets[100]!} bytes`);
+    expect(fixed.stdout).toContain(`skipped offset ${offsets[500]}: ${offsets[501]! - offsets[500]!} bytes`);
+    expect(fixed.stdout).toContain(`skipped offset ${offsets[999]}: 5 bytes (torn tail`);
+    expect(fixed.stdout).toContain(`wrote 997 records`);
+    expect(readFileSync(input).equals(damaged)).toBe(true);
+
+    const { store, file } = openStore(output);
+    file.close();
+    expect(store.size).toBe(997);
+    for (const gone of ['k100', 'k500', 'k999']) expect(store.has(gone)).toBe(false);
+    expect(store.get('k998')).toBe(`value-998-${'x'.repeat(30)}`);
+    expect(repair('--check', '--data-file', output).code).toBe(REPAIR_EXIT.OK);
+  });
+
+  it('never overwrites: an existing output (or the input itself) is refused, exit 1', () => {
+    const dir = tempDir();
+    const input = join(dir, 'kv.log');
+    const { damaged } = damagedLog();
+    writeFileSync(input, damaged);
+    const existing = join(dir, 'old');
+    writeFileSync(existing, 'precious');
+    for (const out of [existing, input]) {
+      const result = repair('--data-file', input, '--out', out);
+      expect(result.code).toBe(REPAIR_EXIT.FAILED);
+      expect(result.stderr).toMatch(/EEXIST/);
+    }
+    expect(readFileSync(existing, 'utf8')).toBe('precious');
+    expect(readFileSync(input).equals(damaged)).toBe(true);
+  });
+
+  it('usage errors exit 2; a file that is not a data file exits 1', () => {
+    const dir = tempDir();
+    expect(repair('--data-file', join(dir, 'x')).code).toBe(REPAIR_EXIT.USAGE);
+    expect(repair('--check').code).toBe(REPAIR_EXIT.USAGE);
+    writeFileSync(join(dir, 'x'), 'not a log');
+    const result = repair('--check', '--data-file', join(dir, 'x'));
+    expect(result.code).toBe(REPAIR_EXIT.FAILED);
+    expect(result.stderr).toMatch(/bad magic/);
+    const help = repair('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes/);
+  });
+
+  it('the kv-repair bin salvages a file the server refused, and the server starts on the result', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const input = join(dir, 'kv.log');
+    const output = join(dir, 'kv.repaired');
+    const { damaged } = damagedLog();
+    writeFileSync(input, damaged);
+    const refused = ServerProcess.spawn(['--socket', tempSocketPath(), '--data-file', input]);
+    expect(await refused.exited).toBe(1);
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=sockworks-source',
+        '--import',
+        'tsx',
+        'src/cli/kv-repair.ts',
+        '--data-file',
+        input,
+        '--out',
+        output,
+      ],
+      { cwd: APP_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+      out += t;
+    });
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    expect(out).toContain('wrote 997 records');
+    const socket = tempSocketPath();
+    const server = ServerProcess.spawn(['--socket', socket, '--data-file', output]);
+    await server.waitForLog('kv server started');
+    const kv = await KvClient.connect(socket);
+    expect((await kv.ping()).storage_size).toBe(997);
+    await kv.close();
+    expect(readFileSync(input).equals(damaged)).toBe(true);
   });
 });
