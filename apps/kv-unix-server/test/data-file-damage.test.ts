@@ -78,6 +78,32 @@ describe('a damaged record followed by valid ones (issue 14, item 3)', () => {
   });
 });
 
+describe('a damaged magic (the first 8 bytes)', () => {
+  it('is corruption when valid records follow: the start is refused, kv-repair salvages them all', () => {
+    const dir = tempDir();
+    const path = join(dir, 'data.log');
+    const { bytes } = buildLog(20);
+    const damaged = Buffer.from(bytes);
+    damaged[3] = 0x58;
+    writeFileSync(path, damaged);
+    expect(() => openStore(path)).toThrow(
+      new RegExp(`${path}.*offset 0 \\(8 unreadable bytes\\).*20 valid records`),
+    );
+    expect(readFileSync(path).equals(damaged)).toBe(true);
+    const out = join(dir, 'fixed.log');
+    expect(repair('--data-file', path, '--out', out).code).toBe(REPAIR_EXIT.OK);
+    const { store, file } = openStore(out);
+    file.close();
+    expect(store.size).toBe(20);
+  });
+
+  it('a file with no valid record is not a data file; the error names it', () => {
+    const path = join(tempDir(), 'data.log');
+    writeFileSync(path, 'this is not a kv data file at all');
+    expect(() => openStore(path)).toThrow(new RegExp(`data file ${path}: not a kv-unix-server data file`));
+  });
+});
+
 // The exact scenario of the issue: 67,500 keys, one flipped byte at 3 MB, a real server process.
 describe('the server process with a damaged data file', { timeout: 60_000 }, () => {
   it('exits 1 naming the file, the offset and the records after it; the file is unchanged', async () => {

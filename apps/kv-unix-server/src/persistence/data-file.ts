@@ -5,6 +5,7 @@ import type { Logger } from '@sockworks/logging';
 import type { KvStore, StoreJournal } from '../store.js';
 import {
   type DamagedRegion,
+  type DecodedLog,
   decodeLog,
   encodeRecord,
   LOG_MAGIC,
@@ -65,7 +66,7 @@ export class DataFile implements StoreJournal {
     const { logger } = opts;
     let fileBytes: number;
     if (fs.existsSync(opts.path) && !isTornHeader(opts.path)) {
-      const decoded = decodeLog(fs.readFileSync(opts.path));
+      const decoded = decodeFile(opts.path);
       // Checked before anything is applied or written: a file that did not load cleanly is never
       // truncated, compacted or appended to.
       if (decoded.corruption !== undefined) throw corruptFileError(opts.path, decoded.corruption);
@@ -185,6 +186,15 @@ function isTornHeader(file: string): boolean {
   const size = fs.statSync(file).size;
   if (size >= LOG_MAGIC.length) return false;
   return fs.readFileSync(file).equals(LOG_MAGIC.subarray(0, size));
+}
+
+/** Reads and decodes the file; an error names the file. */
+function decodeFile(file: string): DecodedLog {
+  try {
+    return decodeLog(fs.readFileSync(file));
+  } catch (err) {
+    throw new Error(`data file ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /** The start-up error for a data file with damage followed by valid records. */

@@ -69,10 +69,8 @@ function decodePayload(payload: Buffer): LogOp | undefined {
   return undefined;
 }
 
-function checkMagic(file: Buffer): void {
-  if (file.length < LOG_MAGIC.length || !file.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC)) {
-    throw new Error('not a kv-unix-server data file (bad magic)');
-  }
+function hasMagic(file: Buffer): boolean {
+  return file.length >= LOG_MAGIC.length && file.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC);
 }
 
 /** The record at `offset` if its header, checksum and payload are all valid. */
@@ -119,11 +117,13 @@ function resync(file: Buffer, from: number): ScannedRecord | undefined {
  * the next valid record, so damage in the middle of the file is told apart from a torn tail.
  */
 export function scanLog(file: Buffer, onRecord: (record: ScannedRecord) => void): DamagedRegion[] {
-  checkMagic(file);
   const damaged: DamagedRegion[] = [];
   let records = 0;
   const recordsBefore: number[] = [];
-  let offset = LOG_MAGIC.length;
+  // A damaged magic is damage like any other when valid records follow it (the loop reports it as a
+  // region at offset 0); with no valid record at all this is not a data file.
+  const magic = hasMagic(file);
+  let offset = magic ? LOG_MAGIC.length : 0;
   while (offset < file.length) {
     let record = readRecord(file, offset);
     if (record === undefined) {
@@ -137,6 +137,7 @@ export function scanLog(file: Buffer, onRecord: (record: ScannedRecord) => void)
     records++;
     offset = record.end;
   }
+  if (!magic && records === 0) throw new Error('not a kv-unix-server data file (bad magic)');
   for (const [i, region] of damaged.entries()) region.recordsAfter = records - recordsBefore[i]!;
   return damaged;
 }
