@@ -132,7 +132,7 @@ describe('the server process with a damaged data file', { timeout: 60_000 }, () 
     writeFileSync(path, bytes.subarray(0, offsets[999]! + 7));
     const socket = tempSocketPath();
     const proc = ServerProcess.spawn(['--socket', socket, '--data-file', path]);
-    await proc.waitForLog('kv server started');
+    await proc.waitForLog('kv server started', 45_000);
     expect(proc.stdout).toContain('torn');
     expect(statSync(path).size).toBe(offsets[999]);
     const kv = await KvClient.connect(socket);
@@ -247,7 +247,7 @@ describe('kv-repair', () => {
     expect(out).toContain('wrote 997 records');
     const socket = tempSocketPath();
     const server = ServerProcess.spawn(['--socket', socket, '--data-file', output]);
-    await server.waitForLog('kv server started');
+    await server.waitForLog('kv server started', 45_000);
     const kv = await KvClient.connect(socket);
     expect((await kv.ping()).storage_size).toBe(997);
     await kv.close();

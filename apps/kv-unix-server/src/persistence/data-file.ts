@@ -29,6 +29,22 @@ export interface DataFileOptions {
 
 // Rough per-record overhead of a live key in the file, for the "mostly garbage" estimate.
 const RECORD_OVERHEAD = RECORD_HEADER_BYTES + 10;
+/** Snapshot bytes a background compaction writes per event-loop turn. */
+const REWRITE_SLICE_BYTES = 1024 * 1024;
+
+/** A background compaction in progress (see `#startRewrite`). */
+interface Rewrite {
+  readonly tmp: string;
+  readonly fd: number;
+  /** Live view of the store: entries changed meanwhile may show either value; `tail` settles them. */
+  readonly entries: IterableIterator<[string, string]>;
+  /** Every chunk appended to the old file since the rewrite began, replayed after the snapshot. */
+  tail: Buffer[];
+  bytes: number;
+  aborted: boolean;
+  readonly done: Promise<void>;
+  finish: () => void;
+}
 
 /**
  * The append-only journal behind `--data-file`. Mutations are buffered while a batch of requests is
@@ -48,6 +64,9 @@ export class DataFile implements StoreJournal {
   #dirty = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #rewrite: Rewrite | undefined;
+  /** Off after a background compaction failed (logged), so a full disk is not retried on every write. */
+  #autoCompact = true;
 
   private constructor(opts: DataFileOptions, store: KvStore, fd: number, fileBytes: number) {
     this.path = opts.path;
@@ -124,13 +143,30 @@ export class DataFile implements StoreJournal {
       throw err;
     }
     this.#fileBytes += chunk.length;
+    this.#rewrite?.tail.push(chunk);
     if (this.#opts.fsync === 'always') fs.fsyncSync(this.#fd);
     else this.#dirty = true;
-    if (this.#shouldCompact()) this.compact();
+    if (this.#rewrite === undefined && this.#autoCompact && this.#shouldCompact()) this.#startRewrite();
   }
 
-  /** Rewrites the file as one record per live key (temp file, fsync, rename, fsync directory). */
+  /** True while a background compaction runs. */
+  get compacting(): boolean {
+    return this.#rewrite !== undefined;
+  }
+
+  /** Resolves once no background compaction is running. */
+  async compaction(): Promise<void> {
+    while (this.#rewrite !== undefined) await this.#rewrite.done;
+  }
+
+  /**
+   * Rewrites the file as one record per live key (temp file, fsync, rename, fsync directory), at once:
+   * for the start-up (nothing is served yet) and tools. While serving, `flush()` compacts in the
+   * background instead, a slice per event-loop turn, because a synchronous rewrite of a large store
+   * holds every client for seconds.
+   */
   compact(): void {
+    this.#abortRewrite();
     this.flush();
     const before = this.#fileBytes;
     const chunks: Buffer[] = [LOG_MAGIC];
@@ -152,6 +188,7 @@ export class DataFile implements StoreJournal {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    this.#abortRewrite();
     this.#store.setJournal(undefined);
     try {
       this.flush();
@@ -165,6 +202,123 @@ export class DataFile implements StoreJournal {
     const record = encodeRecord(op);
     this.#pending.push(record);
     this.#pendingBytes += record.length;
+  }
+
+  /**
+   * Starts a background compaction: the snapshot is written from a live iterator over the store a
+   * slice per turn, while writes go on to the old file and are kept in `tail`; the tail is appended
+   * after the snapshot (replaying it over any mix of old and new values gives the current state),
+   * then the file is fsynced and renamed over the old one. Any failure leaves the old file in use.
+   */
+  #startRewrite(): void {
+    const tmp = `${this.path}.compact`;
+    let fd: number;
+    try {
+      fd = fs.openSync(tmp, 'w');
+      writeAll(fd, LOG_MAGIC);
+    } catch (err) {
+      this.#rewriteFailed(err, tmp, undefined);
+      return;
+    }
+    let finish = (): void => {};
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const rewrite: Rewrite = {
+      tmp,
+      fd,
+      entries: this.#store.entriesJson(),
+      tail: [],
+      bytes: LOG_MAGIC.length,
+      aborted: false,
+      done,
+      finish,
+    };
+    this.#rewrite = rewrite;
+    setImmediate(() => this.#rewriteStep(rewrite));
+  }
+
+  #rewriteStep(rewrite: Rewrite): void {
+    if (rewrite.aborted) return;
+    try {
+      const slice: Buffer[] = [];
+      let sliceBytes = 0;
+      let next = rewrite.entries.next();
+      while (!next.done) {
+        const record = encodeRecord({ op: 'set', key: next.value[0], json: next.value[1] });
+        slice.push(record);
+        sliceBytes += record.length;
+        if (sliceBytes >= REWRITE_SLICE_BYTES) break;
+        next = rewrite.entries.next();
+      }
+      if (sliceBytes > 0) writeAll(rewrite.fd, Buffer.concat(slice, sliceBytes));
+      rewrite.bytes += sliceBytes;
+      if (!next.done) {
+        setImmediate(() => this.#rewriteStep(rewrite));
+        return;
+      }
+      this.#writeTail(rewrite);
+    } catch (err) {
+      this.#rewriteFailed(err, rewrite.tmp, rewrite);
+      return;
+    }
+    // The bulk of the file is flushed to disk off the event loop; what arrives meanwhile is small.
+    fs.fsync(rewrite.fd, (err) => {
+      if (rewrite.aborted) return;
+      if (err) {
+        this.#rewriteFailed(err, rewrite.tmp, rewrite);
+        return;
+      }
+      try {
+        this.#writeTail(rewrite);
+        fs.fsyncSync(rewrite.fd);
+        const before = this.#fileBytes;
+        fs.renameSync(rewrite.tmp, this.path);
+        syncDirectory(path.dirname(this.path));
+        fs.closeSync(this.#fd);
+        this.#fd = rewrite.fd;
+        this.#fileBytes = rewrite.bytes;
+        this.#dirty = false;
+        this.#rewrite = undefined;
+        rewrite.finish();
+        this.#opts.logger.info(
+          { file: this.path, before, after: rewrite.bytes },
+          'data file compacted (background)',
+        );
+      } catch (renameErr) {
+        this.#rewriteFailed(renameErr, rewrite.tmp, rewrite);
+      }
+    });
+  }
+
+  #writeTail(rewrite: Rewrite): void {
+    for (const chunk of rewrite.tail) {
+      writeAll(rewrite.fd, chunk);
+      rewrite.bytes += chunk.length;
+    }
+    rewrite.tail = [];
+  }
+
+  #rewriteFailed(err: unknown, tmp: string, rewrite: Rewrite | undefined): void {
+    this.#autoCompact = false;
+    this.#opts.logger.error(
+      { err, file: this.path },
+      'background compaction failed; the data file stays as it is (compaction off until restart)',
+    );
+    if (rewrite !== undefined) this.#abortRewrite();
+    else fs.rmSync(tmp, { force: true });
+  }
+
+  #abortRewrite(): void {
+    const rewrite = this.#rewrite;
+    if (rewrite === undefined) return;
+    this.#rewrite = undefined;
+    rewrite.aborted = true;
+    try {
+      fs.closeSync(rewrite.fd);
+    } catch {}
+    fs.rmSync(rewrite.tmp, { force: true });
+    rewrite.finish();
   }
 
   #shouldCompact(): boolean {
