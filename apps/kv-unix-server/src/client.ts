@@ -196,7 +196,8 @@ export class KvClient {
     do {
       const page = await this.listKeysPage(cursor, count);
       if (page.keys.length > 0) yield page.keys;
-      cursor = page.cursor;
+      // A server from before paging ignores the cursor and answers every key without one: done.
+      cursor = typeof page.cursor === 'string' ? page.cursor : '0';
     } while (cursor !== '0');
   }
 

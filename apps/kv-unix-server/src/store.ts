@@ -158,6 +158,8 @@ export class KvStore {
     this.#totalBytes -= entry.bytes;
     this.#keyChars -= key.length;
     entry.live = false;
+    // The scan order keeps the entry until its next compaction; the value need not wait with it.
+    entry.json = '';
     if (++this.#holes >= MIN_HOLES_TO_COMPACT && this.#holes * 2 > this.#order.length) {
       // Amortised O(1) per delete; seqs do not change, so cursors stay valid.
       this.#order = this.#order.filter((e) => e.live);

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { describe, expect, it } from 'vitest';
-import { KvClient, runKvClientCli } from '../src/index.js';
+import { CommandRegistry, createDefaultRegistry, KvClient, runKvClientCli } from '../src/index.js';
 import { RawClient, startServer } from './helpers.js';
 
 const KEY_PAD = 'k'.repeat(1000);
@@ -221,5 +221,28 @@ describe('list_keys paging', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(12_345);
     expect(lines[12_344]).toBe('key:12344');
+  });
+
+  it('the client still works against a server from before paging (no cursor in the reply)', async () => {
+    const registry = createDefaultRegistry();
+    const legacy = new CommandRegistry();
+    for (const name of registry.names()) {
+      legacy.register(
+        name,
+        name === 'list_keys'
+          ? {
+              description: 'List all stored keys',
+              parameters: {},
+              handler: (_data, ctx) => ({ keys: ctx.store.keys(), count: ctx.store.size }),
+            }
+          : registry.get(name)!,
+      );
+    }
+    const { path } = await startServer({ registry: legacy });
+    const kv = await KvClient.connect(path, { requestTimeoutMs: 5000 });
+    await kv.store('a', 1);
+    await kv.store('b', 2);
+    expect(await kv.listKeys()).toEqual({ keys: ['a', 'b'], count: 2 });
+    await kv.close();
   });
 });

@@ -129,7 +129,8 @@ async function listAllKeys(
     const page = response.data as ListKeysPage;
     if (!json && page.keys.length > 0) io.stdout.write(`${page.keys.join('\n')}\n`);
     printed += page.keys.length;
-    cursor = page.cursor;
+    // A server from before paging answers every key and no cursor: done.
+    cursor = typeof page.cursor === 'string' ? page.cursor : '0';
   } while (cursor !== '0');
   if (!json && printed === 0) io.stdout.write('(no keys)\n');
   return true;
