@@ -144,6 +144,12 @@ describe('list_keys paging', () => {
       count: 10,
     });
     expect(third).toEqual({ keys: ['k20', 'k21', 'k22', 'k23', 'k24'], count: 5, cursor: '0' });
+    // `count` alone starts a paged scan (cursor "0").
+    expect(await kv.request('list_keys', { count: 2 })).toEqual({
+      keys: ['k0', 'k1'],
+      count: 2,
+      cursor: expect.not.stringMatching(/^0$/),
+    });
     await kv.close();
   });
 

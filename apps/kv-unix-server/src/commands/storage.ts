@@ -85,10 +85,10 @@ function countParam(data: Record<string, unknown>): number {
 }
 
 /**
- * `list_keys`: keys, paged like Redis SCAN. With `cursor` (start with "0"), one page of at most `count`
- * keys (default 1000, and about 256 KiB of key text) and the cursor of the next page ("0" when done).
- * Without `cursor`, the spec's request: every key in one reply when they fit one page's bounds
- * (10,000 keys, 1 MiB), else REPLY_TOO_LARGE telling the client to page; never a partial list that
+ * `list_keys`: keys, paged like Redis SCAN. With `cursor` (start with "0") or `count`, one page of at
+ * most `count` keys (default 1000, and about 256 KiB of key text) and the cursor of the next page
+ * ("0" when done). With neither, the spec's request: every key in one reply when they fit one reply
+ * (10,000 keys, 1 MiB of key text), else REPLY_TOO_LARGE telling the client to page; never a partial list that
  * looks complete, and never a reply the size of the keyspace.
  */
 export const listKeysCommand: CommandDefinition = {
@@ -100,7 +100,7 @@ export const listKeysCommand: CommandDefinition = {
   handler(data, ctx) {
     const count = countParam(data);
     const { store } = ctx;
-    if (!Object.hasOwn(data, 'cursor')) {
+    if (!Object.hasOwn(data, 'cursor') && !Object.hasOwn(data, 'count')) {
       if (store.size > LIST_KEYS_MAX_COUNT || store.keyChars > LIST_KEYS_MAX_CHARS) {
         throw new ProtocolError(
           KvErrorCode.REPLY_TOO_LARGE,
@@ -113,7 +113,8 @@ export const listKeysCommand: CommandDefinition = {
       const page = store.scan(0, LIST_KEYS_MAX_COUNT, Number.POSITIVE_INFINITY);
       return { keys: page.keys, count: page.keys.length, cursor: String(page.cursor) };
     }
-    const page = store.scan(cursorParam(data), count, LIST_KEYS_PAGE_CHARS);
+    const cursor = Object.hasOwn(data, 'cursor') ? cursorParam(data) : 0;
+    const page = store.scan(cursor, count, LIST_KEYS_PAGE_CHARS);
     return { keys: page.keys, count: page.keys.length, cursor: String(page.cursor) };
   },
 };
