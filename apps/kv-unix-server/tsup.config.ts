@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', main: 'src/main.ts', 'cli/kv-client': 'src/cli/kv-client.ts' },
+  entry: {
+    index: 'src/index.ts',
+    main: 'src/main.ts',
+    'cli/kv-client': 'src/cli/kv-client.ts',
+    'cli/kv-repair': 'src/cli/kv-repair.ts',
+  },
   format: ['esm'],
   dts: { entry: 'src/index.ts' },
   sourcemap: true,

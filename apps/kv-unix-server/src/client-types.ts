@@ -37,10 +37,17 @@ export interface RetrieveResult<T = unknown> {
   value: T;
 }
 
-/** `list_keys` reply data. */
+/** What {@link KvClient.listKeys} resolves with: every key (all pages) and how many. */
 export interface ListKeysResult {
   keys: string[];
   count: number;
+}
+
+/** One `list_keys` page: its keys, their number, and the cursor of the next page ("0" when done). */
+export interface ListKeysPage {
+  keys: string[];
+  count: number;
+  cursor: string;
 }
 
 /** `delete` reply data. */

@@ -6,6 +6,7 @@ import type {
   DeleteResult,
   EchoResult,
   HelpResult,
+  ListKeysPage,
   ListKeysResult,
   PingResult,
   RetrieveResult,
@@ -181,9 +182,30 @@ export class KvClient {
     return this.request('retrieve', { key });
   }
 
-  /** `list_keys`: every key and the count. */
-  listKeys(): Promise<ListKeysResult> {
-    return this.request('list_keys');
+  /** `list_keys` with a cursor: one page of keys and the cursor of the next ("0" when done). */
+  listKeysPage(cursor = '0', count?: number): Promise<ListKeysPage> {
+    return this.request('list_keys', count === undefined ? { cursor } : { cursor, count });
+  }
+
+  /**
+   * Every key, page by page (each page one request), like Redis SCAN: a key stored for the whole
+   * scan is yielded exactly once; keys added or deleted meanwhile may or may not be.
+   */
+  async *scanKeys(count?: number): AsyncGenerator<string[], void, undefined> {
+    let cursor = '0';
+    do {
+      const page = await this.listKeysPage(cursor, count);
+      if (page.keys.length > 0) yield page.keys;
+      // A server from before paging ignores the cursor and answers every key without one: done.
+      cursor = typeof page.cursor === 'string' ? page.cursor : '0';
+    } while (cursor !== '0');
+  }
+
+  /** `list_keys`: every key and the count, collected over as many pages as it takes. */
+  async listKeys(): Promise<ListKeysResult> {
+    const keys: string[] = [];
+    for await (const page of this.scanKeys()) for (const key of page) keys.push(key);
+    return { keys, count: keys.length };
   }
 
   /** `delete`: removes a key (KEY_NOT_FOUND when absent). */

@@ -5,6 +5,7 @@ export type {
   DeleteResult,
   EchoResult,
   HelpResult,
+  ListKeysPage,
   ListKeysResult,
   PingResult,
   RetrieveResult,

@@ -17,9 +17,23 @@ export interface StoreJournal {
 }
 
 interface Entry {
+  readonly key: string;
   json: string;
   bytes: number;
+  /** Insertion number: fixed while the key is stored, so it can serve as a scan cursor. */
+  readonly seq: number;
+  live: boolean;
 }
+
+/** One page of {@link KvStore.scan}. */
+export interface ScanPage {
+  keys: string[];
+  /** Pass it back to continue; 0 when the scan is complete. */
+  cursor: number;
+}
+
+/** Compact the scan order once this many deleted entries are in it (and they are half of it). */
+const MIN_HOLES_TO_COMPACT = 1024;
 
 /**
  * The key-value storage: a `Map`, so `__proto__`, `constructor` and `toString` are ordinary keys.
@@ -29,7 +43,15 @@ interface Entry {
 export class KvStore {
   readonly limits: KvStoreLimits;
   #entries = new Map<string, Entry>();
+  /**
+   * Entries in insertion (`seq`) order, deleted ones included until the next compaction: `scan` finds
+   * where a cursor resumes by binary search. A Map cannot resume iteration at a key.
+   */
+  #order: Entry[] = [];
+  #holes = 0;
+  #nextSeq = 1;
   #totalBytes = 0;
+  #keyChars = 0;
   #journal: StoreJournal | undefined;
 
   constructor(limits: KvStoreLimits) {
@@ -39,6 +61,11 @@ export class KvStore {
   /** Number of keys held. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** UTF-16 length of every key together: what listing them all would cost, known without a walk. */
+  get keyChars(): number {
+    return this.#keyChars;
   }
 
   /** Bytes held (keys plus value JSON, UTF-8). */
@@ -93,7 +120,16 @@ export class KvStore {
       );
     }
     this.#journal?.recordSet(key, json);
-    this.#entries.set(key, { json, bytes });
+    if (previous === undefined) {
+      const entry: Entry = { key, json, bytes, seq: this.#nextSeq++, live: true };
+      this.#entries.set(key, entry);
+      this.#order.push(entry);
+      this.#keyChars += key.length;
+    } else {
+      // An overwrite keeps the key's place (and seq), as a Map does: a scan in progress still sees it once.
+      previous.json = json;
+      previous.bytes = bytes;
+    }
     this.#totalBytes = total;
   }
 
@@ -120,10 +156,50 @@ export class KvStore {
     this.#journal?.recordDelete(key);
     this.#entries.delete(key);
     this.#totalBytes -= entry.bytes;
+    this.#keyChars -= key.length;
+    entry.live = false;
+    // The scan order keeps the entry until its next compaction; the value need not wait with it.
+    entry.json = '';
+    if (++this.#holes >= MIN_HOLES_TO_COMPACT && this.#holes * 2 > this.#order.length) {
+      // Amortised O(1) per delete; seqs do not change, so cursors stay valid.
+      this.#order = this.#order.filter((e) => e.live);
+      this.#holes = 0;
+    }
     return true;
   }
 
-  /** Every key, in insertion order. */
+  /**
+   * Up to `count` keys (and about `maxChars` UTF-16 units of them; at least one key) inserted after
+   * `cursor`, in insertion order, like Redis SCAN: a key stored for the whole scan is returned exactly
+   * once, whatever is inserted, overwritten or deleted meanwhile; a key added during the scan may or may
+   * not be. Cost is the page, not the keyspace.
+   */
+  scan(cursor: number, count: number, maxChars: number): ScanPage {
+    const order = this.#order;
+    // First entry with seq > cursor.
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid]!.seq <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    const keys: string[] = [];
+    let chars = 0;
+    let i = lo;
+    let last = cursor;
+    for (; i < order.length && keys.length < count && (chars < maxChars || keys.length === 0); i++) {
+      const entry = order[i]!;
+      if (!entry.live) continue;
+      keys.push(entry.key);
+      chars += entry.key.length;
+      last = entry.seq;
+    }
+    while (i < order.length && !order[i]!.live) i++;
+    return { keys, cursor: i < order.length ? last : 0 };
+  }
+
+  /** Every key, in insertion order (unbounded: for tests and tools; the protocol uses `scan`). */
   keys(): string[] {
     return [...this.#entries.keys()];
   }

@@ -161,7 +161,7 @@ describe('storage commands', () => {
     });
     expect(run('retrieve', { key: 'username' }).data).toEqual({ key: 'username', value: 'john_doe' });
     run('store', { key: 'age', value: 42 });
-    expect(run('list_keys', {}).data).toEqual({ keys: ['username', 'age'], count: 2 });
+    expect(run('list_keys', {}).data).toEqual({ keys: ['username', 'age'], count: 2, cursor: '0' });
     expect(run('delete', { key: 'username' }).data).toEqual({
       key: 'username',
       deleted: true,

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PartialMessageGuard } from '@sockworks/framing';
@@ -92,12 +92,13 @@ describe('DataFile', () => {
     expect(open(path).store.get('a')).toBe(1);
   });
 
-  it('compacts once the file is mostly garbage, keeping the live data', () => {
+  it('compacts once the file is mostly garbage, keeping the live data', async () => {
     const path = join(tempDir(), 'data.log');
     const { store, file } = open(path, new KvStore(LIMITS), 2000);
     for (let i = 0; i < 200; i++) {
       store.set('counter', i);
       file.flush();
+      await file.compaction();
     }
     expect(file.fileBytes).toBeLessThan(2000 + 100);
     store.set('other', 'x');
@@ -105,6 +106,67 @@ describe('DataFile', () => {
     const reloaded = open(path);
     expect(reloaded.store.get('counter')).toBe(199);
     expect(reloaded.store.get('other')).toBe('x');
+  });
+
+  it('compaction while serving runs in the background: flush() returns at once, nothing is lost', async () => {
+    const path = join(tempDir(), 'data.log');
+    const store = new KvStore({ maxKeyBytes: 100, maxKeys: 100_000, maxTotalBytes: 100_000_000 });
+    const { file } = open(path, store, 1024 * 1024);
+    const value = 'v'.repeat(500);
+    const expected = new Map<string, unknown>();
+    const set = (key: string, v: unknown) => {
+      store.set(key, v);
+      expected.set(key, v);
+    };
+    for (let i = 0; i < 20_000; i++) set(`k${i}`, value);
+    file.flush();
+    // Overwrite until the file is over twice the live data: the flush that crosses it starts the rewrite.
+    let slowestFlushMs = 0;
+    for (let round = 0; !file.compacting; round++) {
+      expect(round).toBeLessThan(5);
+      for (let i = 0; i < 20_000 && !file.compacting; i++) {
+        set(`k${i}`, `${value}${round}`);
+        if (i % 1000 === 999) {
+          const start = performance.now();
+          file.flush();
+          slowestFlushMs = Math.max(slowestFlushMs, performance.now() - start);
+        }
+      }
+    }
+    // A synchronous rewrite of these 10 MB took seconds on the shared machine; a flush only appends.
+    expect(slowestFlushMs).toBeLessThan(500);
+    // Writes while the snapshot is being written: overwrites, deletes and new keys.
+    for (let i = 0; i < 300; i++) {
+      set(`k${i * 7}`, { during: i });
+      store.delete(`k${i * 11 + 1}`);
+      expected.delete(`k${i * 11 + 1}`);
+      set(`new${i}`, i);
+      file.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await file.compaction();
+    expect(file.fileBytes).toBeLessThan(20_000 * 600);
+    file.close();
+    const reloaded = open(
+      path,
+      new KvStore({ maxKeyBytes: 100, maxKeys: 100_000, maxTotalBytes: 100_000_000 }),
+    );
+    reloaded.file.close();
+    expect(reloaded.store.size).toBe(expected.size);
+    for (const [key, v] of expected) expect(reloaded.store.get(key), key).toEqual(v);
+  });
+
+  it('close() during a background compaction keeps the old file and removes the temp file', async () => {
+    const path = join(tempDir(), 'data.log');
+    const { store, file } = open(path, new KvStore(LIMITS), 2000);
+    for (let i = 0; i < 200 && !file.compacting; i++) {
+      store.set('counter', i);
+      file.flush();
+    }
+    expect(file.compacting).toBe(true);
+    file.close();
+    expect(existsSync(`${path}.compact`)).toBe(false);
+    expect(open(path).store.get('counter')).toBeTypeOf('number');
   });
 
   it('refuses to start when the file holds more than the limits allow', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
+import { repairCli } from '../src/cli/repair.js';
 import { clientCli } from '../src/cli/run.js';
 import { serverCli } from '../src/config.js';
 
@@ -13,5 +14,9 @@ describe('the README documents every option as --help shows it (flag, short flag
 
   it('kv-client', () => {
     expect(optionTableProblems(README, '## CLI: `kv-client`', clientCli)).toEqual([]);
+  });
+
+  it('kv-repair', () => {
+    expect(optionTableProblems(README, '### Repair: `kv-repair`', repairCli)).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ describe('wire protocol over the socket', () => {
     expect(replies[2]!.data).toEqual({ operation: 'add', a: 10, b: 5, result: 15 });
     expect(replies[3]!.data).toMatchObject({ key: 'username', stored: true });
     expect(replies[4]!.data).toEqual({ key: 'username', value: 'john_doe' });
-    expect(replies[5]!.data).toEqual({ keys: ['username'], count: 1 });
+    expect(replies[5]!.data).toEqual({ keys: ['username'], count: 1, cursor: '0' });
     expect(replies[6]!.data).toMatchObject({ key: 'username', deleted: true });
     expect(replies[7]!.data).toMatchObject({ status: 'ok', storage_size: 0 });
     expect(Object.keys((replies[8]!.data as { commands: object }).commands)).toHaveLength(9);

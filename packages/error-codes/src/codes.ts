@@ -35,6 +35,8 @@ export const KvErrorCode = {
   MESSAGE_TIMEOUT: 'MESSAGE_TIMEOUT',
   /** An unfinished request line took the server past its budget of partial bytes; then close. */
   PARTIAL_BUDGET_EXCEEDED: 'PARTIAL_BUDGET_EXCEEDED',
+  /** The reply would be larger than one reply may be; the message says how to page (`list_keys`). */
+  REPLY_TOO_LARGE: 'REPLY_TOO_LARGE',
 } as const;
 export type KvErrorCode = (typeof KvErrorCode)[keyof typeof KvErrorCode];
 
@@ -178,6 +180,8 @@ export const ServiceErrorCode = {
   SOCKET_PATH_NOT_SOCKET: 'SOCKET_PATH_NOT_SOCKET',
   /** The server is closed or closing. */
   SERVER_CLOSED: 'SERVER_CLOSED',
+  /** A data file has damage followed by valid records: the start is refused, the file left untouched. */
+  DATA_FILE_CORRUPT: 'DATA_FILE_CORRUPT',
 } as const;
 export type ServiceErrorCode = (typeof ServiceErrorCode)[keyof typeof ServiceErrorCode];
 

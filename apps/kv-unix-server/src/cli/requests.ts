@@ -39,7 +39,7 @@ export const CLI_COMMANDS: ReadonlyArray<[string, string]> = [
   ['calculate <op> <a> <b>', 'op: add subtract multiply divide power modulo'],
   ['store <key> <value...>', 'value is JSON if it parses (42, true, {"a":1}), else text'],
   ['retrieve <key>', 'print the stored value (JSON)'],
-  ['list_keys', 'every key, one per line (aliases: list-keys, keys)'],
+  ['list_keys', 'every key, one per line, fetched page by page (aliases: list-keys, keys)'],
   ['delete <key>', 'delete a key (alias: del)'],
   ['help', "the server's command list"],
   ['<command> [data-json]', 'any other command, with its data object as JSON'],

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ConfigError } from '@sockworks/service';
 import { defineCli } from '@sockworks/service/cli';
 import { KvClient } from '../client.js';
+import type { ListKeysPage } from '../client-types.js';
 import { socketOption } from '../config.js';
 import { formatData } from './format.js';
 import { CLI_COMMANDS, type CliRequest, requestFromWords } from './requests.js';
@@ -94,6 +95,9 @@ async function execute(
   json: boolean,
   io: KvClientCliIo,
 ): Promise<boolean> {
+  if (request.command === 'list_keys' && !Object.hasOwn(request.data, 'cursor')) {
+    return listAllKeys(client, request.data, json, io);
+  }
   const response = await client.send(request.command, request.data);
   if (json) {
     io.stdout.write(`${JSON.stringify(response)}\n`);
@@ -105,6 +109,32 @@ async function execute(
   }
   io.stderr.write(`error ${response.error.code}: ${response.error.message}\n`);
   return false;
+}
+
+/** `list_keys` without a cursor: pages through the keyspace, printing each page as it arrives. */
+async function listAllKeys(
+  client: KvClient,
+  data: Record<string, unknown>,
+  json: boolean,
+  io: KvClientCliIo,
+): Promise<boolean> {
+  let cursor = '0';
+  let printed = 0;
+  do {
+    const response = await client.send('list_keys', { ...data, cursor });
+    if (json) io.stdout.write(`${JSON.stringify(response)}\n`);
+    if (!response.success) {
+      if (!json) io.stderr.write(`error ${response.error.code}: ${response.error.message}\n`);
+      return false;
+    }
+    const page = response.data as ListKeysPage;
+    if (!json && page.keys.length > 0) io.stdout.write(`${page.keys.join('\n')}\n`);
+    printed += page.keys.length;
+    // A server from before paging answers every key and no cursor: done.
+    cursor = typeof page.cursor === 'string' ? page.cursor : '0';
+  } while (cursor !== '0');
+  if (!json && printed === 0) io.stdout.write('(no keys)\n');
+  return true;
 }
 
 async function interactive(client: KvClient, json: boolean, io: KvClientCliIo): Promise<number> {
