@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { ConfigError, defineCli } from '@sockworks/service';
+import { ConfigError, defineCli } from '@sockworks/service/cli';
 import { checkDataFile, type RepairReport, repairDataFile } from '../persistence/repair.js';
 
 /** Exit codes of kv-repair. */
