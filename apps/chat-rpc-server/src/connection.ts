@@ -66,6 +66,12 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   #finalMessage: JsonObject | undefined;
   #pausedForOutput = false;
   #pausedForQueue = false;
+  /**
+   * Shutdown began while a request was partly received: input is still read until that request is
+   * complete (kv and binary-tcp do the same), then the connection ends as shutdown() would have.
+   * The server's drain deadline bounds the wait for a client that never finishes it.
+   */
+  #shutdownAfterPartial = false;
 
   constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ConnectionDeps) {
     this.id = ctx.id;
@@ -102,7 +108,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   /** The client sent everything it will send: answer what is queued, then end our side. */
   onEnd(): void {
     this.#decoder.end();
-    this.#beginEnd(undefined);
+    this.#beginEnd(this.#shutdownAfterPartial ? this.#deps.goodbye?.() : undefined);
   }
 
   /** The socket's output drained. */
@@ -125,11 +131,13 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   /** Decoder sink: one decoded request. */
   onMessage(value: unknown): void {
     this.#enqueue(value);
+    this.#partialDone();
   }
 
   /** Decoder sink: bad input. */
   onError(error: FramingError): void {
     this.#onFramingError(error);
+    this.#partialDone();
   }
 
   /** Sends one encoded message unless the client's unread output would pass the cap. */
@@ -162,8 +170,12 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
     this.#beginEnd(finalMessage);
   }
 
-  /** ConnectionHandle: finish queued requests, send the goodbye notice, end. */
+  /** ConnectionHandle: finish queued requests (and one partly received), send the goodbye notice, end. */
   shutdown(): void {
+    if (!this.#ending && this.#decoder.buffered > 0) {
+      this.#shutdownAfterPartial = true;
+      return;
+    }
     this.#beginEnd(this.#deps.goodbye?.());
   }
 
@@ -177,6 +189,14 @@ export class RpcConnection implements ConnectionHandle, RpcPeer {
   /** Wraps a broadcast for this client's dialect. */
   notification(message: JsonObject): JsonObject {
     return this.jsonRpc ? { jsonrpc: '2.0', method: 'chat', params: message } : message;
+  }
+
+  /** After a request (or an error) was decoded: if shutdown was waiting for it, read no further and end. */
+  #partialDone(): void {
+    if (!this.#shutdownAfterPartial) return;
+    this.#shutdownAfterPartial = false;
+    this.#decoder.close();
+    this.#beginEnd(this.#deps.goodbye?.());
   }
 
   #enqueue(message: unknown): void {
