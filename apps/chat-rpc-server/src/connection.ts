@@ -72,6 +72,12 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
   #pausedForQueue = false;
   /** Requests and errors decoded so far: tells the partial-message guard a push completed one. */
   #decoded = 0;
+  /**
+   * Shutdown began while a request was partly received: input is still read until that request is
+   * complete (kv and binary-tcp do the same), then the connection ends as shutdown() would have.
+   * The server's drain deadline bounds the wait for a client that never finishes it.
+   */
+  #shutdownAfterPartial = false;
 
   constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ConnectionDeps) {
     this.id = ctx.id;
@@ -122,7 +128,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
   /** The client sent everything it will send: answer what is queued, then end our side. */
   onEnd(): void {
     this.#decoder.end();
-    this.#beginEnd(undefined);
+    this.#beginEnd(this.#shutdownAfterPartial ? this.#deps.goodbye?.() : undefined);
   }
 
   /** The socket's output drained. */
@@ -147,12 +153,14 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
   onMessage(value: unknown): void {
     this.#decoded++;
     this.#enqueue(value);
+    this.#partialDone();
   }
 
   /** Decoder sink: bad input. */
   onError(error: FramingError): void {
     this.#decoded++;
     this.#onFramingError(error);
+    this.#partialDone();
   }
 
   /** Sends one encoded message unless the client's unread output would pass the cap. */
@@ -185,8 +193,12 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
     this.#beginEnd(finalMessage);
   }
 
-  /** ConnectionHandle: finish queued requests, send the goodbye notice, end. */
+  /** ConnectionHandle: finish queued requests (and one partly received), send the goodbye notice, end. */
   shutdown(): void {
+    if (!this.#ending && this.#decoder.buffered > 0) {
+      this.#shutdownAfterPartial = true;
+      return;
+    }
     this.#beginEnd(this.#deps.goodbye?.());
   }
 
@@ -200,6 +212,14 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
   /** Wraps a broadcast for this client's dialect. */
   notification(message: JsonObject): JsonObject {
     return this.jsonRpc ? { jsonrpc: '2.0', method: 'chat', params: message } : message;
+  }
+
+  /** After a request (or an error) was decoded: if shutdown was waiting for it, read no further and end. */
+  #partialDone(): void {
+    if (!this.#shutdownAfterPartial) return;
+    this.#shutdownAfterPartial = false;
+    this.#decoder.close();
+    this.#beginEnd(this.#deps.goodbye?.());
   }
 
   #enqueue(message: unknown): void {

@@ -17,6 +17,8 @@ export { type Clock, TokenBucket, type TokenBucketOptions } from './chat/token-b
 export {
   codePointLength,
   DEFAULT_TEXT_LIMITS,
+  MAX_MARKS_PER_CHARACTER,
+  nameKeys,
   SYSTEM_USERNAME,
   type TextLimits,
   usernameKey,

@@ -215,6 +215,19 @@ describe('shutdown', () => {
     await server.close(); // idempotent
   });
 
+  it('close(): a request never completed after shutdown began is cut off at the drain deadline', async () => {
+    const { port, server } = await startServer();
+    const stuck = await RawClient.connect(port);
+    stuck.write('{"method":"get_users"');
+    await waitFor(() => server.connectionCount === 1, 'connection');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the bytes reach the decoder
+    const started = Date.now();
+    await server.close({ timeoutMs: 300 });
+    await stuck.waitClosed();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(stuck.messages.filter((m) => 'status' in m)).toEqual([]);
+  });
+
   it('close(): new connections are refused while a connected client is still draining', async () => {
     const { port, server } = await startServer({ lingerMs: 60_000 });
     // A client that keeps its sending side open after the server's goodbye: the drain waits for it.

@@ -65,6 +65,26 @@ describe('the server process', () => {
     },
   );
 
+  it('SIGTERM: a request half received when the signal arrives is answered before the goodbye', async () => {
+    const { child, port } = await startProcess(['--port', '0']);
+    const writer = await RawClient.connect(port);
+    const lurker = await RawClient.connect(port);
+    expect(await lurker.request({ method: 'get_users' })).toMatchObject({ count: 0 });
+    writer.write('{"method":"get_users",');
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const notice = { type: 'system', message: 'Server is shutting down', username: 'SYSTEM' };
+    // The lurker's notice shows that shutdown has begun; the rest of the request comes after it.
+    expect(await lurker.next()).toEqual(notice);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writer.write('"params":{}}');
+    expect(await writer.next()).toEqual({ status: 'success', users: [], count: 0 });
+    expect(await writer.next()).toEqual(notice);
+    await writer.waitClosed();
+    const [code, exitSignal] = await exited;
+    expect({ code, exitSignal }).toEqual({ code: 0, exitSignal: null });
+  });
+
   it('a port in use: one line naming the address, exit code 1, no stack trace', async () => {
     const { port } = await startServer();
     const child = spawn(

@@ -68,6 +68,25 @@ describe('chat server over TCP: methods and errors', () => {
     });
   });
 
+  it('a truncated request is answered with -32700 at once, and the requests after it are answered', async () => {
+    const { port } = await startServer();
+    const c = await RawClient.connect(port);
+    // No newline, nothing more: the error must not wait for brackets that never come.
+    c.write('{"method": "send_message", "params": {bad');
+    expect(await c.next(2000)).toMatchObject({ code: -32700 });
+    c.write('\n{"method":"get_users"}');
+    expect(await c.next()).toEqual({ status: 'success', users: [], count: 0 });
+    // A request that starts at the byte where the error is found is the next request.
+    c.write('{"method":"send_message","params":{{"method":"get_users"}');
+    expect(await c.next()).toMatchObject({ code: -32700 });
+    expect(await c.next()).toEqual({ status: 'success', users: [], count: 0 });
+    // Top-level scalars are still one error per run of text up to the newline.
+    c.write('42 "x" true\n');
+    expect(await c.next()).toMatchObject({ code: -32700 });
+    expect(await c.request({ method: 'get_users' })).toEqual({ status: 'success', users: [], count: 0 });
+    expect(c.unread()).toEqual([]);
+  });
+
   it('get_users: simple by default, detailed on request, no join needed', async () => {
     const { port } = await startServer();
     const alice = await RawClient.connect(port);

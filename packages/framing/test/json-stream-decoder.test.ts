@@ -43,21 +43,20 @@ describe('JsonStreamDecoder', () => {
     expect(decodeEveryWay(stream(), input)).toEqual([msg({ t: '世界' }), msg({ e: '🎉👩‍👩‍👧' })]);
   });
 
-  it('reports a balanced but invalid value as non-fatal INVALID_JSON and stays in sync', () => {
-    const input = utf8('{"a":1,}{"b":2}\n{x}\n{"c":3}');
+  it('reports a value the grammar accepts but JSON.parse rejects as INVALID_JSON and resumes after it', () => {
+    // A raw control character in a string is the one error the scanner leaves to JSON.parse.
+    const input = utf8('{"a":"x\ty"}{"b":2}');
     expect(decodeEveryWay(stream(), input)).toEqual([
-      { kind: 'error', code: 'INVALID_JSON', fatal: false, excerpt: '{"a":1,}' },
+      { kind: 'error', code: 'INVALID_JSON', fatal: false, excerpt: '{"a":"x\ty"}' },
       msg({ b: 2 }),
-      { kind: 'error', code: 'INVALID_JSON', fatal: false, excerpt: '{x}' },
-      msg({ c: 3 }),
     ]);
   });
 
-  it('ends a value at mismatched brackets or at a raw newline inside a string', () => {
-    const input = utf8('{"a":[1}{"b":2}{"c":"open\n{"d":4}');
+  it('skips the rest of the line after a mismatched bracket; a raw newline in a string ends the value', () => {
+    // After `{"a":[1}` nothing says where the next value starts: `{"b":2}` on that line is skipped.
+    const input = utf8('{"a":[1}{"b":2}\n{"c":"open\n{"d":4}');
     expect(decodeEveryWay(stream(), input)).toEqual([
       { kind: 'error', code: 'INVALID_JSON', fatal: false, excerpt: '{"a":[1}' },
-      msg({ b: 2 }),
       { kind: 'error', code: 'INVALID_JSON', fatal: false, excerpt: '{"c":"open' },
       msg({ d: 4 }),
     ]);

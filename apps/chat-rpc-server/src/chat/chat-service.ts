@@ -5,13 +5,16 @@ import { defineRpcMethod, type JsonObject, type RpcPeer, type RpcTransport } fro
 import { type ChatOptions, DEFAULT_CHAT_OPTIONS, validateChatOptions } from './chat-options.js';
 import { chatMessage, SystemText, systemMessage } from './messages.js';
 import { TokenBucket } from './token-bucket.js';
-import { usernameKey, validateMessage, validateUsername } from './validation.js';
+import { nameKeys, truncateCodePoints, validateMessage, validateUsername } from './validation.js';
 
 /** A joined user. */
 export interface ChatSession {
   readonly peer: RpcPeer;
   readonly username: string;
+  /** The first of `keys`: the case-folded name. */
   readonly key: string;
+  /** Every key of the name (`nameKeys`): no other joined name shares one. */
+  readonly keys: readonly string[];
 }
 
 /** Per-connection state, joined or not. */
@@ -47,6 +50,8 @@ export class ChatService {
   readonly #peers = new Map<RpcPeer, PeerState>();
   /** Joined sessions by name key, in join order (Map keeps insertion order). */
   readonly #byKey = new Map<string, ChatSession>();
+  /** Joined sessions by each of their name keys, so look-alike names are found. */
+  readonly #byNameKey = new Map<string, ChatSession>();
   /**
    * Peers that have not joined, with the Date.now() by which they must. Every peer gets the same
    * timeout, so insertion order is deadline order and one timer, armed for the oldest, serves all.
@@ -154,26 +159,38 @@ export class ChatService {
     );
   }
 
-  /** Picks the final name for `requested` under the duplicate policy and records the session. */
+  /**
+   * Picks the final name for `requested` under the duplicate policy and records the session. Names
+   * are the same when their confusable skeletons are (`nameSkeletonKey`); a suffixed name is cut to
+   * `maxUsernameLength` code points by shortening the requested part at a grapheme boundary.
+   */
   #admit(peer: RpcPeer, requested: string): ChatSession {
     let username = requested;
-    let key = usernameKey(username);
-    if (this.#byKey.has(key)) {
+    let keys = nameKeys(username);
+    if (this.#taken(keys)) {
       if (this.#options.duplicateNames === 'reject') {
         throw new ProtocolError(ChatErrorCode.USERNAME_TAKEN, 'Username already taken');
       }
       const suffix = String(peer.remotePort ?? peer.id);
-      username = `${requested}_${suffix}`;
-      key = usernameKey(username);
+      const withTail = (tail: string): string =>
+        truncateCodePoints(requested, Math.max(0, this.#options.maxUsernameLength - tail.length)) + tail;
+      username = withTail(`_${suffix}`);
+      keys = nameKeys(username);
       // Someone may already be called "Alice_12345"; count on until the name is free.
-      for (let n = 2; this.#byKey.has(key); n++) {
-        username = `${requested}_${suffix}_${n}`;
-        key = usernameKey(username);
+      for (let n = 2; this.#taken(keys); n++) {
+        username = withTail(`_${suffix}_${n}`);
+        keys = nameKeys(username);
       }
     }
-    const session: ChatSession = { peer, username, key };
-    this.#byKey.set(key, session);
+    const session: ChatSession = { peer, username, key: keys[0]!, keys };
+    this.#byKey.set(session.key, session);
+    for (const key of keys) this.#byNameKey.set(key, session);
     return session;
+  }
+
+  /** Whether a joined name shares one of these keys (see `nameKeys`). */
+  #taken(keys: readonly string[]): boolean {
+    return keys.some((key) => this.#byNameKey.has(key));
   }
 
   #charge(state: PeerState): void {
@@ -224,6 +241,7 @@ export class ChatService {
   #remove(state: PeerState, session: ChatSession): void {
     state.session = undefined;
     if (this.#byKey.get(session.key) === session) this.#byKey.delete(session.key);
+    for (const key of session.keys) if (this.#byNameKey.get(key) === session) this.#byNameKey.delete(key);
   }
 
   /** Starts the join deadline of a peer that is not (or no longer) joined. */

@@ -1,4 +1,5 @@
 import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
+import unhomoglyph from 'unhomoglyph';
 
 /** Limits the chat layer enforces on user input, counted in Unicode code points. */
 export interface TextLimits {
@@ -24,6 +25,12 @@ const FORBIDDEN_IN_NAME =
 const LONE_SURROGATE = /\p{Cs}/u;
 const VARIATION_SELECTORS = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
 
+// Combining marks (Mn, Mc, Me): real names need a few on one letter (Vietnamese "ễ" is e + two),
+// a pile of them ("zalgo" text) is a way to draw over other lines.
+const MARK = /\p{M}/u;
+/** Most combining marks accepted on one base character. */
+export const MAX_MARKS_PER_CHARACTER = 4;
+
 /** Number of Unicode code points in `text` (an emoji is one, "e" + U+0301 is two). */
 export function codePointLength(text: string): number {
   let n = 0;
@@ -39,6 +46,52 @@ export function codePointLength(text: string): number {
 export function usernameKey(name: string): string {
   const nfkc = name.replace(VARIATION_SELECTORS, '').normalize('NFKC');
   return nfkc.toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
+}
+
+/** UTS #39 skeleton: NFD, each character mapped to its prototype (Unicode's confusables.txt), NFD. */
+function skeleton(text: string): string {
+  return unhomoglyph(text.normalize('NFD')).normalize('NFD');
+}
+
+/**
+ * The keys that make two names the same name: one shared key of the same kind is enough.
+ * - `k:` the `usernameKey` (NFKC, case folded): "Alice" and "ALICE";
+ * - `s:` its confusable skeleton: lower-case look-alikes, Cyrillic "аlice" and Latin "alice";
+ * - `S:` the skeleton of the name as written (NFKC, case kept, as UTS #39 defines it): capital
+ *   look-alikes whose lower cases differ, Cyrillic "SYSTEМ" and Latin "SYSTEM".
+ * The kinds are kept apart because mixing them would join names that do not look alike ("ALICE"
+ * has the skeleton "ALlCE", which lower-cased would meet "allce"). The prototype table is
+ * `unhomoglyph`'s, generated from confusables.txt (a maintained MIT package; no table of our own).
+ */
+export function nameKeys(name: string): readonly string[] {
+  const key = usernameKey(name);
+  return [
+    `k:${key}`,
+    `s:${skeleton(key)}`,
+    `S:${skeleton(name.replace(VARIATION_SELECTORS, '').normalize('NFKC'))}`,
+  ];
+}
+
+const SYSTEM_KEYS = nameKeys(SYSTEM_USERNAME);
+
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * The longest start of `text` with at most `max` code points that ends on a grapheme boundary, so a
+ * surrogate pair or a letter and its combining marks are never split.
+ */
+export function truncateCodePoints(text: string, max: number): string {
+  if (codePointLength(text) <= max) return text;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const size = codePointLength(segment);
+    if (used + size > max) break;
+    out += segment;
+    used += size;
+  }
+  return out;
 }
 
 /** Checks a requested username and returns it trimmed; throws INVALID_USERNAME explaining why. */
@@ -57,9 +110,28 @@ export function validateUsername(raw: string, limits: TextLimits = DEFAULT_TEXT_
   if (length > limits.maxUsernameLength) {
     throw invalidUsername(`Username too long (${length} characters, maximum ${limits.maxUsernameLength})`);
   }
+  checkCombiningMarks(name);
   if (usernameKey(name).trim().length === 0) throw invalidUsername('Username cannot be empty');
-  if (usernameKey(name) === usernameKey(SYSTEM_USERNAME)) throw invalidUsername('Username is reserved');
+  if (nameKeys(name).some((k) => SYSTEM_KEYS.includes(k))) throw invalidUsername('Username is reserved');
   return name;
+}
+
+/** A name starts with a base character and has at most MAX_MARKS_PER_CHARACTER marks on each. */
+function checkCombiningMarks(name: string): void {
+  let marks = 0;
+  let first = true;
+  for (const ch of name) {
+    if (!MARK.test(ch)) {
+      marks = 0;
+    } else if (first) {
+      throw invalidUsername('Username cannot start with a combining mark');
+    } else if (++marks > MAX_MARKS_PER_CHARACTER) {
+      throw invalidUsername(
+        `Username has more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character`,
+      );
+    }
+    first = false;
+  }
 }
 
 /** Checks a chat message and returns it trimmed; throws INVALID_MESSAGE explaining why. */
