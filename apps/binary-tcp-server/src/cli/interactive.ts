@@ -4,9 +4,9 @@
  */
 import { createInterface } from 'node:readline';
 import { ProtocolError } from '@sockworks/error-codes';
+import { printAbovePrompt } from '@sockworks/service/cli';
 import type { TcpClient } from '../client.js';
 import type { BroadcastFrame } from '../protocol.js';
-import type { Output } from './demo.js';
 
 export const INTERACTIVE_HELP = `Commands:
   /ping                    ping the server (prints the round trip)
@@ -19,15 +19,25 @@ export const INTERACTIVE_HELP = `Commands:
   anything else            sent as a plain-text "message"
 `;
 
-/** Reads commands from `input` until /exit or end of input. */
+/** The prompt shown on a terminal. */
+export const PROMPT = 'tcp> ';
+
+/**
+ * Reads commands from `input` until /exit or end of input. On a terminal (`terminal`, default: the
+ * output is a TTY) it shows a prompt and prints broadcasts above it without breaking the typed line.
+ */
 export async function runInteractive(
   client: TcpClient,
   input: NodeJS.ReadableStream,
-  out: Output,
+  out: NodeJS.WritableStream,
+  terminal = (out as NodeJS.WriteStream).isTTY === true,
 ): Promise<void> {
-  const print = (line: string): void => {
-    out.write(`${line}\n`);
-  };
+  const rl = createInterface({ input, output: out, terminal, prompt: PROMPT });
+  let rlClosed = false;
+  rl.once('close', () => {
+    rlClosed = true;
+  });
+  const print = (line: string): void => printAbovePrompt(rl, out, terminal && !rlClosed, line);
   const onBroadcast = (frame: BroadcastFrame): void => {
     print(`[broadcast from ${frame.from}] ${display(frame.content)}`);
   };
@@ -43,19 +53,23 @@ export async function runInteractive(
   client.on('reconnecting', onReconnecting);
   client.on('reconnect', onReconnect);
 
-  print(`Connected to ${client.host}:${client.port}. Type /help for commands.`);
-  const rl = createInterface({ input, terminal: false });
+  out.write(`Connected to ${client.host}:${client.port}. Type /help for commands.\n`);
+  if (terminal) rl.prompt();
   try {
     for await (const raw of rl) {
       const line = raw.trim();
-      if (line === '') continue;
       if (line === '/exit' || line === '/quit') break;
-      try {
-        const text = await runCommand(client, line);
-        if (text !== '') print(text);
-      } catch (err) {
-        print(describeError(err));
+      // print() redraws the prompt on a terminal; a line with no output needs it drawn here.
+      let text = '';
+      if (line !== '') {
+        try {
+          text = await runCommand(client, line);
+        } catch (err) {
+          text = describeError(err);
+        }
       }
+      if (text !== '') print(text);
+      else if (terminal) rl.prompt();
     }
   } finally {
     rl.close();

@@ -1,5 +1,6 @@
-import { clearScreenDown, createInterface, cursorTo, type Interface, moveCursor } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { ProtocolError } from '@sockworks/error-codes';
+import { printAbovePrompt } from '@sockworks/service/cli';
 import type { ChatClientOptions } from '../client/types.js';
 import { ChatClient } from '../client.js';
 import { neutralize } from './sanitize.js';
@@ -43,7 +44,7 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
     rlClosed = true;
   });
   // Once readline is closed there is no prompt to redraw.
-  const print = (text: string) => printAbove(rl, output, terminal && !rlClosed, text);
+  const print = (text: string) => printAbovePrompt(rl, output, terminal && !rlClosed, text);
 
   try {
     await client.connect();
@@ -147,23 +148,6 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
 }
 
 /** Prints `text` on its own line above the prompt without disturbing the line being typed. */
-function printAbove(rl: Interface, output: NodeJS.WritableStream, terminal: boolean, text: string): void {
-  if (!terminal) {
-    output.write(`${text}\n`);
-    return;
-  }
-  // Erase the whole input block (it may wrap over several rows) from its first row down.
-  const { rows } = rl.getCursorPos();
-  if (rows > 0) moveCursor(output, 0, -rows);
-  cursorTo(output, 0);
-  clearScreenDown(output);
-  // readline's redraw first moves up as many rows as the cursor was below the prompt's first row;
-  // the blank lines give it room to do so without climbing into the text just printed.
-  output.write(`${text}\n${'\n'.repeat(rows)}`);
-  // Redraws the prompt and the user's partial input, keeping the cursor where it was.
-  rl.prompt(true);
-}
-
 function errorText(err: unknown): string {
   if (ProtocolError.is(err)) return `${neutralize(err.message)} (${String(err.code)})`;
   return err instanceof Error ? neutralize(err.message) : String(err);

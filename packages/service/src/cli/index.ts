@@ -25,4 +25,5 @@ export type {
   StringOptionSpec,
 } from './option-spec.js';
 export { type OptionTableRow, optionTableProblems, readOptionTable } from './readme-table.js';
+export { printAbovePrompt } from './terminal.js';
 export { formatBytes, formatDuration } from './values.js';
