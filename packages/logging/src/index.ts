@@ -11,3 +11,4 @@ export {
   truncateForLog,
 } from './create-logger.js';
 export { flushLogger } from './flush-logger.js';
+export { LazyConnectionLogger } from './lazy-connection-logger.js';

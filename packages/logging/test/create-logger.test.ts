@@ -7,6 +7,7 @@ import {
   connectionLogger,
   createLogger,
   flushLogger,
+  LazyConnectionLogger,
   parseLogLevel,
   silentLogger,
   truncateForLog,
@@ -129,5 +130,41 @@ describe('helpers', () => {
     const cut = truncateForLog('x'.repeat(250), 200);
     expect(cut.startsWith('x'.repeat(200))).toBe(true);
     expect(cut).toContain('+50 chars');
+  });
+});
+
+describe('LazyConnectionLogger', () => {
+  it('builds the child only when a line is written, with conn and remote', () => {
+    const out = capture();
+    const log = createLogger({
+      service: 's',
+      destination: out.stream,
+      pretty: false,
+      env: {},
+      level: 'info',
+    });
+    let asked = 0;
+    const lazy = new LazyConnectionLogger(log, 7, () => {
+      asked++;
+      return '127.0.0.1:1';
+    });
+    expect(lazy.enabled('debug')).toBe(false);
+    expect(lazy.enabled('info')).toBe(true);
+    expect(asked).toBe(0);
+    lazy.logger.info('hello');
+    lazy.logger.info('again');
+    expect(asked).toBe(1);
+    expect(out.lines()).toEqual([
+      expect.objectContaining({ conn: 7, remote: '127.0.0.1:1', msg: 'hello' }),
+      expect.objectContaining({ conn: 7, remote: '127.0.0.1:1', msg: 'again' }),
+    ]);
+    expect(lazy.enabled('info')).toBe(true);
+  });
+
+  it('leaves remote out when there is none', () => {
+    const out = capture();
+    const log = createLogger({ service: 's', destination: out.stream, pretty: false, env: {} });
+    new LazyConnectionLogger(log, 'a').logger.info('x');
+    expect(out.lines()[0]).not.toHaveProperty('remote');
   });
 });

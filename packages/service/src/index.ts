@@ -22,6 +22,7 @@ export {
   NetService,
   type NetServiceOptions,
 } from './net-service.js';
+export { checkInt, checkNumber, type Range, stripUndefined, withDefaults } from './options.js';
 export { remoteOf } from './remote.js';
 export {
   type Closable,

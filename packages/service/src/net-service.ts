@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerOpts, type Socket } from 'node:net';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
-import { connectionLogger, type Logger } from '@sockworks/logging';
+import { LazyConnectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
@@ -259,21 +259,16 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
 class LazyContext implements ConnectionContext {
   readonly id: number;
   readonly remote: string;
-  #parent: Logger | undefined;
-  #logger: Logger | undefined;
+  readonly #log: LazyConnectionLogger;
 
   constructor(id: number, remote: string, parent: Logger) {
     this.id = id;
     this.remote = remote;
-    this.#parent = parent;
+    this.#log = new LazyConnectionLogger(parent, id, remote);
   }
 
   get logger(): Logger {
-    if (this.#logger === undefined) {
-      this.#logger = connectionLogger(this.#parent as Logger, { conn: this.id, remote: this.remote });
-      this.#parent = undefined;
-    }
-    return this.#logger;
+    return this.#log.logger;
   }
 }
 
