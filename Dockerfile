@@ -41,17 +41,21 @@ RUN mkdir -p /run/sockworks /var/lib/sockworks /app/logs \
 USER node
 
 # Each app's image: its package.json, its build output and its production node_modules (no sources,
-# pnpm or turbo). CMD runs node itself as PID 1 with the flags the entry's shebang asks for.
+# pnpm or turbo). Defaults that make `docker run -p` work alone: TCP servers listen on all interfaces
+# of the container, the kv socket sits in /run/sockworks. CMD runs node itself as PID 1 with the flags
+# the entry's shebang asks for.
 FROM runtime AS kv-unix-server
 COPY --from=builder --chown=node:node /prod/kv-unix-server/package.json ./
 COPY --from=builder --chown=node:node /prod/kv-unix-server/node_modules ./node_modules
 COPY --from=builder --chown=node:node /prod/kv-unix-server/dist ./dist
+ENV KV_SOCKET_PATH=/run/sockworks/python_server.sock
 CMD ["node", "dist/main.js"]
 
 FROM runtime AS chat-rpc-server
 COPY --from=builder --chown=node:node /prod/chat-rpc-server/package.json ./
 COPY --from=builder --chown=node:node /prod/chat-rpc-server/node_modules ./node_modules
 COPY --from=builder --chown=node:node /prod/chat-rpc-server/dist ./dist
+ENV CHAT_HOST=0.0.0.0
 EXPOSE 65432
 # A smaller young generation keeps idle connections cheap (the same flag as the bin's shebang).
 CMD ["node", "--max-semi-space-size=8", "dist/main.js"]
@@ -60,6 +64,7 @@ FROM runtime AS binary-tcp-server
 COPY --from=builder --chown=node:node /prod/binary-tcp-server/package.json ./
 COPY --from=builder --chown=node:node /prod/binary-tcp-server/node_modules ./node_modules
 COPY --from=builder --chown=node:node /prod/binary-tcp-server/dist ./dist
+ENV TCP_HOST=0.0.0.0
 EXPOSE 9999
 CMD ["node", "--max-semi-space-size=8", "dist/main.js"]
 
@@ -67,6 +72,7 @@ FROM runtime AS ws-jsonrpc-camera-skeleton
 COPY --from=builder --chown=node:node /prod/ws-jsonrpc-camera-skeleton/package.json ./
 COPY --from=builder --chown=node:node /prod/ws-jsonrpc-camera-skeleton/node_modules ./node_modules
 COPY --from=builder --chown=node:node /prod/ws-jsonrpc-camera-skeleton/dist ./dist
+ENV WS_HOST=0.0.0.0
 EXPOSE 8002
 CMD ["node", "dist/main.js"]
 
@@ -74,5 +80,6 @@ FROM runtime AS http-local-server
 COPY --from=builder --chown=node:node /prod/http-local-server/package.json ./
 COPY --from=builder --chown=node:node /prod/http-local-server/node_modules ./node_modules
 COPY --from=builder --chown=node:node /prod/http-local-server/dist ./dist
+ENV HTTP_HOST=0.0.0.0
 EXPOSE 8080
 CMD ["node", "dist/main.js"]

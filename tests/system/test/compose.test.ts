@@ -41,7 +41,8 @@ const helpText = new Map<string, string>();
 beforeAll(async () => {
   await Promise.all(
     APPS.map(async (app) => {
-      const res = await run([...sourceEntry(app), '--help']);
+      // Five tsx start-ups at once: on a loaded two-core machine one can take longer than run's 15 s.
+      const res = await run([...sourceEntry(app), '--help'], { timeoutMs: 55_000 });
       expect(res.code, `${app} --help: ${res.stderr}`).toBe(0);
       helpText.set(app, res.stdout);
     }),
@@ -160,6 +161,10 @@ describe('Dockerfile', () => {
         (m) => m[1],
       );
       expect(copied).toEqual([`/prod/${app}/package.json`, `/prod/${app}/node_modules`, `/prod/${app}/dist`]);
+      // Defaults baked into the image (for `docker run` alone) are options the app really reads.
+      for (const m of target.matchAll(/^ENV (\w+)=/gm)) {
+        expect(helpText.get(app), `${app}: ${m[1]} is not an option`).toContain(m[1]);
+      }
       const cmd = /^CMD (\[.*\])$/m.exec(target)?.[1];
       // node itself as PID 1 (no package-manager wrapper), with the flags the entry's shebang asks for.
       const shebang = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)+)\s*$/.exec(
