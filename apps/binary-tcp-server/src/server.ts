@@ -7,7 +7,14 @@ import type { Socket } from 'node:net';
 import { TcpErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
-import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
+import {
+  type BoundAddress,
+  checkInt,
+  checkNumber,
+  type ListenTarget,
+  NetService,
+  withDefaults,
+} from '@sockworks/service';
 import { type Clock, IsoClock } from './clock.js';
 import { encodeFrame } from './codec.js';
 import { type ConnectionHost, TcpConnection } from './connection.js';
@@ -75,35 +82,19 @@ export interface TcpServerOptions {
 type ResolvedOptions = Required<Omit<TcpServerOptions, 'logger' | 'clock' | 'handleFrame'>>;
 
 function resolveOptions(options: TcpServerOptions): ResolvedOptions {
-  const o = { ...TCP_SERVER_DEFAULTS, ...stripUndefined(options) } as ResolvedOptions;
-  positiveInt('maxFrameBytes', o.maxFrameBytes, 0xffff_ffff);
-  positiveInt('maxOutputQueueBytes', o.maxOutputQueueBytes);
-  positiveInt('maxConnections', o.maxConnections);
-  positiveInt('maxDepth', o.maxDepth);
-  nonNegative('heartbeatIntervalMs', o.heartbeatIntervalMs);
-  positiveInt('heartbeatTimeoutMs', o.heartbeatTimeoutMs);
-  nonNegative('closeTimeoutMs', o.closeTimeoutMs);
-  nonNegative('messageTimeoutMs', o.messageTimeoutMs);
-  nonNegative('partialBudgetBytes', o.partialBudgetBytes);
-  positiveInt('halfCloseTimeoutMs', o.halfCloseTimeoutMs);
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
-    throw new ConfigError(`port must be 0-65535, got ${o.port}`);
+  const o = withDefaults(TCP_SERVER_DEFAULTS, options) as ResolvedOptions;
+  checkInt('maxFrameBytes', o.maxFrameBytes, { max: 0xffff_ffff });
+  checkInt('maxOutputQueueBytes', o.maxOutputQueueBytes);
+  checkInt('maxConnections', o.maxConnections);
+  checkInt('maxDepth', o.maxDepth);
+  checkNumber('heartbeatIntervalMs', o.heartbeatIntervalMs);
+  checkInt('heartbeatTimeoutMs', o.heartbeatTimeoutMs);
+  checkNumber('closeTimeoutMs', o.closeTimeoutMs);
+  checkNumber('messageTimeoutMs', o.messageTimeoutMs);
+  checkNumber('partialBudgetBytes', o.partialBudgetBytes);
+  checkInt('halfCloseTimeoutMs', o.halfCloseTimeoutMs);
+  checkInt('port', o.port, { min: 0, max: 65535 });
   return o;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function positiveInt(name: string, value: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new ConfigError(`${name} must be an integer 1-${max}, got ${String(value)}`);
-  }
-}
-
-function nonNegative(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0)
-    throw new ConfigError(`${name} must be >= 0, got ${String(value)}`);
 }
 
 /** The length-prefixed JSON server. */
