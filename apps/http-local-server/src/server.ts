@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
-import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import { type Logger, redactHttpText, silentLogger, truncateForLog } from '@sockworks/logging';
 import {
   type BoundAddress,
   ConfigError,
@@ -235,7 +235,7 @@ export class HttpLocalServer implements AsyncDisposable {
         {
           code: err.code,
           status: answer.status,
-          ...(Buffer.isBuffer(raw) ? { input: truncateForLog(raw.toString('latin1')) } : {}),
+          ...(Buffer.isBuffer(raw) ? { input: truncateForLog(redactHttpText(raw.toString('latin1'))) } : {}),
         },
         'rejected request',
       );
