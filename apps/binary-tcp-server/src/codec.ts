@@ -37,6 +37,7 @@ export function tcpCodeForFramingError(error: FramingError): { code: TcpErrorCod
     case 'EMPTY_FRAME':
       return { code: TcpErrorCode.EMPTY_FRAME, message: 'Zero-length frames are not allowed' };
     case 'TOO_DEEP':
+    case 'NON_FINITE_NUMBER':
       return { code: TcpErrorCode.INVALID_MESSAGE, message: error.message };
     default:
       return { code: TcpErrorCode.INVALID_JSON, message: 'Payload is not valid UTF-8 JSON' };
