@@ -41,6 +41,7 @@ export function tcpCodeForFramingError(error: FramingError): { code: TcpErrorCod
     case 'PARTIAL_BUDGET_EXCEEDED':
       return { code: TcpErrorCode.PARTIAL_BUDGET_EXCEEDED, message: error.message };
     case 'TOO_DEEP':
+    case 'NON_FINITE_NUMBER':
       return { code: TcpErrorCode.INVALID_MESSAGE, message: error.message };
     default:
       return { code: TcpErrorCode.INVALID_JSON, message: 'Payload is not valid UTF-8 JSON' };

@@ -21,13 +21,16 @@ export {
   serverCli,
   serverOptionsOf,
 } from './config.js';
-export { omitsBody, responseFor } from './handlers.js';
+export { answerFor, omitsBody, type RequestHead, responseFor } from './handlers.js';
 export {
   ALLOWED_METHODS,
+  BAD_REQUEST_RESPONSE,
   METHOD_NOT_ALLOWED_RESPONSE,
   type PreparedResponse,
+  rawBytesOf,
   STATUS_BODY,
   STATUS_RESPONSE,
+  VERSION_NOT_SUPPORTED_RESPONSE,
 } from './responses.js';
 export {
   createHttpLocalServer,

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * The server's responses, built once at module load: the hot path only picks one and hands Node a
  * ready header array and body Buffer, so answering costs no string building or header validation.
@@ -45,3 +47,21 @@ export const METHOD_NOT_ALLOWED_RESPONSE: PreparedResponse = prepare(405, 'Metho
   'Allow',
   ALLOWED_METHODS.join(', '),
 ]);
+
+/** `400 Bad Request` for a request the parser let through but RFC 9112 forbids (two Host fields, ...). */
+export const BAD_REQUEST_RESPONSE: PreparedResponse = prepare(400, 'Bad request');
+
+/** `505 HTTP Version Not Supported` for any major version but 1 (HTTP/0.9, or HTTP/2 text). */
+export const VERSION_NOT_SUPPORTED_RESPONSE: PreparedResponse = prepare(505, 'HTTP version not supported');
+
+/**
+ * The response as raw HTTP/1.1 bytes, for sockets Node's http layer has let go of (a CONNECT request
+ * is handed over as a bare socket, so `ServerResponse` cannot answer it).
+ */
+export function rawBytesOf(prepared: PreparedResponse): Buffer {
+  let head = `HTTP/1.1 ${prepared.status} ${STATUS_CODES[prepared.status] ?? ''}\r\n`;
+  for (let i = 0; i + 1 < prepared.headers.length; i += 2) {
+    head += `${prepared.headers[i]}: ${prepared.headers[i + 1]}\r\n`;
+  }
+  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), prepared.body]);
+}

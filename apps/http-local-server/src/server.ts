@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
-import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import { type Logger, redactHttpText, silentLogger, truncateForLog } from '@sockworks/logging';
 import {
   type BoundAddress,
   ConfigError,
@@ -14,7 +14,8 @@ import {
 } from '@sockworks/service';
 import { answerForClientError, parserOptions } from './codec.js';
 import { ConnectionLog } from './connection.js';
-import { omitsBody, responseFor } from './handlers.js';
+import { answerFor, omitsBody } from './handlers.js';
+import { METHOD_NOT_ALLOWED_RESPONSE, rawBytesOf } from './responses.js';
 
 /** Defaults of {@link HttpLocalServerOptions} (RELIABILITY.md targets). */
 export const HTTP_LOCAL_SERVER_DEFAULTS = {
@@ -121,7 +122,7 @@ export class HttpLocalServer implements AsyncDisposable {
       // answering again would write after its end.
       if (!connections.has(req.socket)) return;
       // The hot path: choose a prepared response and hand Node ready-made headers and body.
-      const prepared = responseFor(req.method);
+      const prepared = answerFor(req);
       res.sendDate = false;
       res.writeHead(prepared.status, prepared.headers as string[]);
       if (omitsBody(req.method)) res.end();
@@ -139,6 +140,17 @@ export class HttpLocalServer implements AsyncDisposable {
     // Registered after the tracker's listener, so refused sockets are already known here.
     this.server.on('connection', (socket: Socket) => {
       if (connections.has(socket)) connectionLog.accept(socket);
+    });
+    // Node hands a CONNECT request over as a bare socket and, with no listener, destroys it without a
+    // word. This server tunnels nothing: answer 405 with Allow like any other method, then close.
+    this.server.on('connect', (req: IncomingMessage, socket: Socket) => {
+      if (!connections.has(socket)) return;
+      // Tunnelled bytes are discarded, not buffered.
+      socket.resume();
+      this.#endWith(socket, CONNECT_ANSWER);
+      if (this.#logger.isLevelEnabled('debug')) {
+        this.#connectionLog.loggerFor(socket).debug({ method: req.method, status: 405 }, 'rejected request');
+      }
     });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.#onClientError(err, socket),
@@ -200,30 +212,38 @@ export class HttpLocalServer implements AsyncDisposable {
     return this.close();
   }
 
+  /** Writes a final answer and closes the socket, at the latest after rejectGraceMs. */
+  #endWith(socket: Socket, bytes: Buffer): void {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(bytes);
+    // end() waits for the peer's half of the close; a slowloris never sends it, so drop the
+    // socket once the answer is flushed, or after the grace period if the peer does not read it.
+    socket.once('finish', () => socket.destroy());
+    destroySocketAfter(socket, this.options.rejectGraceMs);
+  }
+
   #onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     const answer = answerForClientError(err.code);
-    if (answer.status !== 0 && socket.writable) {
-      socket.end(answer.bytes);
-      // end() waits for the peer's half of the close; a slowloris never sends it, so drop the
-      // socket once the answer is flushed, or after the grace period if the peer does not read it.
-      socket.once('finish', () => socket.destroy());
-      destroySocketAfter(socket, this.options.rejectGraceMs);
-    } else {
-      socket.destroy();
-    }
+    if (answer.status !== 0) this.#endWith(socket, answer.bytes);
+    else socket.destroy();
     if (this.#logger.isLevelEnabled('debug')) {
       const raw = (err as { rawPacket?: unknown }).rawPacket;
       this.#connectionLog.loggerFor(socket).debug(
         {
           code: err.code,
           status: answer.status,
-          ...(Buffer.isBuffer(raw) ? { input: truncateForLog(raw.toString('latin1')) } : {}),
+          ...(Buffer.isBuffer(raw) ? { input: truncateForLog(redactHttpText(raw.toString('latin1'))) } : {}),
         },
         'rejected request',
       );
     }
   }
 }
+
+const CONNECT_ANSWER = rawBytesOf(METHOD_NOT_ALLOWED_RESPONSE);
 
 /** Creates the HTTP status server (no listening, no signal handlers). */
 export function createHttpLocalServer(options: HttpLocalServerOptions = {}): HttpLocalServer {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JsonRpcEngine } from '@sockworks/jsonrpc';
-import { type Logger, silentLogger } from '@sockworks/logging';
+import { type Logger, redactUrl, silentLogger, truncateForLog } from '@sockworks/logging';
 import {
   type BoundAddress,
   ConnectionTracker,
@@ -165,8 +165,14 @@ export class WsRpcServer {
     socket.on('error', this.#onUpgradeSocketError);
     const rejection = checkUpgrade(req, this.#opts, { closing: this.#closing, full: this.#clients.full });
     if (rejection) {
+      // Redacted before it is cut, so a cut cannot leave half a token behind: clients put bearer
+      // tokens in `?token=` (browsers cannot set Authorization on a WebSocket).
       this.#opts.logger.info(
-        { status: rejection.status, path: req.url?.slice(0, 200), remote: remoteOf(socket) },
+        {
+          status: rejection.status,
+          path: truncateForLog(redactUrl(req.url ?? '')),
+          remote: remoteOf(socket),
+        },
         `Upgrade refused: ${rejection.reason}`,
       );
       rejectUpgrade(socket, rejection);

@@ -159,6 +159,8 @@ export const FramingErrorCode = {
   EMPTY_FRAME: 'EMPTY_FRAME',
   /** JSON nested deeper than the decoder's maximum depth. */
   TOO_DEEP: 'TOO_DEEP',
+  /** A JSON number literal outside the range of a double (`1e400`): JSON.parse would make it Infinity. */
+  NON_FINITE_NUMBER: 'NON_FINITE_NUMBER',
   /** The stream ended in the middle of a message. */
   TRUNCATED: 'TRUNCATED',
   /** A message was not complete within the deadline from its first byte (PartialMessageGuard). Fatal. */

@@ -7,6 +7,7 @@ export {
 export { EXCERPT_MAX_CHARS, FramingError, FramingErrorCode } from './framing-error.js';
 export { looksLikeHttpRequest } from './http-sniff.js';
 export { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './json-depth.js';
+export { findNonFiniteNumber, hasNonFiniteNumber } from './json-finite.js';
 export { JsonStreamDecoder, type JsonStreamDecoderOptions } from './json-stream-decoder.js';
 export {
   LengthPrefixedDecoder,

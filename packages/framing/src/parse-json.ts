@@ -1,10 +1,11 @@
 import { excerptOf, FramingError, FramingErrorCode } from './framing-error.js';
 import { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './json-depth.js';
+import { hasNonFiniteNumber } from './json-finite.js';
 import { decodeUtf8 } from './utf8.js';
 
 /**
  * Decodes and parses one complete JSON unit. Returns the value, or a non-fatal FramingError
- * (INVALID_UTF8, TOO_DEEP, INVALID_JSON) instead of throwing, so decoders stay cheap on bad input.
+ * (INVALID_UTF8, TOO_DEEP, INVALID_JSON, NON_FINITE_NUMBER) instead of throwing, so decoders stay cheap on bad input.
  * JSON.parse never yields a FramingError instance, so `instanceof` tells the two apart.
  */
 export function parseJsonUnit(bytes: Uint8Array, maxDepth: number, unit: string): unknown {
@@ -21,8 +22,9 @@ export function parseJsonUnit(bytes: Uint8Array, maxDepth: number, unit: string)
       excerpt: excerptOf(bytes),
     });
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     // The SyntaxError text quotes the input, so it goes in `cause`, not in the message.
     return new FramingError(FramingErrorCode.INVALID_JSON, `${unit} is not valid JSON`, {
@@ -31,11 +33,21 @@ export function parseJsonUnit(bytes: Uint8Array, maxDepth: number, unit: string)
       cause,
     });
   }
+  // 1e400 parses to Infinity, which every reply would carry as null: refuse it instead.
+  if (hasNonFiniteNumber(value)) {
+    return new FramingError(
+      FramingErrorCode.NON_FINITE_NUMBER,
+      `${unit} holds a number outside the range of a double (JSON numbers must be finite)`,
+      { fatal: false, excerpt: excerptOf(bytes) },
+    );
+  }
+  return value;
 }
 
 /**
  * Parses one length-prefixed payload as UTF-8 JSON.
- * Throws a non-fatal FramingError: INVALID_UTF8, TOO_DEEP (over `maxDepth`, default 64) or INVALID_JSON.
+ * Throws a non-fatal FramingError: INVALID_UTF8, TOO_DEEP (over `maxDepth`, default 64), INVALID_JSON
+ * or NON_FINITE_NUMBER (a number literal such as `1e400` that a double cannot hold).
  */
 export function parseJsonPayload(payload: Uint8Array, opts?: { maxDepth?: number }): unknown {
   const result = parseJsonUnit(payload, opts?.maxDepth ?? DEFAULT_MAX_DEPTH, 'Payload');

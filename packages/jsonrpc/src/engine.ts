@@ -1,5 +1,5 @@
 import { Buffer, isUtf8 } from 'node:buffer';
-import { exceedsJsonDepth } from '@sockworks/framing';
+import { exceedsJsonDepth, hasNonFiniteNumber } from '@sockworks/framing';
 import { valueExceedsDepth } from './depth.js';
 import { JaysonDispatcher, type MaybePromise, type Outcome } from './dispatcher.js';
 import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
@@ -28,6 +28,7 @@ export interface DiscoverOptions<C> {
 export type JsonRpcReply = JsonRpcResponse | JsonRpcResponse[] | undefined;
 
 const PARSE_ERROR_TEXT = JSON.stringify(parseErrorResponse());
+const NON_FINITE_DETAIL = 'a number outside the range of a double';
 
 /**
  * A transport-agnostic JSON-RPC 2.0 engine: give it one message (text, bytes or a parsed value) and
@@ -135,7 +136,7 @@ export class JsonRpcEngine<C = void> {
     } catch {
       return PARSE_ERROR_TEXT;
     }
-    const pending = this.#process(value, ctx);
+    const pending = this.#process(value, ctx, false);
     if (pending instanceof Promise) {
       return pending.then((reply) => (reply === undefined ? undefined : this.#serialize(reply)));
     }
@@ -152,7 +153,8 @@ export class JsonRpcEngine<C = void> {
         this.#logTooDeep();
         return this.#tooDeep();
       }
-      return await this.#process(message, ctx);
+      // A transport's own value may share or cycle references, which JSON.parse output never does.
+      return await this.#process(message, ctx, true);
     } catch (error) {
       // Only exotic values (a Proxy or a getter that throws) get here; JSON.parse output cannot.
       this.#logger.error({ err: error }, 'JSON-RPC message could not be inspected');
@@ -179,8 +181,8 @@ export class JsonRpcEngine<C = void> {
     return invalidRequestResponse(null, `nesting deeper than ${this.#maxDepth} levels`);
   }
 
-  #process(value: unknown, ctx: C): MaybePromise<JsonRpcReply> {
-    if (!Array.isArray(value)) return this.#single(value, ctx);
+  #process(value: unknown, ctx: C, guardCycles: boolean): MaybePromise<JsonRpcReply> {
+    if (!Array.isArray(value)) return this.#single(value, ctx, guardCycles);
     // An empty batch is one Invalid Request, never an empty array.
     if (value.length === 0) return invalidRequestResponse(null);
     if (value.length > this.#maxBatch) return batchTooLargeResponse(value.length, this.#maxBatch);
@@ -189,7 +191,7 @@ export class JsonRpcEngine<C = void> {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       // jayson skips nested batches silently; the specification wants an Invalid Request for them.
-      const reply = Array.isArray(item) ? invalidRequestResponse(null) : this.#single(item, ctx);
+      const reply = Array.isArray(item) ? invalidRequestResponse(null) : this.#single(item, ctx, guardCycles);
       if (reply instanceof Promise) pending = true;
       replies[i] = reply;
     }
@@ -198,7 +200,11 @@ export class JsonRpcEngine<C = void> {
       : compact(replies as Array<JsonRpcResponse | undefined>);
   }
 
-  #single(value: unknown, ctx: C): MaybePromise<JsonRpcResponse | undefined> {
+  #single(value: unknown, ctx: C, guardCycles: boolean): MaybePromise<JsonRpcResponse | undefined> {
+    // 1e400 parses to Infinity, which the reply (or a handler's echo) would carry as null. Wherever it
+    // sits (params, id, an unknown member), the Request as a whole is unusable: -32600 with id null,
+    // as for too-deep nesting, since even an id that parsed may not be the one the client sent.
+    if (hasNonFiniteNumber(value, guardCycles)) return invalidRequestResponse(null, NON_FINITE_DETAIL);
     if (!isValidRequest(value)) return invalidRequestResponse(recoverId(value));
     return this.#dispatcher.dispatch(value, ctx);
   }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
+import { REDACTED, redactHttpText } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -39,9 +40,38 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = [
   '*.password',
   '*.secret',
   'headers.authorization',
+  'headers.cookie',
+  'headers["proxy-authorization"]',
+  'headers["x-api-key"]',
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-api-key"]',
+  'access_token',
+  'api_key',
+  'apiKey',
+  '*.access_token',
+  '*.api_key',
+  '*.apiKey',
 ];
+
+/**
+ * Top-level fields that hold what a client sent (a URL or request target, a raw request excerpt):
+ * their string values are logged through {@link redactHttpText}, so `?token=` values and
+ * `Authorization` lines never reach a log line, whichever app logs them.
+ */
+export const URL_LOG_FIELDS: readonly string[] = ['url', 'path', 'target', 'input', 'output', 'req.url'];
+
+const URL_FIELD_KEYS = new Set(URL_LOG_FIELDS.map((field) => field.slice(field.lastIndexOf('.') + 1)));
+
+/** pino's censor: URL-like fields keep their text with the secrets replaced, the rest is replaced whole. */
+function censor(value: unknown, path: string[]): unknown {
+  const key = path[path.length - 1];
+  if (key !== undefined && URL_FIELD_KEYS.has(key) && path.length <= 2) {
+    return typeof value === 'string' ? redactHttpText(value) : value;
+  }
+  return REDACTED;
+}
 
 /** Returns `level` when it is a known pino level, otherwise throws a clear error naming the value. */
 export function parseLogLevel(level: string): LogLevel {
@@ -79,7 +109,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level,
       base: { service: options.service, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: [...DEFAULT_REDACT_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
+      redact: { paths: [...DEFAULT_REDACT_PATHS, ...URL_LOG_FIELDS, ...(options.redact ?? [])], censor },
       formatters: { level: (label) => ({ level: label }) },
     },
     streams.length === 1 && streams[0] ? streams[0].stream : pino.multistream(streams),

@@ -9,6 +9,18 @@ export {
   parseLogLevel,
   silentLogger,
   truncateForLog,
+  URL_LOG_FIELDS,
 } from './create-logger.js';
 export { flushLogger } from './flush-logger.js';
 export { LazyConnectionLogger } from './lazy-connection-logger.js';
+export {
+  isSecretHeader,
+  isSecretParam,
+  REDACTED,
+  redactHeaders,
+  redactHttpText,
+  redactUrl,
+  SECRET_HEADER_NAMES,
+  SECRET_PARAM_NAMES,
+  SECRET_PARAM_SUFFIXES,
+} from './redact.js';

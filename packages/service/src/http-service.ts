@@ -37,7 +37,7 @@ export interface TrackedHttpServer extends AsyncDisposable {
   /** `listen(server, target)` with this tracker's logger. */
   listen(target: ListenTarget): Promise<BoundAddress>;
   /**
-   * Stops accepting, closes idle keep-alive sockets, answers in-flight requests with `Connection: close`,
+   * Stops accepting, closes idle keep-alive sockets and sockets that never sent a byte, answers in-flight requests with `Connection: close`,
    * runs `onShutdown`, waits for every socket to end and destroys the rest after `timeoutMs`. Idempotent.
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
@@ -103,6 +103,12 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
         for (const socket of tracker) socket.destroy();
       },
     });
+    // A socket that has not sent a byte has no request in flight, yet Node counts it as active (its
+    // headers timer runs from accept), so closeIdleConnections() spares it and it would hold the exit
+    // for the whole grace. No new sockets are accepted now, so one pass suffices.
+    for (const socket of tracker) {
+      if (socket.bytesRead === 0) socket.destroy();
+    }
     try {
       await options.onShutdown?.();
     } catch (err) {

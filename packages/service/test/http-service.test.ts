@@ -102,6 +102,38 @@ describe('trackHttpServer', () => {
     expect(server.listening).toBe(false);
   });
 
+  it('close() destroys a connection that never sent a byte at once instead of waiting out the grace', async () => {
+    const { server, release, started } = slowServer();
+    const tracked = trackHttpServer(server);
+    const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
+    const silent = await connectTo(address);
+    const silentClosed = closed(silent);
+    await waitFor(() => tracked.connections.size === 1, 5000, 'the silent socket to be accepted');
+    const slow = get(address, '/slow');
+    await started;
+    const t0 = Date.now();
+    const closing = tracked.close({ timeoutMs: 10_000 });
+    // Only the request in flight deserves the grace; the silent socket goes at once.
+    await silentClosed;
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(tracked.connections.size).toBe(1);
+    release();
+    expect((await slow).body).toBe('slow done');
+    await closing;
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('close() with only a silent connection resolves at once', async () => {
+    const tracked = trackHttpServer(createHttpServer((_req, res) => res.end('ok')));
+    const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
+    const silent = await connectTo(address);
+    onTestFinished(() => void silent.destroy());
+    await waitFor(() => tracked.connections.size === 1, 5000, 'the silent socket to be accepted');
+    const t0 = Date.now();
+    await tracked.close({ timeoutMs: 5_000 });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+
   it('calls onShutdown and destroys sockets (also upgraded ones) at the deadline', async () => {
     const server = createHttpServer();
     server.on('upgrade', (_req, socket) => {

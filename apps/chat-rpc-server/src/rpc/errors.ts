@@ -32,7 +32,7 @@ export function jsonRpcCodeForChatError(code: string): number {
   return code === 'RATE_LIMITED' ? JsonRpcErrorCode.RATE_LIMITED : JsonRpcErrorCode.SERVER_ERROR_MAX;
 }
 
-/** The protocol error answering bad input: oversize and too deep are Invalid Request, the rest Parse error. */
+/** The protocol error answering bad input: oversize, too deep and non-finite numbers are Invalid Request, the rest Parse error. */
 export function framingErrorReply(error: FramingError, limits: CodecLimits): ProtocolError<number> {
   if (error.code === FramingErrorCode.FRAME_TOO_LARGE)
     return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `request larger than ${limits.maxRequestBytes} bytes`);
@@ -43,6 +43,10 @@ export function framingErrorReply(error: FramingError, limits: CodecLimits): Pro
     return rpcError(JsonRpcErrorCode[error.code], error.message);
   if (error.code === FramingErrorCode.TOO_DEEP)
     return rpcError(JsonRpcErrorCode.INVALID_REQUEST, `JSON nested deeper than ${limits.maxDepth} levels`);
+  // Valid JSON text, but a number in it (params, id, anywhere) has no double: the request as a whole is
+  // unusable, found before its id could be trusted, so Invalid Request with id null, as for nesting.
+  if (error.code === FramingErrorCode.NON_FINITE_NUMBER)
+    return rpcError(JsonRpcErrorCode.INVALID_REQUEST, 'request holds a number outside the range of a double');
   return rpcError(JsonRpcErrorCode.PARSE_ERROR, error.message);
 }
 
