@@ -5,12 +5,14 @@ import { type Logger, redactHttpText, silentLogger, truncateForLog } from '@sock
 import {
   type BoundAddress,
   ConfigError,
+  checkInt,
   destroySocketAfter,
   formatAddress,
   type ListenTarget,
   listen,
   type TrackedHttpServer,
   trackHttpServer,
+  withDefaults,
 } from '@sockworks/service';
 import { answerForClientError, parserOptions } from './codec.js';
 import { ConnectionLog } from './connection.js';
@@ -63,24 +65,18 @@ type ResolvedOptions = Required<Omit<HttpLocalServerOptions, 'logger'>>;
 
 type State = 'idle' | 'listening' | 'closing' | 'closed';
 
-function positiveInt(name: string, value: number, min = 1): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be an integer >= ${min}, got ${value}`);
-  }
-  return value;
-}
-
 function resolveOptions(options: HttpLocalServerOptions): ResolvedOptions {
-  const o = { ...HTTP_LOCAL_SERVER_DEFAULTS, ...stripUndefined(options) };
+  const { logger: _logger, ...rest } = options;
+  const o = withDefaults(HTTP_LOCAL_SERVER_DEFAULTS, rest);
   const resolved: ResolvedOptions = {
-    headersTimeoutMs: positiveInt('headersTimeoutMs', o.headersTimeoutMs),
-    requestTimeoutMs: positiveInt('requestTimeoutMs', o.requestTimeoutMs),
-    maxHeaderBytes: positiveInt('maxHeaderBytes', o.maxHeaderBytes),
-    maxConnections: positiveInt('maxConnections', o.maxConnections),
-    timeoutCheckIntervalMs: positiveInt('timeoutCheckIntervalMs', o.timeoutCheckIntervalMs),
-    rejectGraceMs: positiveInt('rejectGraceMs', o.rejectGraceMs),
-    closeTimeoutMs: positiveInt('closeTimeoutMs', o.closeTimeoutMs, 0),
-    socketMode: positiveInt('socketMode', o.socketMode, 0),
+    headersTimeoutMs: checkInt('headersTimeoutMs', o.headersTimeoutMs),
+    requestTimeoutMs: checkInt('requestTimeoutMs', o.requestTimeoutMs),
+    maxHeaderBytes: checkInt('maxHeaderBytes', o.maxHeaderBytes),
+    maxConnections: checkInt('maxConnections', o.maxConnections),
+    timeoutCheckIntervalMs: checkInt('timeoutCheckIntervalMs', o.timeoutCheckIntervalMs),
+    rejectGraceMs: checkInt('rejectGraceMs', o.rejectGraceMs),
+    closeTimeoutMs: checkInt('closeTimeoutMs', o.closeTimeoutMs, { min: 0 }),
+    socketMode: checkInt('socketMode', o.socketMode, { min: 0 }),
   };
   // Node throws on this combination deep inside createServer; name the options instead.
   if (resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
@@ -89,14 +85,6 @@ function resolveOptions(options: HttpLocalServerOptions): ResolvedOptions {
     );
   }
   return resolved;
-}
-
-function stripUndefined(options: HttpLocalServerOptions): Partial<ResolvedOptions> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined && key !== 'logger') out[key] = value;
-  }
-  return out as Partial<ResolvedOptions>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger } from '@sockworks/logging';
+import { ConfigError, checkInt, withDefaults } from '@sockworks/service';
 import { type MethodRegistry, methods } from './methods/index.js';
 
 /** A pino level name, or `silent`. */
@@ -92,19 +93,19 @@ const POSITIVE_INT_OPTIONS = [
 ] as const;
 const NON_NEGATIVE_INT_OPTIONS = ['heartbeatIntervalMs', 'closeTimeoutMs'] as const;
 
-/** Merges `options` with the defaults and throws a RangeError naming the first invalid option. */
+/** Merges `options` with the defaults and throws a ConfigError naming the first invalid option. */
 export function resolveServerOptions(options: WsRpcServerOptions, logger: Logger): ResolvedServerOptions {
-  const o = { ...DEFAULT_SERVER_OPTIONS, methods, ...stripUndefined(options) };
+  const o = withDefaults({ ...DEFAULT_SERVER_OPTIONS, methods }, options);
   if (!o.path.startsWith('/'))
-    throw new RangeError(`path must start with "/", got ${JSON.stringify(o.path)}`);
-  for (const name of POSITIVE_INT_OPTIONS) checkInt(name, o[name], 1, 'a positive');
-  for (const name of NON_NEGATIVE_INT_OPTIONS) checkInt(name, o[name], 0, 'a non-negative');
+    throw new ConfigError(`path must start with "/", got ${JSON.stringify(o.path)}`);
+  for (const name of POSITIVE_INT_OPTIONS) checkInt(name, o[name]);
+  for (const name of NON_NEGATIVE_INT_OPTIONS) checkInt(name, o[name], { min: 0 });
   // Node's http.Server throws on this combination; say so in our terms.
   if (o.headersTimeoutMs > o.requestTimeoutMs)
-    throw new RangeError(
+    throw new ConfigError(
       `headersTimeoutMs (${o.headersTimeoutMs}) must not exceed requestTimeoutMs (${o.requestTimeoutMs})`,
     );
-  if (o.authToken !== undefined && o.authToken === '') throw new RangeError('authToken must not be empty');
+  if (o.authToken !== undefined && o.authToken === '') throw new ConfigError('authToken must not be empty');
   return {
     ...o,
     logger,
@@ -117,13 +118,4 @@ export function resolveServerOptions(options: WsRpcServerOptions, logger: Logger
 export function normalizeOrigin(origin: string): string {
   const trimmed = origin.trim().toLowerCase();
   return trimmed.endsWith('/') ? trimmed.slice(0, -1) : trimmed;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function checkInt(name: string, value: number, min: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < min)
-    throw new RangeError(`${name} must be ${what} integer, got ${value}`);
 }

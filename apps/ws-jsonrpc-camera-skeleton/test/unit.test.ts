@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { silentLogger } from '@sockworks/logging';
+import { ConfigError } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
 import { pyRepr } from '../src/cli/py-repr.js';
 import { runTestSuite } from '../src/cli/test-suite.js';
@@ -83,6 +84,8 @@ describe('pyRepr', () => {
 
 describe('server options', () => {
   it('invalid options are rejected at construction, naming the option', () => {
+    // Options errors are ConfigErrors (INVALID_CONFIG), as in every other app: exit 2 under runService.
+    expect(() => createWsRpcServer({ maxPayload: 0 })).toThrow(ConfigError);
     expect(() => createWsRpcServer({ maxPayload: 0 })).toThrow(/maxPayload/);
     expect(() => createWsRpcServer({ path: 'ws' })).toThrow(/path/);
     expect(() => createWsRpcServer({ heartbeatIntervalMs: -1 })).toThrow(/heartbeatIntervalMs/);
