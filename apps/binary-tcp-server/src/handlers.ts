@@ -3,7 +3,7 @@
  * the connection supplies its identity and the server's broadcast fan-out through `HandlerPeer`.
  */
 import { TcpErrorCode } from '@sockworks/error-codes';
-import type { IsoClock } from './clock.js';
+import type { IsoClock } from '@sockworks/service';
 import { isFrame, RequestType } from './protocol.js';
 import {
   broadcastJson,

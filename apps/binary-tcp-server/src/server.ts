@@ -9,13 +9,14 @@ import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framin
 import { type Logger, silentLogger } from '@sockworks/logging';
 import {
   type BoundAddress,
+  type Clock,
   checkInt,
   checkNumber,
+  IsoClock,
   type ListenTarget,
   NetService,
   withDefaults,
 } from '@sockworks/service';
-import { type Clock, IsoClock } from './clock.js';
 import { encodeFrame } from './codec.js';
 import { type ConnectionHost, TcpConnection } from './connection.js';
 import { FrameBatch } from './frame-batch.js';

@@ -1,5 +1,5 @@
+import { IsoClock } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
-import { IsoClock } from '../src/clock.js';
 import { type HandlerPeer, type HandlerServer, handleFrame } from '../src/handlers.js';
 import { ServerStatistics } from '../src/stats.js';
 

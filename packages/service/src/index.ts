@@ -14,6 +14,7 @@ export {
   type TrackHttpServerOptions,
   trackHttpServer,
 } from './http-service.js';
+export { type Clock, IsoClock } from './iso-clock.js';
 export { DEFAULT_BACKLOG, DEFAULT_SOCKET_MODE, type ListenOptions, listen } from './listen.js';
 export {
   type ConnectionContext,
