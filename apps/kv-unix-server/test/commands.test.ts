@@ -1,9 +1,9 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
-import { eagerConnectionLog } from '../src/connection-log.js';
 import { CommandRegistry, calculate, createDefaultRegistry, KvStore } from '../src/index.js';
-import { RequestHandler } from '../src/request-handler.js';
+import { eagerConnectionLog } from '../src/server/connection-log.js';
+import { RequestHandler } from '../src/server/request-handler.js';
 
 // Replies are arbitrary JSON inspected field by field; a precise type per command would only restate them.
 // biome-ignore lint/suspicious/noExplicitAny: dynamic JSON in test assertions

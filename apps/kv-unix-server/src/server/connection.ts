@@ -8,10 +8,10 @@ import {
   type PartialMessageHolder,
 } from '@sockworks/framing';
 import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
+import { peekRequestId } from '../protocol/messages.js';
 import { createRequestDecoder } from './codec.js';
 import type { ConnectionLog } from './connection-log.js';
 import { framingReply } from './framing-reply.js';
-import { peekRequestId } from './protocol.js';
 import type { RequestHandler } from './request-handler.js';
 
 /** Per-connection settings (from the server options). */

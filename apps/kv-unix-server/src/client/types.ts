@@ -1,5 +1,5 @@
-import type { CalculateOperation } from './commands/calculate.js';
-import type { CommandHelp } from './commands/registry.js';
+import type { CalculateOperation } from '../server/commands/calculate.js';
+import type { CommandHelp } from '../server/commands/registry.js';
 
 /** `echo` reply data. */
 export interface EchoResult<T = unknown> {

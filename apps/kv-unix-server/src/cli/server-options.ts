@@ -1,7 +1,7 @@
 import { ConfigError } from '@sockworks/service';
 import { type Config, defineCli } from '@sockworks/service/cli';
-import { FSYNC_POLICIES } from './persistence/data-file.js';
-import { KV_SERVER_DEFAULTS, type KvServerOptions } from './server.js';
+import { FSYNC_POLICIES } from '../server/persistence/data-file.js';
+import { KV_SERVER_DEFAULTS, type KvServerOptions } from '../server/server.js';
 
 const D = KV_SERVER_DEFAULTS;
 

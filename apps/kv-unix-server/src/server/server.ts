@@ -2,12 +2,12 @@ import { KvErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
+import { encodeError } from '../protocol/messages.js';
 import { createDefaultRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { KvConnection } from './connection.js';
 import { lazyConnectionLog } from './connection-log.js';
 import { DataFile, type FsyncPolicy } from './persistence/data-file.js';
-import { encodeError } from './protocol.js';
 import { RequestHandler } from './request-handler.js';
 import { KvStore } from './store.js';
 
