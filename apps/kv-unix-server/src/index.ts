@@ -13,22 +13,19 @@ export type {
   StoreResult,
   TimeResult,
 } from './client/types.js';
-export {
-  type KvErrorResponse,
-  type KvRequest,
-  type KvResponse,
-  type KvSuccessResponse,
-  RawJson,
-  type RequestId,
+export { CALCULATE_OPERATIONS, type CalculateOperation, type CommandHelp } from './protocol/commands.js';
+export { DEFAULT_SOCKET_PATH } from './protocol/constants.js';
+export type {
+  KvErrorResponse,
+  KvRequest,
+  KvResponse,
+  KvSuccessResponse,
+  RequestId,
 } from './protocol/messages.js';
-export { CALCULATE_OPERATIONS, type CalculateOperation, calculate } from './server/commands/calculate.js';
+export { calculate } from './server/commands/calculate.js';
 export { createDefaultRegistry } from './server/commands/index.js';
-export {
-  type CommandContext,
-  type CommandDefinition,
-  type CommandHelp,
-  CommandRegistry,
-} from './server/commands/registry.js';
+export { type CommandContext, type CommandDefinition, CommandRegistry } from './server/commands/registry.js';
 export { FSYNC_POLICIES, type FsyncPolicy } from './server/persistence/data-file.js';
+export { RawJson } from './server/reply.js';
 export { createKvServer, KV_SERVER_DEFAULTS, type KvServer, type KvServerOptions } from './server/server.js';
 export { KvStore, type KvStoreLimits } from './server/store.js';

@@ -6,7 +6,7 @@ import { KvClient } from '../client/client.js';
 import type { ListKeysPage } from '../client/types.js';
 import { formatData } from './format.js';
 import { CLI_COMMANDS, type CliRequest, requestFromWords } from './requests.js';
-import { socketOption } from './server-options.js';
+import { socketOption } from './socket-option.js';
 import { tokenize, UsageError } from './tokenize.js';
 
 /** The client CLI's flags and environment variables. */

@@ -1,8 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { ClientErrorCode, type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
+import type { CalculateOperation } from '../protocol/commands.js';
 import { isJsonObject, type KvResponse } from '../protocol/messages.js';
-import type { CalculateOperation } from '../server/commands/calculate.js';
 import type {
   CalculateResult,
   DeleteResult,

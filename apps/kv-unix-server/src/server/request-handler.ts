@@ -1,8 +1,9 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { truncateForLog } from '@sockworks/logging';
-import { parseRequest, peekRequestId, ReplyEnvelope, type RequestId } from '../protocol/messages.js';
+import { parseRequest, peekRequestId, type RequestId } from '../protocol/messages.js';
 import type { CommandContext } from './commands/registry.js';
 import type { ConnectionLog } from './connection-log.js';
+import { ReplyEnvelope } from './reply.js';
 
 /**
  * Turns one decoded request into one reply line. Pure with respect to sockets: the connection feeds
