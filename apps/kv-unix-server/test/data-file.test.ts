@@ -6,7 +6,7 @@ import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createDefaultRegistry, KvClient, KvStore } from '../src/index.js';
 import { KvConnection } from '../src/server/connection.js';
-import { eagerConnectionLog } from '../src/server/connection-log.js';
+import { eagerKvConnectionLog } from '../src/server/connection-log.js';
 import { DataFile } from '../src/server/persistence/data-file.js';
 import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/server/persistence/record.js';
 import { RequestHandler } from '../src/server/request-handler.js';
@@ -211,7 +211,7 @@ describe('DataFile', () => {
             throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
           },
           partials: new PartialMessageGuard(),
-          log: eagerConnectionLog(silentLogger()),
+          log: eagerKvConnectionLog(silentLogger()),
         },
         { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536, outputStallTimeoutMs: 0 },
       );

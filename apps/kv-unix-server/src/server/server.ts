@@ -6,7 +6,7 @@ import { DEFAULT_SOCKET_PATH } from '../protocol/constants.js';
 import { createDefaultRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { KvConnection } from './connection.js';
-import { lazyConnectionLog } from './connection-log.js';
+import { lazyKvConnectionLog } from './connection-log.js';
 import { DataFile, type FsyncPolicy } from './persistence/data-file.js';
 import { encodeError } from './reply.js';
 import { RequestHandler } from './request-handler.js';
@@ -151,7 +151,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     createConnection: (socket, ctx) =>
       new KvConnection(
         socket,
-        { handler, beforeReply, partials, log: lazyConnectionLog(logger, ctx) },
+        { handler, beforeReply, partials, log: lazyKvConnectionLog(logger, ctx) },
         connectionOptions,
       ),
     rejectConnection: (socket) => {
