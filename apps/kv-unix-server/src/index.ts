@@ -1,5 +1,6 @@
 export { clientCli, type KvClientCliIo, runKvClientCli } from './cli/run.js';
-export { isKvError, KvClient, type KvClientOptions } from './client.js';
+export { serverCli } from './cli/server-options.js';
+export { isKvError, KvClient, type KvClientOptions } from './client/client.js';
 export type {
   CalculateResult,
   DeleteResult,
@@ -11,24 +12,20 @@ export type {
   RetrieveResult,
   StoreResult,
   TimeResult,
-} from './client-types.js';
-export { CALCULATE_OPERATIONS, type CalculateOperation, calculate } from './commands/calculate.js';
-export { createDefaultRegistry } from './commands/index.js';
-export {
-  type CommandContext,
-  type CommandDefinition,
-  type CommandHelp,
-  CommandRegistry,
-} from './commands/registry.js';
-export { serverCli } from './config.js';
-export { FSYNC_POLICIES, type FsyncPolicy } from './persistence/data-file.js';
-export {
-  type KvErrorResponse,
-  type KvRequest,
-  type KvResponse,
-  type KvSuccessResponse,
-  RawJson,
-  type RequestId,
-} from './protocol.js';
-export { createKvServer, KV_SERVER_DEFAULTS, type KvServer, type KvServerOptions } from './server.js';
-export { KvStore, type KvStoreLimits } from './store.js';
+} from './client/types.js';
+export { CALCULATE_OPERATIONS, type CalculateOperation, type CommandHelp } from './protocol/commands.js';
+export { DEFAULT_SOCKET_PATH } from './protocol/constants.js';
+export type {
+  KvErrorResponse,
+  KvRequest,
+  KvResponse,
+  KvSuccessResponse,
+  RequestId,
+} from './protocol/messages.js';
+export { calculate } from './server/commands/calculate.js';
+export { createDefaultRegistry } from './server/commands/index.js';
+export { type CommandContext, type CommandDefinition, CommandRegistry } from './server/commands/registry.js';
+export { FSYNC_POLICIES, type FsyncPolicy } from './server/persistence/data-file.js';
+export { RawJson } from './server/reply.js';
+export { createKvServer, KV_SERVER_DEFAULTS, type KvServer, type KvServerOptions } from './server/server.js';
+export { KvStore, type KvStoreLimits } from './server/store.js';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
-import { serverCli, serverOptionsFromConfig } from './config.js';
-import { createKvServer } from './server.js';
+import { serverCli, serverOptionsFromConfig } from './cli/server-options.js';
+import { createKvServer } from './server/server.js';
 
 runCli(
   async () => {

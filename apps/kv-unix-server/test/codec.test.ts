@@ -1,6 +1,6 @@
 import type { FramingError } from '@sockworks/framing';
 import { describe, expect, it } from 'vitest';
-import { createRequestDecoder } from '../src/codec.js';
+import { createRequestDecoder } from '../src/server/codec.js';
 
 const INPUT = Buffer.from(
   [

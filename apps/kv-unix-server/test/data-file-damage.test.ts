@@ -6,8 +6,8 @@ import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
 import { REPAIR_EXIT, runRepairCli } from '../src/cli/repair.js';
 import { KvClient, KvStore } from '../src/index.js';
-import { DataFile } from '../src/persistence/data-file.js';
-import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/persistence/record.js';
+import { DataFile } from '../src/server/persistence/data-file.js';
+import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/server/persistence/record.js';
 import { APP_DIR, ServerProcess, tempDir, tempSocketPath } from './helpers.js';
 
 const LIMITS = { maxKeyBytes: 100, maxKeys: 100_000, maxTotalBytes: 100_000_000 };

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { PartialMessageGuard } from '@sockworks/framing';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { KvConnection } from '../src/connection.js';
-import { eagerConnectionLog } from '../src/connection-log.js';
 import { createDefaultRegistry, KvClient, KvStore } from '../src/index.js';
-import { DataFile } from '../src/persistence/data-file.js';
-import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/persistence/record.js';
-import { RequestHandler } from '../src/request-handler.js';
+import { KvConnection } from '../src/server/connection.js';
+import { eagerKvConnectionLog } from '../src/server/connection-log.js';
+import { DataFile } from '../src/server/persistence/data-file.js';
+import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/server/persistence/record.js';
+import { RequestHandler } from '../src/server/request-handler.js';
 import { RawClient, startServer, tempDir } from './helpers.js';
 
 const LIMITS = { maxKeyBytes: 100, maxKeys: 1000, maxTotalBytes: 1_000_000 };
@@ -211,7 +211,7 @@ describe('DataFile', () => {
             throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
           },
           partials: new PartialMessageGuard(),
-          log: eagerConnectionLog(silentLogger()),
+          log: eagerKvConnectionLog(silentLogger()),
         },
         { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536, outputStallTimeoutMs: 0 },
       );

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { silentLogger } from '@sockworks/logging';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eagerConnectionLog } from '../src/connection-log.js';
 import { createDefaultRegistry, KvStore } from '../src/index.js';
-import { DataFile } from '../src/persistence/data-file.js';
-import { decodeLog, LOG_MAGIC } from '../src/persistence/record.js';
-import { RequestHandler } from '../src/request-handler.js';
+import { eagerKvConnectionLog } from '../src/server/connection-log.js';
+import { DataFile } from '../src/server/persistence/data-file.js';
+import { decodeLog, LOG_MAGIC } from '../src/server/persistence/record.js';
+import { RequestHandler } from '../src/server/request-handler.js';
 import { tempDir } from './helpers.js';
 
 const LIMITS = { maxKeyBytes: 64, maxKeys: 10_000, maxTotalBytes: 10_000_000 };
@@ -122,7 +122,7 @@ describe('properties', () => {
     );
     fc.assert(
       fc.property(message, (m) => {
-        const line = handler.handle(m, eagerConnectionLog(silentLogger()));
+        const line = handler.handle(m, eagerKvConnectionLog(silentLogger()));
         expect(line.endsWith('\n')).toBe(true);
         expect(line.indexOf('\n')).toBe(line.length - 1);
         const reply = JSON.parse(line);

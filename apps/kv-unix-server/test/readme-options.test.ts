@@ -3,7 +3,7 @@ import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { repairCli } from '../src/cli/repair.js';
 import { clientCli } from '../src/cli/run.js';
-import { serverCli } from '../src/config.js';
+import { serverCli } from '../src/cli/server-options.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

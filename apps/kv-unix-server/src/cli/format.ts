@@ -1,4 +1,4 @@
-import { isJsonObject } from '../protocol.js';
+import { isJsonObject } from '../protocol/messages.js';
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);

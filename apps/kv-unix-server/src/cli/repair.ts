@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { ConfigError, defineCli } from '@sockworks/service/cli';
-import { checkDataFile, type RepairReport, repairDataFile } from '../persistence/repair.js';
+import { checkDataFile, type RepairReport, repairDataFile } from '../server/persistence/repair.js';
 
 /** Exit codes of kv-repair. */
 export const REPAIR_EXIT = {

@@ -2,11 +2,11 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError } from '@sockworks/service';
 import { defineCli } from '@sockworks/service/cli';
-import { KvClient } from '../client.js';
-import type { ListKeysPage } from '../client-types.js';
-import { socketOption } from '../config.js';
+import { KvClient } from '../client/client.js';
+import type { ListKeysPage } from '../client/types.js';
 import { formatData } from './format.js';
 import { CLI_COMMANDS, type CliRequest, requestFromWords } from './requests.js';
+import { socketOption } from './socket-option.js';
 import { tokenize, UsageError } from './tokenize.js';
 
 /** The client CLI's flags and environment variables. */

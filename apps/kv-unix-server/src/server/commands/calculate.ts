@@ -1,4 +1,5 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { CALCULATE_OPERATIONS, type CalculateOperation } from '../../protocol/commands.js';
 import { requireNumber, requireString } from './params.js';
 import type { CommandDefinition } from './registry.js';
 
@@ -15,12 +16,7 @@ const OPERATIONS = {
   divide: (a: number, b: number) => a / b,
   power: (a: number, b: number) => a ** b,
   modulo: pythonModulo,
-} as const satisfies Record<string, (a: number, b: number) => number>;
-
-/** The operations `calculate` accepts. */
-export type CalculateOperation = keyof typeof OPERATIONS;
-/** The operation names, in documentation order. */
-export const CALCULATE_OPERATIONS = Object.keys(OPERATIONS) as CalculateOperation[];
+} as const satisfies Record<CalculateOperation, (a: number, b: number) => number>;
 
 function isOperation(name: string): name is CalculateOperation {
   return Object.hasOwn(OPERATIONS, name);

@@ -1,5 +1,4 @@
-import type { CalculateOperation } from './commands/calculate.js';
-import type { CommandHelp } from './commands/registry.js';
+import type { CalculateOperation, CommandHelp } from '../protocol/commands.js';
 
 /** `echo` reply data. */
 export interface EchoResult<T = unknown> {

@@ -1,3 +1,4 @@
+import type { CommandHelp } from '../../protocol/commands.js';
 import type { KvStore } from '../store.js';
 
 /** What a command handler may use: the storage and the clock, never the socket. */
@@ -20,12 +21,6 @@ export interface CommandDefinition {
    * Any other exception is a bug and becomes INTERNAL_ERROR.
    */
   handler(data: Record<string, unknown>, ctx: CommandContext): unknown;
-}
-
-/** The documentation `help` returns for one command. */
-export interface CommandHelp {
-  description: string;
-  parameters: Record<string, string>;
 }
 
 /** Dispatch table and help source in one: a command exists exactly when it is registered here. */

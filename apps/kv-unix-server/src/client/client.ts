@@ -1,6 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { ClientErrorCode, type KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
+import type { CalculateOperation } from '../protocol/commands.js';
+import { isJsonObject, type KvResponse } from '../protocol/messages.js';
 import type {
   CalculateResult,
   DeleteResult,
@@ -12,9 +14,7 @@ import type {
   RetrieveResult,
   StoreResult,
   TimeResult,
-} from './client-types.js';
-import type { CalculateOperation } from './commands/calculate.js';
-import { isJsonObject, type KvResponse } from './protocol.js';
+} from './types.js';
 
 /** Options of {@link KvClient.connect}. */
 export interface KvClientOptions {

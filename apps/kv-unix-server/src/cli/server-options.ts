@@ -1,21 +1,10 @@
 import { ConfigError } from '@sockworks/service';
 import { type Config, defineCli } from '@sockworks/service/cli';
-import { FSYNC_POLICIES } from './persistence/data-file.js';
-import { KV_SERVER_DEFAULTS, type KvServerOptions } from './server.js';
+import { FSYNC_POLICIES } from '../server/persistence/data-file.js';
+import { KV_SERVER_DEFAULTS, type KvServerOptions } from '../server/server.js';
+import { socketOption } from './socket-option.js';
 
 const D = KV_SERVER_DEFAULTS;
-
-/** `--socket` / `KV_SOCKET_PATH`, shared by the server and kv-client so the two always agree. */
-export function socketOption(description: string) {
-  return {
-    type: 'path',
-    flag: '--socket',
-    short: '-s',
-    env: 'KV_SOCKET_PATH',
-    default: D.socketPath,
-    description,
-  } as const;
-}
 
 /** The server's flags and environment variables. */
 export const serverCli = defineCli({

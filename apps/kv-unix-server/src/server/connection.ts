@@ -8,10 +8,10 @@ import {
   type PartialMessageHolder,
 } from '@sockworks/framing';
 import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
+import { peekRequestId } from '../protocol/messages.js';
 import { createRequestDecoder } from './codec.js';
-import type { ConnectionLog } from './connection-log.js';
+import type { KvConnectionLog } from './connection-log.js';
 import { framingReply } from './framing-reply.js';
-import { peekRequestId } from './protocol.js';
 import type { RequestHandler } from './request-handler.js';
 
 /** Per-connection settings (from the server options). */
@@ -35,10 +35,10 @@ export interface KvConnectionDeps {
   /** The server's bound on unfinished request lines (deadline from the first byte, total budget). */
   partials: PartialMessageGuard<KvConnection>;
   /** The connection's logger, used only when a line is actually written. */
-  log: ConnectionLog;
+  log: KvConnectionLog;
 }
 
-type State = 'open' | 'draining' | 'closing' | 'ended';
+type ConnectionState = 'open' | 'draining' | 'closing' | 'ended';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -55,13 +55,13 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   readonly #socket: Socket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
-  readonly #log: ConnectionLog;
+  readonly #log: KvConnectionLog;
   readonly #hwm: number;
   readonly #stallMs: number;
   /** Decoded messages and framing errors, in stream order; `#head` is the next to process. */
   #queue: unknown[] = [];
   #head = 0;
-  #state: State = 'open';
+  #state: ConnectionState = 'open';
   #inputEnded = false;
   #waitingDrain = false;
   #stallTimer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { RawJson } from '../protocol.js';
+import { RawJson } from '../reply.js';
 import { requireParam } from './params.js';
 import type { CommandContext, CommandDefinition } from './registry.js';
 

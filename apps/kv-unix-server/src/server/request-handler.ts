@@ -1,8 +1,9 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { truncateForLog } from '@sockworks/logging';
+import { parseRequest, peekRequestId, type RequestId } from '../protocol/messages.js';
 import type { CommandContext } from './commands/registry.js';
-import type { ConnectionLog } from './connection-log.js';
-import { parseRequest, peekRequestId, ReplyEnvelope, type RequestId } from './protocol.js';
+import type { KvConnectionLog } from './connection-log.js';
+import { ReplyEnvelope } from './reply.js';
 
 /**
  * Turns one decoded request into one reply line. Pure with respect to sockets: the connection feeds
@@ -36,7 +37,7 @@ export class RequestHandler {
   }
 
   /** The reply line for one decoded message; never throws. */
-  handle(message: unknown, log: ConnectionLog): string {
+  handle(message: unknown, log: KvConnectionLog): string {
     let requestId: RequestId | undefined;
     let command = '';
     try {
@@ -65,7 +66,7 @@ export class RequestHandler {
     return this.#now().error(requestId, code, message);
   }
 
-  #failure(err: unknown, requestId: RequestId | undefined, command: string, log: ConnectionLog): string {
+  #failure(err: unknown, requestId: RequestId | undefined, command: string, log: KvConnectionLog): string {
     if (ProtocolError.is(err) && typeof err.code === 'string') {
       return this.#now().error(requestId, err.code, err.message);
     }

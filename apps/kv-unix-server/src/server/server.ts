@@ -2,19 +2,20 @@ import { KvErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
+import { DEFAULT_SOCKET_PATH } from '../protocol/constants.js';
 import { createDefaultRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { KvConnection } from './connection.js';
-import { lazyConnectionLog } from './connection-log.js';
+import { lazyKvConnectionLog } from './connection-log.js';
 import { DataFile, type FsyncPolicy } from './persistence/data-file.js';
-import { encodeError } from './protocol.js';
+import { encodeError } from './reply.js';
 import { RequestHandler } from './request-handler.js';
 import { KvStore } from './store.js';
 
-/** Defaults of {@link KvServerOptions} (each is also a CLI flag and env var, see config.ts). */
+/** Defaults of {@link KvServerOptions} (each is also a CLI flag and env var, see cli/server-options.ts). */
 export const KV_SERVER_DEFAULTS = {
   /** @default '/tmp/python_server.sock' (the spec's path, so existing clients work unchanged) */
-  socketPath: '/tmp/python_server.sock',
+  socketPath: DEFAULT_SOCKET_PATH,
   /** @default 0o660 */
   socketMode: 0o660,
   /** @default 1 MiB; a longer request line gets MESSAGE_TOO_LARGE and the connection is closed */
@@ -150,7 +151,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     createConnection: (socket, ctx) =>
       new KvConnection(
         socket,
-        { handler, beforeReply, partials, log: lazyConnectionLog(logger, ctx) },
+        { handler, beforeReply, partials, log: lazyKvConnectionLog(logger, ctx) },
         connectionOptions,
       ),
     rejectConnection: (socket) => {
