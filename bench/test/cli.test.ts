@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runTracked, scaled, tsxArgs } from '@sockworks/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../src/scenarios.ts';
 
@@ -11,24 +11,14 @@ const ROOT = resolve(BENCH, '..');
 const out = mkdtempSync(join(tmpdir(), 'sw-bench-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=sockworks-source', '--import', 'tsx', join(BENCH, 'src', 'cli.ts'), ...args],
-      { cwd: BENCH, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout, stderr }));
-  });
+/** Runs the bench CLI to completion; its process group (servers and load generators) dies with the test. */
+async function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await runTracked(
+    process.execPath,
+    tsxArgs(join(BENCH, 'src', 'cli.ts'), ...args),
+    { cwd: BENCH, label: `bench ${args.join(' ')}`, timeoutMs: scaled(90_000) },
+  );
+  return { code, stdout, stderr };
 }
 
 describe('pnpm bench', () => {
@@ -49,46 +39,50 @@ describe('pnpm bench', () => {
     }
   });
 
-  it('runs one scenario end to end and writes JSON, Markdown and SVG', async () => {
-    const built = existsSync(join(ROOT, 'apps', 'binary-tcp-server', 'dist', 'main.js'));
-    const r = await bench([
-      '--only',
-      'tcp-echo-16b',
-      '--seconds',
-      '0.5',
-      '--out',
-      out,
-      ...(built ? ['--no-build'] : []),
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('[1/1] tcp-echo-16b');
-    const files = readdirSync(out).sort();
-    expect(files.map((f) => f.replace(/^.*\./, ''))).toEqual(['json', 'md', 'svg']);
-    const base = join(out, (files[0] ?? '').replace(/\.json$/, ''));
-    const json = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
-      info: { quick: boolean; seconds: number };
-      results: {
-        id: string;
-        error?: string;
-        ratio?: number;
-        measurements: { subject: string; perSecond: number; errors?: number; cpuPercent?: number }[];
-      }[];
-    };
-    expect(json.info).toMatchObject({ quick: false, seconds: 0.5 });
-    const [result] = json.results;
-    expect(result?.id).toBe('tcp-echo-16b');
-    expect(result?.error).toBeUndefined();
-    const subjects = result?.measurements.map((m) => m.subject) ?? [];
-    expect(subjects.slice(0, 2)).toEqual(['binary-tcp-server', 'anchor: node socket.pipe(socket)']);
-    for (const m of result?.measurements ?? []) {
-      expect(m.perSecond, m.subject).toBeGreaterThan(0);
-      if (m.errors !== undefined) expect(m.errors, m.subject).toBe(0);
-    }
-    expect(result?.measurements[0]?.cpuPercent).toBeGreaterThan(0);
-    expect(typeof result?.ratio).toBe('number');
-    const md = readFileSync(`${base}.md`, 'utf8');
-    expect(r.stdout).toContain(md.trim());
-    expect(md).toMatch(/\| tcp-echo-16b \| binary-tcp-server \| [\d,]+ \|/);
-    expect(readFileSync(`${base}.svg`, 'utf8')).toContain('<svg');
-  }, 120_000);
+  it(
+    'runs one scenario end to end and writes JSON, Markdown and SVG',
+    async () => {
+      const built = existsSync(join(ROOT, 'apps', 'binary-tcp-server', 'dist', 'main.js'));
+      const r = await bench([
+        '--only',
+        'tcp-echo-16b',
+        '--seconds',
+        '0.5',
+        '--out',
+        out,
+        ...(built ? ['--no-build'] : []),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('[1/1] tcp-echo-16b');
+      const files = readdirSync(out).sort();
+      expect(files.map((f) => f.replace(/^.*\./, ''))).toEqual(['json', 'md', 'svg']);
+      const base = join(out, (files[0] ?? '').replace(/\.json$/, ''));
+      const json = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
+        info: { quick: boolean; seconds: number };
+        results: {
+          id: string;
+          error?: string;
+          ratio?: number;
+          measurements: { subject: string; perSecond: number; errors?: number; cpuPercent?: number }[];
+        }[];
+      };
+      expect(json.info).toMatchObject({ quick: false, seconds: 0.5 });
+      const [result] = json.results;
+      expect(result?.id).toBe('tcp-echo-16b');
+      expect(result?.error).toBeUndefined();
+      const subjects = result?.measurements.map((m) => m.subject) ?? [];
+      expect(subjects.slice(0, 2)).toEqual(['binary-tcp-server', 'anchor: node socket.pipe(socket)']);
+      for (const m of result?.measurements ?? []) {
+        expect(m.perSecond, m.subject).toBeGreaterThan(0);
+        if (m.errors !== undefined) expect(m.errors, m.subject).toBe(0);
+      }
+      expect(result?.measurements[0]?.cpuPercent).toBeGreaterThan(0);
+      expect(typeof result?.ratio).toBe('number');
+      const md = readFileSync(`${base}.md`, 'utf8');
+      expect(r.stdout).toContain(md.trim());
+      expect(md).toMatch(/\| tcp-echo-16b \| binary-tcp-server \| [\d,]+ \|/);
+      expect(readFileSync(`${base}.svg`, 'utf8')).toContain('<svg');
+    },
+    scaled(120_000),
+  );
 });

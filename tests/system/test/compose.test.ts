@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled } from '@sockworks/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APPS, freePort, ROOT, readRepoFile, run, sourceEntry, startUntil, stop } from './helpers.ts';
@@ -46,7 +47,7 @@ beforeAll(async () => {
       helpText.set(app, res.stdout);
     }),
   );
-}, 60_000);
+}, scaled(60_000));
 
 /** Expands `${VAR:-default}` the way compose does when VAR is unset. */
 function composeDefault(value: string | number): string {
@@ -200,14 +201,18 @@ describe('healthchecks, run natively against the natively started service', () =
 });
 
 describe('.env.example', () => {
-  it('lists every environment variable of every app, as generated from their --help', async () => {
-    const res = await run([join(ROOT, 'scripts', 'env-example.mjs'), '--check'], { timeoutMs: 60_000 });
-    expect(res.code, res.stderr).toBe(0);
-    const text = readRepoFile('.env.example');
-    for (const [name, service] of Object.entries(compose.services)) {
-      for (const variable of Object.keys(service.environment ?? {})) {
-        expect(text, `${name}: ${variable}`).toMatch(new RegExp(`^# ${variable}=`, 'm'));
+  it(
+    'lists every environment variable of every app, as generated from their --help',
+    async () => {
+      const res = await run([join(ROOT, 'scripts', 'env-example.mjs'), '--check'], { timeoutMs: 60_000 });
+      expect(res.code, res.stderr).toBe(0);
+      const text = readRepoFile('.env.example');
+      for (const [name, service] of Object.entries(compose.services)) {
+        for (const variable of Object.keys(service.environment ?? {})) {
+          expect(text, `${name}: ${variable}`).toMatch(new RegExp(`^# ${variable}=`, 'm'));
+        }
       }
-    }
-  }, 60_000);
+    },
+    scaled(90_000),
+  );
 });
