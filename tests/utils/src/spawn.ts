@@ -306,7 +306,7 @@ export class TrackedProcess {
       // The test failed (often: timed out) while this process still ran; say what it was doing.
       console.error(
         `[test-utils] ${this.label} (pid ${pid}) was still running when "${context?.task.name}" failed; ` +
-          `killed its process tree.${this.#tailBlock()}`,
+          `killed its process tree${this.#tailBlock()}`,
       );
     }
   }
