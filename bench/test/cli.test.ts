@@ -21,6 +21,9 @@ async function bench(args: string[]): Promise<{ code: number | null; stdout: str
   return { code, stdout, stderr };
 }
 
+// Builds (when needed), starts a server and a load generator, and writes three files.
+const END_TO_END = { timeout: scaled(120_000) };
+
 describe('pnpm bench', () => {
   it('--help names every option and scenario, exit 0', async () => {
     const r = await bench(['--help']);
@@ -39,50 +42,46 @@ describe('pnpm bench', () => {
     }
   });
 
-  it(
-    'runs one scenario end to end and writes JSON, Markdown and SVG',
-    async () => {
-      const built = existsSync(join(ROOT, 'apps', 'binary-tcp-server', 'dist', 'main.js'));
-      const r = await bench([
-        '--only',
-        'tcp-echo-16b',
-        '--seconds',
-        '0.5',
-        '--out',
-        out,
-        ...(built ? ['--no-build'] : []),
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain('[1/1] tcp-echo-16b');
-      const files = readdirSync(out).sort();
-      expect(files.map((f) => f.replace(/^.*\./, ''))).toEqual(['json', 'md', 'svg']);
-      const base = join(out, (files[0] ?? '').replace(/\.json$/, ''));
-      const json = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
-        info: { quick: boolean; seconds: number };
-        results: {
-          id: string;
-          error?: string;
-          ratio?: number;
-          measurements: { subject: string; perSecond: number; errors?: number; cpuPercent?: number }[];
-        }[];
-      };
-      expect(json.info).toMatchObject({ quick: false, seconds: 0.5 });
-      const [result] = json.results;
-      expect(result?.id).toBe('tcp-echo-16b');
-      expect(result?.error).toBeUndefined();
-      const subjects = result?.measurements.map((m) => m.subject) ?? [];
-      expect(subjects.slice(0, 2)).toEqual(['binary-tcp-server', 'anchor: node socket.pipe(socket)']);
-      for (const m of result?.measurements ?? []) {
-        expect(m.perSecond, m.subject).toBeGreaterThan(0);
-        if (m.errors !== undefined) expect(m.errors, m.subject).toBe(0);
-      }
-      expect(result?.measurements[0]?.cpuPercent).toBeGreaterThan(0);
-      expect(typeof result?.ratio).toBe('number');
-      const md = readFileSync(`${base}.md`, 'utf8');
-      expect(r.stdout).toContain(md.trim());
-      expect(md).toMatch(/\| tcp-echo-16b \| binary-tcp-server \| [\d,]+ \|/);
-      expect(readFileSync(`${base}.svg`, 'utf8')).toContain('<svg');
-    },
-    scaled(120_000),
-  );
+  it('runs one scenario end to end and writes JSON, Markdown and SVG', END_TO_END, async () => {
+    const built = existsSync(join(ROOT, 'apps', 'binary-tcp-server', 'dist', 'main.js'));
+    const r = await bench([
+      '--only',
+      'tcp-echo-16b',
+      '--seconds',
+      '0.5',
+      '--out',
+      out,
+      ...(built ? ['--no-build'] : []),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('[1/1] tcp-echo-16b');
+    const files = readdirSync(out).sort();
+    expect(files.map((f) => f.replace(/^.*\./, ''))).toEqual(['json', 'md', 'svg']);
+    const base = join(out, (files[0] ?? '').replace(/\.json$/, ''));
+    const json = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
+      info: { quick: boolean; seconds: number };
+      results: {
+        id: string;
+        error?: string;
+        ratio?: number;
+        measurements: { subject: string; perSecond: number; errors?: number; cpuPercent?: number }[];
+      }[];
+    };
+    expect(json.info).toMatchObject({ quick: false, seconds: 0.5 });
+    const [result] = json.results;
+    expect(result?.id).toBe('tcp-echo-16b');
+    expect(result?.error).toBeUndefined();
+    const subjects = result?.measurements.map((m) => m.subject) ?? [];
+    expect(subjects.slice(0, 2)).toEqual(['binary-tcp-server', 'anchor: node socket.pipe(socket)']);
+    for (const m of result?.measurements ?? []) {
+      expect(m.perSecond, m.subject).toBeGreaterThan(0);
+      if (m.errors !== undefined) expect(m.errors, m.subject).toBe(0);
+    }
+    expect(result?.measurements[0]?.cpuPercent).toBeGreaterThan(0);
+    expect(typeof result?.ratio).toBe('number');
+    const md = readFileSync(`${base}.md`, 'utf8');
+    expect(r.stdout).toContain(md.trim());
+    expect(md).toMatch(/\| tcp-echo-16b \| binary-tcp-server \| [\d,]+ \|/);
+    expect(readFileSync(`${base}.svg`, 'utf8')).toContain('<svg');
+  });
 });

@@ -73,87 +73,77 @@ async function runStart(
 
 const ready = (app: string) => new RegExp(`^\\[${app}\\s*\\] .*"level":"info".*(listening|running)`, 'm');
 
-// Each test waits for service starts (up to 60 s scaled) and then for the exit: above both.
-describe.skipIf(!built && process.env.CI === undefined)(
-  'pnpm start (scripts/start.mjs)',
-  { timeout: scaled(120_000) },
-  () => {
-    it('runs all five services with prefixed output; Ctrl+C stops them all, exit 0, socket removed', async () => {
-      const env = await privateEnv();
-      const { code, output } = await runStart([], env, APPS.map(ready));
-      expect(output).toMatch(/SIGINT received, stopping 5 service/);
-      for (const app of APPS) expect(output).toMatch(ready(app));
-      expect(code).toBe(0);
-      expect(existsSync(String(env.KV_SOCKET_PATH))).toBe(false);
-    });
+// Above the waits of any one test: service starts (60 s, or 120 s after a build through npx, scaled)
+// and then the exit (30 s scaled).
+const SLOW = { timeout: scaled(180_000) };
 
-    it('--filter starts one service only; SIGTERM stops it with exit 0', async () => {
-      const env = await privateEnv();
-      const { code, output } = await runStart(
-        ['--filter', 'binary-tcp-server'],
-        env,
-        [ready('binary-tcp-server')],
-        'SIGTERM',
-      );
-      expect(code).toBe(0);
-      for (const app of APPS.filter((a) => a !== 'binary-tcp-server'))
-        expect(output).not.toContain(`[${app}`);
-    });
+describe.skipIf(!built && process.env.CI === undefined)('pnpm start (scripts/start.mjs)', SLOW, () => {
+  it('runs all five services with prefixed output; Ctrl+C stops them all, exit 0, socket removed', async () => {
+    const env = await privateEnv();
+    const { code, output } = await runStart([], env, APPS.map(ready));
+    expect(output).toMatch(/SIGINT received, stopping 5 service/);
+    for (const app of APPS) expect(output).toMatch(ready(app));
+    expect(code).toBe(0);
+    expect(existsSync(String(env.KV_SOCKET_PATH))).toBe(false);
+  });
 
-    it('a taken port is reported in one line naming the service and the address', async () => {
-      const env = await privateEnv();
-      const blocker: Server = createServer();
-      await new Promise<void>((r) => blocker.listen(Number(env.TCP_PORT), '127.0.0.1', r));
-      try {
-        const { code, output } = await runStart(
-          ['--filter', 'binary-tcp-server', '--filter', 'http-local-server'],
-          env,
-          [ready('http-local-server'), /\[binary-tcp-server\s*\] exited/],
-        );
-        const errorLines = output
-          .split('\n')
-          .filter((l) => l.startsWith('[binary-tcp-server') && /in use/i.test(l));
-        expect(errorLines).toHaveLength(1);
-        expect(errorLines[0]).toContain(`127.0.0.1:${env.TCP_PORT}`);
-        // The other service kept running until Ctrl+C; one failure makes the overall exit code 1.
-        expect(code).toBe(1);
-      } finally {
-        blocker.close();
-      }
-    });
-
-    it(
-      'without pnpm on PATH (the Quick start runs plain `node scripts/start.mjs`), builds through npx',
-      async () => {
-        // turbo runs each package's build through pnpm; a pnpm that is missing (here: one that fails
-        // first on PATH) must not fail the build.
-        const bin = mkdtempSync(join(dir, 'bin-'));
-        writeFileSync(join(bin, 'pnpm'), '#!/bin/sh\necho "pnpm: not found" >&2\nexit 127\n', {
-          mode: 0o755,
-        });
-        const env = { ...(await privateEnv()), PATH: `${bin}:${process.env.PATH ?? ''}` };
-        const { code, output } = await runStart(
-          ['--filter', 'http-local-server'],
-          env,
-          [ready('http-local-server')],
-          'SIGTERM',
-          { build: true },
-        );
-        expect(output).toMatch(
-          /start: pnpm is not on PATH; building with npx -y pnpm@10\.\d+\.\d+ exec turbo/,
-        );
-        expect(output).not.toMatch(/build failed|Unable to find package manager/);
-        expect(output).toMatch(ready('http-local-server'));
-        expect(code).toBe(0);
-      },
-      scaled(180_000),
+  it('--filter starts one service only; SIGTERM stops it with exit 0', async () => {
+    const env = await privateEnv();
+    const { code, output } = await runStart(
+      ['--filter', 'binary-tcp-server'],
+      env,
+      [ready('binary-tcp-server')],
+      'SIGTERM',
     );
+    expect(code).toBe(0);
+    for (const app of APPS.filter((a) => a !== 'binary-tcp-server')) expect(output).not.toContain(`[${app}`);
+  });
 
-    it('rejects an unknown app with exit code 2', async () => {
-      // A pattern that never matches: the script must exit by itself.
-      const { code, output } = await runStart(['--filter', 'nope'], process.env, [/(?!)/]);
-      expect(code).toBe(2);
-      expect(output).toMatch(/unknown app "nope"/);
-    });
-  },
-);
+  it('a taken port is reported in one line naming the service and the address', async () => {
+    const env = await privateEnv();
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(Number(env.TCP_PORT), '127.0.0.1', r));
+    try {
+      const { code, output } = await runStart(
+        ['--filter', 'binary-tcp-server', '--filter', 'http-local-server'],
+        env,
+        [ready('http-local-server'), /\[binary-tcp-server\s*\] exited/],
+      );
+      const errorLines = output
+        .split('\n')
+        .filter((l) => l.startsWith('[binary-tcp-server') && /in use/i.test(l));
+      expect(errorLines).toHaveLength(1);
+      expect(errorLines[0]).toContain(`127.0.0.1:${env.TCP_PORT}`);
+      // The other service kept running until Ctrl+C; one failure makes the overall exit code 1.
+      expect(code).toBe(1);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('without pnpm on PATH (the Quick start runs plain `node scripts/start.mjs`), builds through npx', async () => {
+    // turbo runs each package's build through pnpm; a pnpm that is missing (here: one that fails
+    // first on PATH) must not fail the build.
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    writeFileSync(join(bin, 'pnpm'), '#!/bin/sh\necho "pnpm: not found" >&2\nexit 127\n', { mode: 0o755 });
+    const env = { ...(await privateEnv()), PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const { code, output } = await runStart(
+      ['--filter', 'http-local-server'],
+      env,
+      [ready('http-local-server')],
+      'SIGTERM',
+      { build: true },
+    );
+    expect(output).toMatch(/start: pnpm is not on PATH; building with npx -y pnpm@10\.\d+\.\d+ exec turbo/);
+    expect(output).not.toMatch(/build failed|Unable to find package manager/);
+    expect(output).toMatch(ready('http-local-server'));
+    expect(code).toBe(0);
+  });
+
+  it('rejects an unknown app with exit code 2', async () => {
+    // A pattern that never matches: the script must exit by itself.
+    const { code, output } = await runStart(['--filter', 'nope'], process.env, [/(?!)/]);
+    expect(code).toBe(2);
+    expect(output).toMatch(/unknown app "nope"/);
+  });
+});
