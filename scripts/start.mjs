@@ -163,3 +163,8 @@ function stop(signal) {
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+// The services lead process groups of their own, so nothing else stops them if this script ends
+// another way (an exception, process.exit): never leave one running without its supervisor.
+process.on('exit', () => {
+  for (const child of children.values()) child.kill('SIGKILL');
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,11 +54,28 @@ function shebangFlags(file: string): string[] {
   return m?.[1] ? m[1].trim().split(/\s+/) : [];
 }
 
-/** Starts one of our apps from its build output. */
+/** Starts one of our apps from its build output, in a temp working directory removed when it stops. */
 async function startApp(app: string, env: Record<string, string>, ready: Target): Promise<ServerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), `sw-bench-${app}-`));
+  const removeCwd = (): void => rmSync(cwd, { recursive: true, force: true });
   const main = join(ROOT, 'apps', app, 'dist', 'main.js');
-  return startServerProcess({ args: [...shebangFlags(main), main], env: { ...QUIET, ...env }, cwd, ready });
+  let server: ServerProcess;
+  try {
+    server = await startServerProcess({
+      args: [...shebangFlags(main), main],
+      env: { ...QUIET, ...env },
+      cwd,
+      ready,
+    });
+  } catch (error) {
+    removeCwd();
+    throw error;
+  }
+  return {
+    pid: server.pid,
+    sample: () => server.sample(),
+    stop: () => server.stop().finally(removeCwd),
+  };
 }
 
 /** Starts one of the bench's anchor servers on a TCP port. */

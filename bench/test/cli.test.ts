@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runTracked, scaled, tsxArgs } from '@sockworks/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../src/scenarios.ts';
 
@@ -11,25 +11,18 @@ const ROOT = resolve(BENCH, '..');
 const out = mkdtempSync(join(tmpdir(), 'sw-bench-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=sockworks-source', '--import', 'tsx', join(BENCH, 'src', 'cli.ts'), ...args],
-      { cwd: BENCH, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout, stderr }));
-  });
+/** Runs the bench CLI to completion; its process group (servers and load generators) dies with the test. */
+async function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await runTracked(
+    process.execPath,
+    tsxArgs(join(BENCH, 'src', 'cli.ts'), ...args),
+    { cwd: BENCH, label: `bench ${args.join(' ')}`, timeoutMs: scaled(90_000) },
+  );
+  return { code, stdout, stderr };
 }
+
+// Builds (when needed), starts a server and a load generator, and writes three files.
+const END_TO_END = { timeout: scaled(120_000) };
 
 describe('pnpm bench', () => {
   it('--help names every option and scenario, exit 0', async () => {
@@ -49,7 +42,7 @@ describe('pnpm bench', () => {
     }
   });
 
-  it('runs one scenario end to end and writes JSON, Markdown and SVG', async () => {
+  it('runs one scenario end to end and writes JSON, Markdown and SVG', END_TO_END, async () => {
     const built = existsSync(join(ROOT, 'apps', 'binary-tcp-server', 'dist', 'main.js'));
     const r = await bench([
       '--only',
@@ -90,5 +83,5 @@ describe('pnpm bench', () => {
     expect(r.stdout).toContain(md.trim());
     expect(md).toMatch(/\| tcp-echo-16b \| binary-tcp-server \| [\d,]+ \|/);
     expect(readFileSync(`${base}.svg`, 'utf8')).toContain('<svg');
-  }, 120_000);
+  });
 });

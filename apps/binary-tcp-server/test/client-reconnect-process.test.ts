@@ -35,5 +35,5 @@ describe('TcpClient against a server process', () => {
     const stats = await client.getServerStats();
     // A fresh process: the only messages it has seen are this connection's.
     expect(stats).toMatchObject({ connected_clients: 1, total_messages: 2 });
-  }, 60_000);
+  });
 });

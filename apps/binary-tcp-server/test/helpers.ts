@@ -1,5 +1,6 @@
 /** Test helpers: a server on port 0 with cleanup, and a raw-socket client that reads frames. */
 import { connect, type Socket } from 'node:net';
+import { scaled, waitFor as testWaitFor, withTimeout } from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import { createTcpServer, type TcpServer, type TcpServerOptions } from '../src/index.js';
 
@@ -31,13 +32,9 @@ export function header(length: number): Buffer {
   return h;
 }
 
-/** Polls `check` until it is true or the deadline passes. */
+/** Polls `check` until it is true, failing after the (scaled) deadline with a message naming `what`. */
 export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs), intervalMs: 5 });
 }
 
 /** A raw TCP client that collects decoded frames (parsed JSON objects). */
@@ -100,11 +97,14 @@ export class RawClient {
 
   /** Resolves once `count` frames have arrived in total (rejects on close or timeout). */
   async waitFrames(count: number, timeoutMs = 5000): Promise<Array<Record<string, unknown>>> {
-    const deadline = Date.now() + timeoutMs;
+    const ms = scaled(timeoutMs);
+    const deadline = Date.now() + ms;
     while (this.frames.length < count) {
       if (this.#closed) throw new Error(`connection closed after ${this.frames.length}/${count} frames`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out with ${this.frames.length}/${count} frames`);
+      if (left <= 0) {
+        throw new Error(`timed out after ${ms} ms waiting for ${count} frames (got ${this.frames.length})`);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -126,14 +126,7 @@ export class RawClient {
 
   /** Resolves when the server closes the connection. */
   async waitClosed(timeoutMs = 5000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.closedPromise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('connection not closed in time')), timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await withTimeout(this.closedPromise, scaled(timeoutMs), 'the server to close the connection');
   }
 
   #wake(): void {

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { expect, onTestFinished } from 'vitest';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server.js';
 
@@ -13,13 +14,9 @@ export async function startServer(
   return { server, port: address.port };
 }
 
-/** Polls `check` until it returns true or the deadline passes. */
+/** Polls `check` until it returns true, failing after the (scaled) deadline with a message naming `what`. */
 export async function waitFor(check: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs), intervalMs: 5 });
 }
 
 /**
@@ -93,10 +90,13 @@ export class RawClient {
 
   /** The next message not read yet. */
   async next(timeoutMs = 5000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
+    const ms = scaled(timeoutMs);
+    const deadline = Date.now() + ms;
     while (this.#read >= this.messages.length) {
       if (this.closed) throw new Error('connection closed while waiting for a message');
-      if (Date.now() > deadline) throw new Error('timed out waiting for a message');
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${ms} ms waiting for message ${this.#read + 1} from the server`);
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
         this.#waiters.push(() => {

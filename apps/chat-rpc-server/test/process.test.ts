@@ -1,66 +1,48 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { spawnTracked, type TrackedProcess, tsxArgs } from '@sockworks/test-utils';
+import { describe, expect, it } from 'vitest';
 import { RawClient, startServer } from './helpers.js';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** Runs src/main.ts with `args`; its process group dies with the test. */
+function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): TrackedProcess {
+  return spawnTracked(process.execPath, tsxArgs('src/main.ts', ...args), {
+    cwd: appDir,
+    env: { ...process.env, LOG_PRETTY: '0', ...env },
+    label: ['chat-rpc-server', ...args].join(' '),
+  });
+}
+
 /** Starts src/main.ts as a child process; resolves with it and its port once it logs "listening". */
 async function startProcess(
   args: string[],
-): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=sockworks-source', '--import', 'tsx', 'src/main.ts', ...args],
-    {
-      cwd: appDir,
-      env: { ...process.env, LOG_PRETTY: '0', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+): Promise<{ child: ChildProcess; proc: TrackedProcess; port: number; stderr: () => string }> {
+  const proc = spawnServer(args, { LOG_LEVEL: 'info' });
+  const listening = await proc.waitForLogLine(
+    (entry) => entry.msg === 'listening' && typeof entry.address === 'string',
+    '"listening"',
   );
-  onTestFinished(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let err = '';
-  child.stderr?.setEncoding('utf8').on('data', (t: string) => {
-    err += t;
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (t: string) => {
-      out += t;
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        try {
-          const entry = JSON.parse(line) as { msg?: string; address?: string };
-          if (entry.msg === 'listening' && entry.address) resolve(Number(entry.address.split(':').pop()));
-        } catch {
-          // a partial line; wait for the rest
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-  return { child, port, stderr: () => err };
+  const port = Number(String(listening.address).split(':').pop());
+  return { child: proc.child, proc, port, stderr: () => proc.stderr() };
 }
 
 describe('the server process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     '%s: connected users get "Server is shutting down", then the process exits 0',
     async (signal) => {
-      const { child, port } = await startProcess(['--port', '0']);
+      const { child, proc, port } = await startProcess(['--port', '0']);
       const joined = await RawClient.connect(port);
       const lurker = await RawClient.connect(port);
       await joined.join('Alice');
       expect(await lurker.request({ method: 'get_users' })).toMatchObject({ users: ['Alice'] });
-      const exited = once(child, 'exit');
       child.kill(signal);
       const notice = { type: 'system', message: 'Server is shutting down', username: 'SYSTEM' };
       expect(await joined.next()).toEqual(notice);
       expect(await lurker.next()).toEqual(notice);
       await Promise.all([joined.waitClosed(), lurker.waitClosed()]);
-      const [code, exitSignal] = await exited;
+      const { code, signal: exitSignal } = await proc.exited;
       expect({ code, exitSignal }).toEqual({ code: 0, exitSignal: null });
     },
   );
@@ -87,20 +69,10 @@ describe('the server process', () => {
 
   it('a port in use: one line naming the address, exit code 1, no stack trace', async () => {
     const { port } = await startServer();
-    const child = spawn(
-      process.execPath,
-      ['--conditions=sockworks-source', '--import', 'tsx', 'src/main.ts', '--port', String(port)],
-      { cwd: appDir, env: { ...process.env, LOG_PRETTY: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    onTestFinished(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
-      err += t;
-    });
-    const [code] = await once(child, 'exit');
+    const child = spawnServer(['--port', String(port)]);
+    const { code } = await child.exited;
     expect(code).toBe(1);
+    const err = child.stderr();
     const lines = err.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^chat-rpc-server: .*in use/);
@@ -108,17 +80,10 @@ describe('the server process', () => {
   });
 
   it('bad configuration: one line naming the option, exit code 2', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=sockworks-source', '--import', 'tsx', 'src/main.ts', '--duplicate-names', 'maybe'],
-      { cwd: appDir, env: { ...process.env, LOG_PRETTY: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
-      err += t;
-    });
-    const [code] = await once(child, 'exit');
+    const child = spawnServer(['--duplicate-names', 'maybe']);
+    const { code } = await child.exited;
     expect(code).toBe(2);
+    const err = child.stderr();
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toContain('--duplicate-names');
   });

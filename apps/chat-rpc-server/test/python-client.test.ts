@@ -1,4 +1,5 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runTracked } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { RawClient, startServer, waitFor } from './helpers.js';
 
@@ -31,16 +32,23 @@ sock.close()
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
+// Like the curl, socat and nc tests: with SOCKWORKS_REQUIRE_TOOLS=1 (CI) a missing tool fails.
+if (!hasPython && process.env.SOCKWORKS_REQUIRE_TOOLS === '1') {
+  throw new Error(
+    'python3 is required (SOCKWORKS_REQUIRE_TOOLS=1) but not installed: apt-get install -y python3',
+  );
+}
+
 describe.skipIf(!hasPython)("the spec's Python snippet, run with python3", () => {
   it('joins, sends, lists users and leaves; the other user sees it all', async () => {
     const { port } = await startServer();
     const watcher = await RawClient.connect(port);
     await watcher.join('Watcher');
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile('python3', ['-c', SNIPPET.replace('PORT', String(port))], { timeout: 10_000 }, (err, out) =>
-        err ? reject(err) : resolve(out),
-      );
+    const python = await runTracked('python3', ['-c', SNIPPET.replace('PORT', String(port))], {
+      label: "python3 -c <the spec's snippet>",
     });
+    expect(python.code, python.stderr).toBe(0);
+    const stdout = python.stdout;
     expect(stdout).toContain('Join response: {"status":"success","message":"Joined chat as TestUser"');
     // Its second recv(1024) returns whatever has arrived: TCP is a stream, so that is the welcome
     // message when it came in a segment of its own, otherwise the send_message reply.

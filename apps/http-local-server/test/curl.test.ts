@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runTracked, scaled } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { startServer } from './helpers.js';
 
@@ -10,14 +10,16 @@ if (REQUIRED && CURL === undefined) {
   throw new Error('curl is required (SOCKWORKS_REQUIRE_TOOLS=1) but not installed: apt-get install -y curl');
 }
 
+/** curl's own limit (whole seconds), kept under the wait for it to exit. */
+const CURL_MAX_SECONDS = String(Math.ceil(scaled(10_000) / 1000));
+
 /** Runs curl and returns `-i` output (status line, headers, blank line, body) and its exit code. */
-function curl(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(CURL ?? 'curl', ['-sS', '-i', '--max-time', '5', ...args], (err, stdout) => {
-      const code = err && typeof err.code === 'number' ? err.code : 0;
-      resolve({ code, out: stdout });
-    });
+async function curl(args: string[]): Promise<{ code: number | null; out: string }> {
+  const result = await runTracked(CURL ?? 'curl', ['-sS', '-i', '--max-time', CURL_MAX_SECONDS, ...args], {
+    label: `curl ${args.join(' ')}`,
+    timeoutMs: scaled(20_000),
   });
+  return { code: result.code, out: result.stdout };
 }
 
 describe.skipIf(CURL === undefined)('curl', () => {

@@ -1,9 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BoundAddress } from '@sockworks/service';
+import {
+  scaled,
+  spawnTracked,
+  type TrackedProcess,
+  tempDir as testTempDir,
+  waitFor as testWaitFor,
+  tsxArgs,
+} from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import { createHttpLocalServer, type HttpLocalServer, type HttpLocalServerOptions } from '../src/index.js';
 
@@ -11,9 +16,7 @@ export const APP_DIR = resolve(import.meta.dirname, '..');
 
 /** A fresh directory under the temp dir (short, for the 107-byte socket path limit), removed after the test. */
 export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hls-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return testTempDir('hls-');
 }
 
 /** A socket path in a fresh temp directory. */
@@ -83,53 +86,25 @@ export async function rawExchange(target: ConnectTarget, bytes: string | Buffer)
   return reply;
 }
 
-/** Polls `check` until it returns true or the deadline passes. */
+/** Polls `check` until it returns true, failing after the (scaled) deadline with a message naming `what`. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 5_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs) });
 }
 
-/** A spawned process with its collected output. */
-export interface Spawned {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+/** A spawned process with its collected output; its process group is killed after the test. */
+export type Spawned = TrackedProcess;
 
 /** Runs a TypeScript entry of this app in a child process (sources, no build). */
 export function spawnTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=sockworks-source', '--import', 'tsx', join(APP_DIR, entry), ...args],
-    {
-      cwd: APP_DIR,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_PRETTY: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-    out += s;
+  return spawnTracked(process.execPath, tsxArgs(join(APP_DIR, entry), ...args), {
+    cwd: APP_DIR,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_PRETTY: '0', ...env },
+    label: [entry, ...args].join(' '),
   });
-  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
-    err += s;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
-  );
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { child, stdout: () => out, stderr: () => err, exited };
 }
 
 /** Parsed JSON log lines of a spawned server. */
@@ -143,18 +118,6 @@ export function logLines(text: string): Array<Record<string, unknown>> {
 /** Spawns the server and waits for its "Server running" log line. */
 export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Spawned> {
   const spawned = spawnTs('src/main.ts', args, env);
-  let exitCode: number | null | undefined;
-  void spawned.exited.then(({ code }) => {
-    exitCode = code;
-  });
-  await waitFor(
-    () => {
-      if (exitCode !== undefined)
-        throw new Error(`server exited early with ${exitCode}: ${spawned.stderr()}`);
-      return logLines(spawned.stdout()).some((l) => String(l.msg).startsWith('Server running'));
-    },
-    'the server to start',
-    15_000,
-  );
+  await spawned.waitForLogLine((l) => String(l.msg).startsWith('Server running'), '"Server running"');
   return spawned;
 }

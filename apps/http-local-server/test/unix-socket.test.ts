@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { spawnTracked } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHttpLocalServer, type HttpLocalServer, request } from '../src/index.js';
 import { tempDir, tempSocketPath, waitFor } from './helpers.js';
@@ -16,18 +16,14 @@ function waitForBytesRead(socket: Socket): Promise<void> {
 
 /** Leaves a socket file with no process behind it: a listener killed with SIGKILL cannot unlink. */
 async function makeStaleSocket(path: string): Promise<void> {
-  const child = spawn(
+  const child = spawnTracked(
     process.execPath,
     ['-e', "require('node:net').createServer().listen(process.argv[1], () => console.log('ready'))", path],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { label: 'a listener on the stale socket' },
   );
-  onTestFinished(() => {
-    child.kill('SIGKILL');
-  });
-  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
+  await child.waitForOutput('ready', { stream: 'stdout' });
+  child.signal('SIGKILL');
+  await child.exited;
 }
 
 function startOn(options: { socketMode?: number } = {}): HttpLocalServer {

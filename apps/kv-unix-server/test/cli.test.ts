@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
+import { runTracked, scaled, tsxArgs } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { requestFromWords } from '../src/cli/requests.js';
 import { tokenize } from '../src/cli/tokenize.js';
@@ -60,7 +60,7 @@ describe('kv-client argument parsing', () => {
   });
 });
 
-describe('kv-client against a server', { timeout: 60_000 }, () => {
+describe('kv-client against a server', { timeout: scaled(60_000) }, () => {
   it('runs each subcommand and prints readable output', async () => {
     const { path } = await startServer();
     const s = ['--socket', path];
@@ -156,24 +156,19 @@ describe('kv-client against a server', { timeout: 60_000 }, () => {
 
   it('the kv-client bin: one-shot and interactive through a real stdin pipe', async () => {
     const { path } = await startServer();
-    const run = (args: string[], stdin: string) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          ['--conditions=sockworks-source', '--import', 'tsx', 'src/cli/kv-client.ts', ...args],
-          { cwd: APP_DIR, env: { PATH: process.env.PATH, KV_SOCKET_PATH: path } },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (t: string) => {
-          stdout += t;
-        });
-        child.stderr.setEncoding('utf8').on('data', (t: string) => {
-          stderr += t;
-        });
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(stdin);
-      });
+    const run = async (args: string[], stdin: string) => {
+      const { code, stdout, stderr } = await runTracked(
+        process.execPath,
+        tsxArgs('src/cli/kv-client.ts', ...args),
+        {
+          cwd: APP_DIR,
+          env: { PATH: process.env.PATH, KV_SOCKET_PATH: path },
+          input: stdin,
+          label: ['kv-client', ...args].join(' '),
+        },
+      );
+      return { code, stdout, stderr };
+    };
     const [oneShot, interactive] = await Promise.all([
       run(['--json', 'ping'], ''),
       run([], 'store x 10\ncalculate multiply 6 7\nretrieve x\n'),

@@ -1,9 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  scaled,
+  spawnTracked,
+  type TrackedProcess,
+  tempDir as testTempDir,
+  waitFor as testWaitFor,
+  tsxArgs,
+} from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import { createKvServer, type KvServer, type KvServerOptions } from '../src/index.js';
 
@@ -11,9 +17,7 @@ export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A fresh temp directory (removed after the test) and a short socket path inside it. */
 export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kv-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return testTempDir('kv-');
 }
 
 /** A per-test socket path, well under the 107-byte limit. */
@@ -32,13 +36,9 @@ export async function startServer(
   return { server, path };
 }
 
-/** Polls `check` until it returns true, failing after `timeoutMs`. */
+/** Polls `check` until it returns true, failing after the (scaled) `timeoutMs` with a message naming `what`. */
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs) });
 }
 
 /** A raw socket client that collects reply lines. */
@@ -110,60 +110,52 @@ export class RawClient {
   }
 }
 
-/** A server started as a child process from the TypeScript sources. */
+/** A server started as a child process from the TypeScript sources; its process group dies with the test. */
 export class ServerProcess {
-  stdout = '';
-  stderr = '';
-  exitCode: number | null | undefined;
-  signal: NodeJS.Signals | null = null;
-  readonly exited: Promise<number | null>;
+  private constructor(readonly tracked: TrackedProcess) {}
 
-  constructor(readonly child: ChildProcess) {
-    child.stdout?.setEncoding('utf8').on('data', (t: string) => {
-      this.stdout += t;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (t: string) => {
-      this.stderr += t;
-    });
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exitCode = code;
-        this.signal = signal;
-        resolve(code);
-      });
-    });
+  get child(): ChildProcess {
+    return this.tracked.child;
+  }
+
+  get stdout(): string {
+    return this.tracked.stdout();
+  }
+
+  get stderr(): string {
+    return this.tracked.stderr();
+  }
+
+  /** The exit code, null after a signal, undefined while running. */
+  get exitCode(): number | null | undefined {
+    return this.tracked.exit?.code;
+  }
+
+  get signal(): NodeJS.Signals | null {
+    return this.tracked.exit?.signal ?? null;
+  }
+
+  /** Resolves with the exit code; rejects naming the process if it does not exit within its deadline. */
+  get exited(): Promise<number | null> {
+    return this.tracked.exited.then(({ code }) => code);
   }
 
   /** Spawns `src/main.ts` with the given flags (cwd and env explicit). */
   static spawn(args: string[], env: NodeJS.ProcessEnv = {}): ServerProcess {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=sockworks-source', '--import', 'tsx', 'src/main.ts', ...args],
-      {
+    return new ServerProcess(
+      spawnTracked(process.execPath, tsxArgs('src/main.ts', ...args), {
         cwd: APP_DIR,
         env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+        label: ['kv-unix-server', ...args].join(' '),
+      }),
     );
-    const proc = new ServerProcess(child);
-    onTestFinished(async () => {
-      if (proc.exitCode === undefined) {
-        child.kill('SIGKILL');
-        await proc.exited;
-      }
-    });
-    return proc;
   }
 
   /** Resolves once the server logged a message (JSON log line with this `msg`). */
-  async waitForLog(msg: string, timeoutMs = 15_000): Promise<void> {
-    await waitFor(
-      () => this.stdout.includes(`"msg":"${msg}"`) || this.exitCode !== undefined,
-      `log "${msg}"`,
-      timeoutMs,
-    );
-    if (!this.stdout.includes(`"msg":"${msg}"`)) {
-      throw new Error(`server exited (${this.exitCode}) before logging "${msg}": ${this.stderr}`);
-    }
+  async waitForLog(msg: string, timeoutMs?: number): Promise<void> {
+    await this.tracked.waitForOutput(`"msg":"${msg}"`, {
+      stream: 'stdout',
+      ...(timeoutMs === undefined ? {} : { timeoutMs: scaled(timeoutMs) }),
+    });
   }
 }

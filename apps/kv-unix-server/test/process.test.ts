@@ -1,22 +1,26 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scaled, spawnTracked } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { KvClient, serverCli } from '../src/index.js';
 import { RawClient, ServerProcess, startServer, tempDir, tempSocketPath, waitFor } from './helpers.js';
 
 /** Leaves a socket file with no owner behind: a process listens on it and is SIGKILLed. */
 async function staleSocket(path: string): Promise<void> {
-  const child = spawn(process.execPath, [
-    '-e',
-    `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
-  ]);
-  await new Promise((resolve) => child.once('exit', resolve));
+  const child = spawnTracked(
+    process.execPath,
+    [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ],
+    { label: 'a listener that kills itself' },
+  );
+  expect((await child.exited).signal).toBe('SIGKILL');
   expect(existsSync(path)).toBe(true);
 }
 
 // Child processes start through tsx: slow on a busy 2-core machine, so these get a generous timeout.
-describe('the server process', { timeout: 60_000 }, () => {
+describe('the server process', { timeout: scaled(120_000) }, () => {
   it('--help lists every option with its default and env var, exit 0', async () => {
     const proc = ServerProcess.spawn(['--help']);
     expect(await proc.exited).toBe(0);

@@ -1,39 +1,27 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { spawnTracked } from '@sockworks/test-utils';
+import { describe, expect, it } from 'vitest';
 import { RawClient, startServer, tempDir } from './helpers.js';
 
-/** Runs a shell line; resolves when it exits or once stdout holds `untilLines` lines (then kills it). */
-function sh(
+/** Runs a shell line; resolves when it exits or once stdout holds `untilLines` lines (then stops it). */
+async function sh(
   line: string,
   untilLines?: number,
 ): Promise<{ stdout: string; stderr: string; code: number | null; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', line], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    onTestFinished(() => {
-      if (child.exitCode === null && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {}
-      }
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.setEncoding('utf8').on('data', (t: string) => {
-      stdout += t;
-      if (untilLines !== undefined && stdout.split('\n').length > untilLines && !killed && child.pid) {
-        killed = true;
-        process.kill(-child.pid, 'SIGTERM');
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
-      stderr += t;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code, killed }));
-  });
+  // Its own process group (spawnTracked): stopping it stops the tools the shell started too.
+  const proc = spawnTracked('sh', ['-c', line], { label: `sh -c ${JSON.stringify(line)}` });
+  let killed = false;
+  if (untilLines !== undefined) {
+    await proc.waitUntil(
+      () => (proc.stdout().split('\n').length > untilLines ? true : undefined),
+      `print ${untilLines} line(s)`,
+    );
+    killed = true;
+    if (proc.child.pid !== undefined && proc.exit === undefined) process.kill(-proc.child.pid, 'SIGTERM');
+  }
+  const { code } = await proc.exited;
+  return { stdout: proc.stdout(), stderr: proc.stderr(), code, killed };
 }
 
 function hasTool(name: string): Promise<boolean> {

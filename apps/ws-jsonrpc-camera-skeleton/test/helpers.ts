@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { WsRpcClient } from '../src/client.js';
@@ -64,8 +65,12 @@ export async function openRaw(url: string, options: WebSocket.ClientOptions = {}
   const next = (timeoutMs = 5000): Promise<string> => {
     const queued = queue.shift();
     if (queued !== undefined) return Promise.resolve(queued);
+    const ms = scaled(timeoutMs);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no message within the timeout')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${ms} ms waiting for a message on the raw WebSocket`)),
+        ms,
+      );
       waiters.push((text) => {
         clearTimeout(timer);
         resolve(text);
@@ -187,11 +192,7 @@ export function closeCodeIn(bytes: Buffer): number | null {
   return null;
 }
 
-/** Polls `check` until it returns true or the deadline passes. */
+/** Polls `check` until it returns true, failing after the (scaled) deadline with a message naming `what`. */
 export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs) });
 }

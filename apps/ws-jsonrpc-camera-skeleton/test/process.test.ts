@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scaled } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { openRaw, startServer, upgradeStatus, waitFor } from './helpers.js';
 import { type Child, jsonLines, runEntry, tempDir } from './process-helpers.js';
@@ -28,7 +29,7 @@ function logFileLines(path: string): Array<Record<string, unknown>> {
 }
 
 // Child processes compile TypeScript on start; on a busy two-core machine that takes seconds.
-describe('the server process', { timeout: 60_000 }, () => {
+describe('the server process', { timeout: scaled(90_000) }, () => {
   it('logs as the spec shows, to stdout and to logs/server.log under the cwd (directory created)', async () => {
     const cwd = tempDir();
     const { child, url } = await startProcess(cwd);
@@ -111,7 +112,7 @@ describe('the server process', { timeout: 60_000 }, () => {
   });
 });
 
-describe('command lines', { timeout: 60_000 }, () => {
+describe('command lines', { timeout: scaled(60_000) }, () => {
   async function run(
     entry: string,
     args: string[],

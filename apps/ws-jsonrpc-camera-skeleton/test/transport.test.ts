@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { scaled } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { defineRpcMethod } from '../src/methods/define.js';
 import { methods } from '../src/methods/index.js';
@@ -205,7 +206,7 @@ describe('clients that stop reading', () => {
 });
 
 describe('connections', () => {
-  it('holds 1000 concurrent connections, each pinging', { timeout: 60_000 }, async () => {
+  it('holds 1000 concurrent connections, each pinging', { timeout: scaled(60_000) }, async () => {
     const { url, server } = await startServer();
     const clients = await Promise.all(Array.from({ length: 1000 }, () => openRaw(url)));
     expect(server.connectionCount).toBe(1000);

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runTracked } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createLogger, flushLogger } from '../src/index.js';
 
-const run = promisify(execFile);
 const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
 /** Runs a child whose logger has no options but `service`, stdout piped (not a TTY); returns stdout. */
@@ -18,11 +16,12 @@ async function childStdout(env: Record<string, string>): Promise<string> {
     await flushLogger(log);
   `;
   const { PATH, HOME } = process.env;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  const child = await runTracked(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     env: { PATH, HOME, ...env },
-    timeout: 15_000,
+    label: 'a child that logs with the defaults',
   });
-  return stdout;
+  expect(child.code, child.stderr).toBe(0);
+  return child.stdout;
 }
 
 /** A writable that says it is a terminal, as process.stdout does on a TTY. */

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import type { BoundAddress } from '../src/index.js';
 
@@ -63,13 +64,9 @@ export function readUntil(socket: Socket, needle: string): Promise<string> {
   });
 }
 
-/** Waits for `cond()` to hold, polling until `timeoutMs`. */
+/** Waits for `cond()` to hold, failing after the (scaled) `timeoutMs` with a message naming `what`. */
 export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await testWaitFor(cond, { what, timeoutMs: scaled(timeoutMs), intervalMs: 5 });
 }
 
 /** Resolves once the socket has closed. */

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnTracked, tsxArgs } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { listen } from '../src/index.js';
 import { connectTo, readAll, readUntil, tempSocketPath } from './helpers.js';
@@ -14,48 +15,27 @@ interface Child {
   proc: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with how it ended; rejects naming the fixture if it does not exit within its deadline. */
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves with the first JSON log line whose msg is `msg`. */
   log(msg: string): Promise<Record<string, unknown>>;
 }
 
 function run(fixture: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const proc = spawn(
-    process.execPath,
-    ['--conditions=sockworks-source', '--import', 'tsx', join(here, 'fixtures', fixture), ...args],
-    { cwd: packageDir, env: { ...process.env, LOG_LEVEL: 'info', LOG_PRETTY: '0', ...env }, stdio: 'pipe' },
-  );
-  onTestFinished(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  const tracked = spawnTracked(process.execPath, tsxArgs(join(here, 'fixtures', fixture), ...args), {
+    cwd: packageDir,
+    env: { ...process.env, LOG_LEVEL: 'info', LOG_PRETTY: '0', ...env },
+    label: [fixture, ...args].join(' '),
   });
-  let out = '';
-  let err = '';
-  const waiters: Array<() => void> = [];
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const log = async (msg: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.msg === msg) return entry;
-      }
-      const more = new Promise<void>((resolve) => waiters.push(resolve));
-      const ended = await Promise.race([more.then(() => false), exit.then(() => true)]);
-      if (ended && !out.split('\n').some((line) => line.includes(`"msg":"${msg}"`))) {
-        throw new Error(`child exited before logging ${msg}; stderr: ${err}; stdout: ${out}`);
-      }
-    }
+  return {
+    proc: tracked.child,
+    stdout: () => tracked.stdout(),
+    stderr: () => tracked.stderr(),
+    get exit() {
+      return tracked.exited;
+    },
+    log: (msg) => tracked.waitForLogLine((entry) => entry.msg === msg, JSON.stringify(msg)),
   };
-  return { proc, stdout: () => out, stderr: () => err, exit, log };
 }
 
 describe('runService (child process)', () => {

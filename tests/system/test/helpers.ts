@@ -1,8 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DEADLINES,
+  runTracked,
+  scaled,
+  spawnTracked,
+  TrackedProcess,
+  withTimeout,
+} from '@sockworks/test-utils';
 
 /** The repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -21,32 +29,31 @@ export function sourceEntry(app: string, file = 'main.ts'): string[] {
   return ['--conditions=sockworks-source', '--import', TSX_LOADER, join(ROOT, 'apps', app, 'src', file)];
 }
 
-/** Runs a command to completion and returns its exit code and output. */
-export function run(
+/**
+ * Runs `node <args>` to completion and returns its exit code and output. A run that outlives its
+ * deadline is killed (with its process group) and fails naming the command and its output tail.
+ */
+export async function run(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: options.cwd ?? ROOT,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
+  const { code, stdout, stderr } = await runTracked(process.execPath, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? process.env,
+    label: `node ${describeArgs(args)}`,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: scaled(options.timeoutMs) }),
   });
+  return { code, stdout, stderr };
+}
+
+/** Node arguments as they read in a message: the script (repo-relative) and its own arguments. */
+function describeArgs(args: readonly string[]): string {
+  const script = args.findIndex((a, i) => !a.startsWith('-') && args[i - 1] !== '--import');
+  const shown = script === -1 ? args : args.slice(script);
+  return shown
+    .map((a) => (a.startsWith(`${ROOT}/`) ? a.slice(ROOT.length + 1) : a))
+    .map((a) => (a.length > 80 ? `${a.slice(0, 77)}...` : a))
+    .join(' ');
 }
 
 /** A TCP port that was free a moment ago (the OS picks it). */
@@ -62,54 +69,36 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a process and resolves once a line of its output matches `ready`. */
-export function startUntil(
+/**
+ * Starts `node <args>` and resolves once its output matches `ready`; fails naming the command and its
+ * output tail if it exits first or does not get ready within the deadline. Its process group is
+ * killed when the test ends.
+ */
+export async function startUntil(
   args: string[],
   options: { env: NodeJS.ProcessEnv; cwd?: string; ready: RegExp; timeoutMs?: number },
-): Promise<{ child: ChildProcess; output: () => string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: options.cwd ?? ROOT,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let done = false;
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      child.kill('SIGKILL');
-      reject(new Error(`not ready within ${options.timeoutMs ?? 15_000} ms; output:\n${output}`));
-    }, options.timeoutMs ?? 15_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (!done && options.ready.test(output)) {
-        done = true;
-        clearTimeout(timer);
-        resolvePromise({ child, output: () => output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready; output:\n${output}`));
-    });
+): Promise<{ child: ChildProcess; tracked: TrackedProcess; output: () => string }> {
+  const tracked = spawnTracked(process.execPath, args, {
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
+    label: `node ${describeArgs(args)}`,
   });
+  await tracked.waitForOutput(options.ready, {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: scaled(options.timeoutMs) }),
+  });
+  return { child: tracked.child, tracked, output: () => tracked.output() };
 }
 
-/** Sends SIGTERM and resolves with the exit code. */
-export function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolvePromise) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolvePromise(child.exitCode);
-      return;
-    }
-    child.once('exit', (code) => resolvePromise(code));
-    child.kill('SIGTERM');
-  });
+/** Sends SIGTERM and resolves with the exit code; fails naming the process if it does not exit in time. */
+export async function stop(proc: TrackedProcess | ChildProcess): Promise<number | null> {
+  if (proc instanceof TrackedProcess) {
+    proc.signal('SIGTERM');
+    return (await proc.exited).code;
+  }
+  if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+  const exited = new Promise<number | null>((resolvePromise) => proc.once('exit', resolvePromise));
+  proc.kill('SIGTERM');
+  return withTimeout(exited, scaled(DEADLINES.process), `pid ${proc.pid} to exit after SIGTERM`);
 }
 
 /** Reads a file of the repository as text. */

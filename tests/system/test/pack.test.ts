@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled } from '@sockworks/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run } from './helpers.ts';
 
@@ -79,7 +80,7 @@ describe.skipIf(!built && process.env.CI === undefined)(
         cwd: dir,
         stdio: 'pipe',
       });
-    }, 180_000);
+    }, scaled(180_000));
     afterAll(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled, spawnTracked } from '@sockworks/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPS, freePort, ROOT } from './helpers.ts';
 
@@ -36,44 +36,48 @@ async function privateEnv(): Promise<NodeJS.ProcessEnv> {
   };
 }
 
-/** Runs start.mjs until every line in `waitFor` has appeared, then sends `signal`. */
-function runStart(
+/**
+ * Runs start.mjs until every line in `waitFor` has appeared, then sends `signal`. Fails naming what it
+ * waited for if that takes longer than the deadline; start.mjs and every service it started are killed
+ * when the test ends (its services lead process groups of their own: the cleanup finds them under it).
+ */
+async function runStart(
   args: string[],
   env: NodeJS.ProcessEnv,
   waitFor: RegExp[],
   signal: NodeJS.Signals = 'SIGINT',
   { build = false } = {},
-) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [START, ...(build ? [] : ['--no-build']), ...args], {
-      cwd: ROOT,
-      env,
-    });
-    let output = '';
-    let signalled = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out; output:\n${output}`));
-    }, 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (!signalled && waitFor.every((re) => re.test(output))) {
-        signalled = true;
-        child.kill(signal);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnTracked(process.execPath, [START, ...(build ? [] : ['--no-build']), ...args], {
+    cwd: ROOT,
+    env,
+    label: `start.mjs ${args.join(' ')}`,
   });
+  // A build (turbo) comes first when asked for: give it the time of a few process starts.
+  const timeoutMs = scaled(build ? 120_000 : 60_000);
+  const signalled = await child
+    .waitUntil(
+      () => (waitFor.every((re) => re.test(child.output())) ? true : undefined),
+      `print ${waitFor.map(String).join(', ')}`,
+      { timeoutMs },
+    )
+    .catch((error: unknown) => {
+      // Exiting by itself (rejects an unknown app) is an answer too; anything else is a failure.
+      if (child.exit !== undefined) return false;
+      throw error;
+    });
+  if (signalled) child.signal(signal);
+  const { code } = await child.exited;
+  return { code, output: child.output() };
 }
 
 const ready = (app: string) => new RegExp(`^\\[${app}\\s*\\] .*"level":"info".*(listening|running)`, 'm');
 
-describe.skipIf(!built && process.env.CI === undefined)('pnpm start (scripts/start.mjs)', () => {
+// Above the waits of any one test: service starts (60 s, or 120 s after a build through npx, scaled)
+// and then the exit (30 s scaled).
+const SLOW = { timeout: scaled(180_000) };
+
+describe.skipIf(!built && process.env.CI === undefined)('pnpm start (scripts/start.mjs)', SLOW, () => {
   it('runs all five services with prefixed output; Ctrl+C stops them all, exit 0, socket removed', async () => {
     const env = await privateEnv();
     const { code, output } = await runStart([], env, APPS.map(ready));

@@ -1,0 +1,17 @@
+/** Test helpers for every sockworks package and app (see README "Tests"). */
+export { type Cleanup, registerCleanup } from './cleanup.js';
+export {
+  descendantsOf,
+  type Exit,
+  jsonLines,
+  type OutputStream,
+  type RunResult,
+  runTracked,
+  type SpawnTrackedOptions,
+  spawnTracked,
+  TrackedProcess,
+  tsxArgs,
+} from './spawn.js';
+export { tempDir } from './temp.js';
+export { DEADLINES, scaled, TIMEOUT_SCALE_ENV, timeoutScale } from './timeouts.js';
+export { type Check, type WaitOptions, WaitTimeoutError, waitFor, withTimeout } from './wait.js';
