@@ -48,12 +48,11 @@ describe('the server process', () => {
   );
 
   it('SIGTERM: a request half received when the signal arrives is answered before the goodbye', async () => {
-    const { child, port } = await startProcess(['--port', '0']);
+    const { child, proc, port } = await startProcess(['--port', '0']);
     const writer = await RawClient.connect(port);
     const lurker = await RawClient.connect(port);
     expect(await lurker.request({ method: 'get_users' })).toMatchObject({ count: 0 });
     writer.write('{"method":"get_users",');
-    const exited = once(child, 'exit');
     child.kill('SIGTERM');
     const notice = { type: 'system', message: 'Server is shutting down', username: 'SYSTEM' };
     // The lurker's notice shows that shutdown has begun; the rest of the request comes after it.
@@ -63,7 +62,7 @@ describe('the server process', () => {
     expect(await writer.next()).toEqual({ status: 'success', users: [], count: 0 });
     expect(await writer.next()).toEqual(notice);
     await writer.waitClosed();
-    const [code, exitSignal] = await exited;
+    const { code, signal: exitSignal } = await proc.exited;
     expect({ code, exitSignal }).toEqual({ code: 0, exitSignal: null });
   });
 
