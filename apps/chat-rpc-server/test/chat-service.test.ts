@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ChatOptions } from '../src/chat/chat-options.js';
-import { ChatService } from '../src/chat/chat-service.js';
+import type { ChatOptions } from '../src/server/chat/chat-options.js';
+import { ChatService } from '../src/server/chat/chat-service.js';
 import { FakeTransport } from './fake-transport.js';
 
 function setup(options: Partial<ChatOptions> = {}) {

@@ -1,5 +1,6 @@
 import { ProtocolError, toChatError } from '@sockworks/error-codes';
-import type { JsonObject, RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from '../src/rpc/types.js';
+import type { JsonObject } from '../src/protocol/messages.js';
+import type { RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from '../src/server/types.js';
 
 /** A peer that records what it was sent. */
 export class FakePeer implements RpcPeer {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatOptions } from '../src/chat/chat-options.js';
-import { ChatService } from '../src/chat/chat-service.js';
-import { codePointLength, validateUsername } from '../src/chat/validation.js';
+import type { ChatOptions } from '../src/server/chat/chat-options.js';
+import { ChatService } from '../src/server/chat/chat-service.js';
+import { codePointLength, validateUsername } from '../src/server/chat/validation.js';
 import { FakeTransport } from './fake-transport.js';
 
 function setup(options: Partial<ChatOptions> = {}) {

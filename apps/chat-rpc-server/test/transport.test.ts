@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { RpcServer } from '../src/rpc/transport.js';
-import { CHAT_SERVER_DEFAULTS } from '../src/server.js';
+import { CHAT_SERVER_DEFAULTS } from '../src/server/server.js';
+import { RpcServer } from '../src/server/transport.js';
 import { RawClient, waitFor } from './helpers.js';
 
 /** An RpcServer on an ephemeral port whose log lines are collected; closed when the test ends. */

@@ -10,10 +10,11 @@ import {
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
+import type { JsonObject } from '../protocol/messages.js';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
-import { framingErrorReply, rpcError, unboundError } from './rpc/errors.js';
-import type { RpcRouter } from './rpc/router.js';
-import type { JsonObject, RpcCallContext, RpcPeer } from './rpc/types.js';
+import { framingErrorReply, rpcError, unboundError } from './errors.js';
+import type { RpcRouter } from './router.js';
+import type { RpcCallContext, RpcPeer } from './types.js';
 
 /** Per-connection limits. */
 export interface ConnectionLimits extends CodecLimits {

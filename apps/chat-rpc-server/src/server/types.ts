@@ -1,5 +1,4 @@
-/** A JSON object as it travels on the wire. */
-export type JsonObject = { [key: string]: unknown };
+import type { JsonObject } from '../protocol/messages.js';
 
 /** One connected client as the transport shows it to the layer above: no socket, just identity. */
 export interface RpcPeer {

@@ -1,9 +1,9 @@
 import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
-import { invalidParams, paramsObject, stringParam } from '../rpc/errors.js';
-import { defineRpcMethod, type JsonObject, type RpcPeer, type RpcTransport } from '../rpc/types.js';
+import { chatMessage, type JsonObject, SystemText, systemMessage } from '../../protocol/messages.js';
+import { invalidParams, paramsObject, stringParam } from '../errors.js';
+import { defineRpcMethod, type RpcPeer, type RpcTransport } from '../types.js';
 import { type ChatOptions, DEFAULT_CHAT_OPTIONS, validateChatOptions } from './chat-options.js';
-import { chatMessage, SystemText, systemMessage } from './messages.js';
 import { TokenBucket } from './token-bucket.js';
 import { nameKeys, truncateCodePoints, validateMessage, validateUsername } from './validation.js';
 

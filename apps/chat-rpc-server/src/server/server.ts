@@ -1,17 +1,13 @@
 import { PARTIAL_MESSAGE_DEFAULTS } from '@sockworks/framing';
 import type { Logger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError } from '@sockworks/service';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
+import { SystemText, systemMessage } from '../protocol/messages.js';
 import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
 import { ChatService, type ChatSession } from './chat/chat-service.js';
-import { SystemText, systemMessage } from './chat/messages.js';
 import type { Clock } from './chat/token-bucket.js';
 import { DEFAULT_CODEC_LIMITS } from './codec.js';
-import { RpcServer } from './rpc/transport.js';
-
-/** Default TCP address (the spec's). */
-export const DEFAULT_HOST = '127.0.0.1';
-/** Default TCP port (the spec's). */
-export const DEFAULT_PORT = 65432;
+import { RpcServer } from './transport.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
 export interface ChatServerOptions {

@@ -2,10 +2,11 @@ import { JsonRpcErrorCode } from '@sockworks/error-codes';
 import { PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, type ListenTarget, NetService } from '@sockworks/service';
-import { encodeMessage } from '../codec.js';
-import { type ConnectionDeps, type ConnectionLimits, RpcConnection } from '../connection.js';
+import type { JsonObject } from '../protocol/messages.js';
+import { encodeMessage } from './codec.js';
+import { type ConnectionDeps, type ConnectionLimits, RpcConnection } from './connection.js';
 import { RpcRouter } from './router.js';
-import type { JsonObject, RpcMethod, RpcPeer, RpcTransport } from './types.js';
+import type { RpcMethod, RpcPeer, RpcTransport } from './types.js';
 
 /** Options of {@link RpcServer}. */
 export interface RpcServerOptions extends ConnectionLimits {

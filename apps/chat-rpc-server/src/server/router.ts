@@ -1,8 +1,9 @@
 import { JsonRpcErrorCode, ProtocolError, toChatError } from '@sockworks/error-codes';
 import { JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import type { JsonObject } from '../protocol/messages.js';
 import { jsonRpcCodeForChatError, legacyError, rpcError } from './errors.js';
-import type { JsonObject, RpcCallContext, RpcMethod } from './types.js';
+import type { RpcCallContext, RpcMethod } from './types.js';
 
 /** Options of {@link RpcRouter}. */
 export interface RpcRouterOptions {
