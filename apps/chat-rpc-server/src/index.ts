@@ -49,9 +49,8 @@ export {
 } from './server/codec.js';
 export {
   CHAT_SERVER_DEFAULTS,
-  type ChatServer,
+  ChatServer,
   type ChatServerOptions,
   createChatServer,
 } from './server/server.js';
-export { RpcServer, type RpcServerOptions } from './server/transport.js';
 export type { RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from './server/types.js';

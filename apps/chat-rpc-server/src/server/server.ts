@@ -1,13 +1,16 @@
-import { PARTIAL_MESSAGE_DEFAULTS } from '@sockworks/framing';
-import type { Logger } from '@sockworks/logging';
-import { type BoundAddress, ConfigError } from '@sockworks/service';
+import { JsonRpcErrorCode } from '@sockworks/error-codes';
+import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
+import { type Logger, silentLogger } from '@sockworks/logging';
+import { type BoundAddress, ConfigError, NetService } from '@sockworks/service';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
-import { SystemText, systemMessage } from '../protocol/messages.js';
+import { type JsonObject, SystemText, systemMessage } from '../protocol/messages.js';
 import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
 import { ChatService, type ChatSession } from './chat/chat-service.js';
 import type { Clock } from './chat/token-bucket.js';
-import { DEFAULT_CODEC_LIMITS } from './codec.js';
-import { RpcServer } from './transport.js';
+import { DEFAULT_CODEC_LIMITS, encodeMessage } from './codec.js';
+import { type ConnectionDeps, RpcConnection } from './connection.js';
+import { RpcRouter } from './router.js';
+import type { RpcMethod, RpcPeer, RpcTransport } from './types.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
 export interface ChatServerOptions {
@@ -75,43 +78,178 @@ export const CHAT_SERVER_DEFAULTS: Readonly<Omit<ChatServerOptions, 'now' | 'log
   lingerMs: 2_000,
 };
 
-/** A chat server: not listening until `listen()`. */
-export interface ChatServer extends AsyncDisposable {
-  /** Listens on `host:port` (options, overridable here); resolves with the bound address. */
-  listen(target?: { host?: string; port?: number }): Promise<BoundAddress>;
-  /** Stops accepting, tells everyone the server is shutting down, drains; idempotent. */
-  close(options?: { timeoutMs?: number }): Promise<void>;
-  /** The bound address once listening. */
-  readonly address: BoundAddress | null;
-  /** Joined users in join order. */
-  readonly sessions: readonly ChatSession[];
+/**
+ * The chat server: listens (through NetService), tracks connections (one {@link RpcConnection} per
+ * socket), owns the router that answers requests in both dialects with the chat handlers
+ * ({@link ChatService}) registered on it, fans broadcasts out, sends heartbeats and closes
+ * gracefully. Not listening until `listen()`.
+ */
+export class ChatServer implements RpcTransport, AsyncDisposable {
+  readonly #options: ChatServerOptions;
+  readonly #chat: ChatService;
+  readonly #service: NetService<RpcConnection>;
+  readonly #router: RpcRouter;
+  readonly #log: Logger;
+  readonly #connectListeners: ((peer: RpcPeer) => void)[] = [];
+  readonly #disconnectListeners: ((peer: RpcPeer) => void)[] = [];
+  readonly #heartbeatMs: number;
+  readonly #partials: PartialMessageGuard<RpcConnection>;
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(options: Partial<ChatServerOptions> = {}) {
+    const o: ChatServerOptions = { ...CHAT_SERVER_DEFAULTS, ...options };
+    checkOptions(o);
+    this.#options = o;
+    this.#log = o.logger ?? silentLogger();
+    this.#router = new RpcRouter({
+      maxBatch: o.maxBatch,
+      maxDepth: o.maxDepth,
+      logger: this.#log,
+    });
+    this.#heartbeatMs = o.heartbeatIntervalMs;
+    this.#partials = new PartialMessageGuard<RpcConnection>({
+      messageTimeoutMs: o.messageTimeoutMs,
+      budgetBytes: o.partialBudgetBytes,
+      onHolderError: (err) => this.#log.error({ err }, 'cutting off an unfinished request failed'),
+    });
+    const deps: ConnectionDeps = {
+      router: this.#router,
+      limits: o,
+      partials: this.#partials,
+      goodbye: () => systemMessage(SystemText.shuttingDown),
+      onClose: (conn) => this.#closed(conn),
+      debugLogs: this.#log.isLevelEnabled('debug'),
+    };
+    this.#service = new NetService<RpcConnection>({
+      logger: this.#log,
+      maxConnections: o.maxConnections,
+      closeTimeoutMs: o.closeTimeoutMs,
+      // Half-open: a client that shuts down its sending side still gets the replies to what it sent.
+      serverOptions: { allowHalfOpen: true },
+      createConnection: (socket, ctx) => this.#accept(new RpcConnection(socket, ctx, deps)),
+      rejectConnection: (socket) => {
+        socket.write(
+          encodeMessage({ error: 'Too many connections', code: JsonRpcErrorCode.SERVER_ERROR_MAX }),
+        );
+      },
+    });
+    // Any request proves liveness; `ping` is the one that does nothing else.
+    this.#router.register('ping', {
+      description: 'Liveness check; answers {"status":"success","message":"pong"}.',
+      parseParams: () => undefined,
+      handler: () => ({ status: 'success', message: 'pong' }),
+    });
+    // The chat handlers: join_chat, send_message, get_users, leave_chat.
+    this.#chat = new ChatService(this, o);
+  }
+
   /** Open connections (joined or not). */
-  readonly connectionCount: number;
+  get connectionCount(): number {
+    return this.#service.connections.size;
+  }
+
+  /** Joined users in join order. */
+  get sessions(): readonly ChatSession[] {
+    return this.#chat.sessions;
+  }
+
+  /** The bound address once listening. */
+  get address(): BoundAddress | null {
+    return this.#service.address;
+  }
+
+  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
+    this.#router.register(name, method);
+  }
+
+  onConnect(listener: (peer: RpcPeer) => void): void {
+    this.#connectListeners.push(listener);
+  }
+
+  onDisconnect(listener: (peer: RpcPeer) => void): void {
+    this.#disconnectListeners.push(listener);
+  }
+
+  /**
+   * Sends `message` to every recipient. It is serialised at most twice (plain and JSON-RPC
+   * notification form), whatever the number of recipients, and the same Buffer goes to each socket.
+   */
+  broadcast(message: JsonObject, recipients: Iterable<RpcPeer>): void {
+    let plain: Buffer | undefined;
+    let notification: Buffer | undefined;
+    for (const peer of recipients) {
+      if (!(peer instanceof RpcConnection)) continue;
+      if (peer.jsonRpc) {
+        notification ??= encodeMessage({ jsonrpc: '2.0', method: 'chat', params: message });
+        peer.send(notification);
+      } else {
+        plain ??= encodeMessage(message);
+        peer.send(plain);
+      }
+    }
+  }
+
+  /** Listens on `host:port` (options, overridable here); resolves with the bound address. */
+  async listen(target: { host?: string; port?: number } = {}): Promise<BoundAddress> {
+    const address = await this.#service.listen({
+      host: target.host ?? this.#options.host,
+      port: target.port ?? this.#options.port,
+    });
+    if (this.#heartbeatMs > 0) {
+      this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
+      this.#heartbeat.unref();
+    }
+    return address;
+  }
+
+  /** Stops accepting, tells everyone the server is shutting down, drains; idempotent. */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+    return this.#service.close(options).finally(() => this.#partials.close());
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #closed(conn: RpcConnection): void {
+    for (const listener of this.#disconnectListeners)
+      this.#safely(() => listener(conn), 'disconnect listener');
+  }
+
+  #accept(conn: RpcConnection): RpcConnection {
+    for (const listener of this.#connectListeners) this.#safely(() => listener(conn), 'connect listener');
+    return conn;
+  }
+
+  /** Drops connections that sent nothing since the last beat; pings the others. */
+  #beat(): void {
+    const ping = encodeMessage({ type: 'heartbeat' });
+    const rpcPing = encodeMessage({ jsonrpc: '2.0', method: 'heartbeat' });
+    for (const conn of this.#service.connections) {
+      if (!conn.alive) {
+        this.#log.info({ conn: conn.id }, 'no traffic for a heartbeat interval; disconnecting');
+        conn.destroy();
+        continue;
+      }
+      conn.alive = false;
+      conn.send(conn.jsonRpc ? rpcPing : ping);
+    }
+  }
+
+  #safely(fn: () => void, what: string): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#log.error({ err }, `${what} failed`);
+    }
+  }
 }
 
-/** Builds a chat server: the RPC transport with the chat layer registered on it. Pure: no listen. */
+/** Builds a chat server (see {@link ChatServer}). Pure: no listen. */
 export function createChatServer(options: Partial<ChatServerOptions> = {}): ChatServer {
-  const o: ChatServerOptions = { ...CHAT_SERVER_DEFAULTS, ...options };
-  checkOptions(o);
-  const transport = new RpcServer({
-    ...o,
-    goodbye: () => systemMessage(SystemText.shuttingDown),
-  });
-  const chat = new ChatService(transport, o);
-  return {
-    listen: (target = {}) => transport.listen({ host: target.host ?? o.host, port: target.port ?? o.port }),
-    close: (closeOptions) => transport.close(closeOptions),
-    [Symbol.asyncDispose]: () => transport.close(),
-    get address() {
-      return transport.address;
-    },
-    get sessions() {
-      return chat.sessions;
-    },
-    get connectionCount() {
-      return transport.connections.size;
-    },
-  };
+  return new ChatServer(options);
 }
 
 function checkOptions(o: ChatServerOptions): void {
