@@ -53,4 +53,4 @@ export {
   type ChatServerOptions,
   createChatServer,
 } from './server/server.js';
-export type { RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from './server/types.js';
+export type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from './server/types.js';

@@ -8,9 +8,9 @@ import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-opti
 import { ChatService, type ChatSession } from './chat/chat-service.js';
 import type { Clock } from './chat/token-bucket.js';
 import { DEFAULT_CODEC_LIMITS, encodeMessage } from './codec.js';
-import { type ConnectionDeps, RpcConnection } from './connection.js';
-import { RpcRouter } from './router.js';
-import type { RpcMethod, RpcPeer, RpcTransport } from './types.js';
+import { ChatConnection, type ChatConnectionDeps } from './connection.js';
+import { ChatRouter } from './router.js';
+import type { ChatMethod, ChatPeer, ChatServiceHost } from './types.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
 export interface ChatServerOptions {
@@ -79,21 +79,21 @@ export const CHAT_SERVER_DEFAULTS: Readonly<Omit<ChatServerOptions, 'now' | 'log
 };
 
 /**
- * The chat server: listens (through NetService), tracks connections (one {@link RpcConnection} per
+ * The chat server: listens (through NetService), tracks connections (one {@link ChatConnection} per
  * socket), owns the router that answers requests in both dialects with the chat handlers
  * ({@link ChatService}) registered on it, fans broadcasts out, sends heartbeats and closes
  * gracefully. Not listening until `listen()`.
  */
-export class ChatServer implements RpcTransport, AsyncDisposable {
+export class ChatServer implements ChatServiceHost, AsyncDisposable {
   readonly #options: ChatServerOptions;
   readonly #chat: ChatService;
-  readonly #service: NetService<RpcConnection>;
-  readonly #router: RpcRouter;
+  readonly #service: NetService<ChatConnection>;
+  readonly #router: ChatRouter;
   readonly #log: Logger;
-  readonly #connectListeners: ((peer: RpcPeer) => void)[] = [];
-  readonly #disconnectListeners: ((peer: RpcPeer) => void)[] = [];
+  readonly #connectListeners: ((peer: ChatPeer) => void)[] = [];
+  readonly #disconnectListeners: ((peer: ChatPeer) => void)[] = [];
   readonly #heartbeatMs: number;
-  readonly #partials: PartialMessageGuard<RpcConnection>;
+  readonly #partials: PartialMessageGuard<ChatConnection>;
   #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: Partial<ChatServerOptions> = {}) {
@@ -101,18 +101,18 @@ export class ChatServer implements RpcTransport, AsyncDisposable {
     checkOptions(o);
     this.#options = o;
     this.#log = o.logger ?? silentLogger();
-    this.#router = new RpcRouter({
+    this.#router = new ChatRouter({
       maxBatch: o.maxBatch,
       maxDepth: o.maxDepth,
       logger: this.#log,
     });
     this.#heartbeatMs = o.heartbeatIntervalMs;
-    this.#partials = new PartialMessageGuard<RpcConnection>({
+    this.#partials = new PartialMessageGuard<ChatConnection>({
       messageTimeoutMs: o.messageTimeoutMs,
       budgetBytes: o.partialBudgetBytes,
       onHolderError: (err) => this.#log.error({ err }, 'cutting off an unfinished request failed'),
     });
-    const deps: ConnectionDeps = {
+    const deps: ChatConnectionDeps = {
       router: this.#router,
       limits: o,
       partials: this.#partials,
@@ -120,13 +120,13 @@ export class ChatServer implements RpcTransport, AsyncDisposable {
       onClose: (conn) => this.#closed(conn),
       debugLogs: this.#log.isLevelEnabled('debug'),
     };
-    this.#service = new NetService<RpcConnection>({
+    this.#service = new NetService<ChatConnection>({
       logger: this.#log,
       maxConnections: o.maxConnections,
       closeTimeoutMs: o.closeTimeoutMs,
       // Half-open: a client that shuts down its sending side still gets the replies to what it sent.
       serverOptions: { allowHalfOpen: true },
-      createConnection: (socket, ctx) => this.#accept(new RpcConnection(socket, ctx, deps)),
+      createConnection: (socket, ctx) => this.#accept(new ChatConnection(socket, ctx, deps)),
       rejectConnection: (socket) => {
         socket.write(
           encodeMessage({ error: 'Too many connections', code: JsonRpcErrorCode.SERVER_ERROR_MAX }),
@@ -158,15 +158,15 @@ export class ChatServer implements RpcTransport, AsyncDisposable {
     return this.#service.address;
   }
 
-  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
+  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void {
     this.#router.register(name, method);
   }
 
-  onConnect(listener: (peer: RpcPeer) => void): void {
+  onConnect(listener: (peer: ChatPeer) => void): void {
     this.#connectListeners.push(listener);
   }
 
-  onDisconnect(listener: (peer: RpcPeer) => void): void {
+  onDisconnect(listener: (peer: ChatPeer) => void): void {
     this.#disconnectListeners.push(listener);
   }
 
@@ -174,11 +174,11 @@ export class ChatServer implements RpcTransport, AsyncDisposable {
    * Sends `message` to every recipient. It is serialised at most twice (plain and JSON-RPC
    * notification form), whatever the number of recipients, and the same Buffer goes to each socket.
    */
-  broadcast(message: JsonObject, recipients: Iterable<RpcPeer>): void {
+  broadcast(message: JsonObject, recipients: Iterable<ChatPeer>): void {
     let plain: Buffer | undefined;
     let notification: Buffer | undefined;
     for (const peer of recipients) {
-      if (!(peer instanceof RpcConnection)) continue;
+      if (!(peer instanceof ChatConnection)) continue;
       if (peer.jsonRpc) {
         notification ??= encodeMessage({ jsonrpc: '2.0', method: 'chat', params: message });
         peer.send(notification);
@@ -213,12 +213,12 @@ export class ChatServer implements RpcTransport, AsyncDisposable {
     return this.close();
   }
 
-  #closed(conn: RpcConnection): void {
+  #closed(conn: ChatConnection): void {
     for (const listener of this.#disconnectListeners)
       this.#safely(() => listener(conn), 'disconnect listener');
   }
 
-  #accept(conn: RpcConnection): RpcConnection {
+  #accept(conn: ChatConnection): ChatConnection {
     for (const listener of this.#connectListeners) this.#safely(() => listener(conn), 'connect listener');
     return conn;
   }
