@@ -1,32 +1,7 @@
 export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
-export { type ChatOptions, DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
-export {
-  ChatService,
-  type ChatSession,
-  type DetailedUsersReply,
-  type UsersReply,
-} from './chat/chat-service.js';
-export {
-  type ChatBroadcast,
-  chatMessage,
-  type SystemBroadcast,
-  SystemText,
-  systemMessage,
-} from './chat/messages.js';
-export { type Clock, TokenBucket, type TokenBucketOptions } from './chat/token-bucket.js';
-export {
-  codePointLength,
-  DEFAULT_TEXT_LIMITS,
-  MAX_MARKS_PER_CHARACTER,
-  nameKeys,
-  SYSTEM_USERNAME,
-  type TextLimits,
-  usernameKey,
-  validateMessage,
-  validateUsername,
-} from './chat/validation.js';
 export { HELP_TEXT, type InteractiveOptions, runInteractiveClient } from './cli/interactive.js';
 export { neutralize } from './cli/sanitize.js';
+export { ChatClient } from './client/client.js';
 export type {
   ChatClientEvents,
   ChatClientOptions,
@@ -35,15 +10,47 @@ export type {
   SystemEvent,
   UserInfo,
 } from './client/types.js';
-export { ChatClient } from './client.js';
-export { type CodecLimits, createRequestDecoder, DEFAULT_CODEC_LIMITS, encodeMessage } from './codec.js';
-export { RpcServer, type RpcServerOptions } from './rpc/transport.js';
-export type { JsonObject, RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from './rpc/types.js';
+export { DEFAULT_HOST, DEFAULT_PORT, SYSTEM_USERNAME } from './protocol/constants.js';
+export {
+  type ChatBroadcast,
+  chatMessage,
+  type JsonObject,
+  type SystemBroadcast,
+  SystemText,
+  systemMessage,
+} from './protocol/messages.js';
+export {
+  type ChatOptions,
+  DEFAULT_CHAT_OPTIONS,
+  type DuplicateNamePolicy,
+} from './server/chat/chat-options.js';
+export {
+  ChatService,
+  type ChatSession,
+  type DetailedUsersReply,
+  type UsersReply,
+} from './server/chat/chat-service.js';
+export { type Clock, TokenBucket, type TokenBucketOptions } from './server/chat/token-bucket.js';
+export {
+  codePointLength,
+  DEFAULT_TEXT_LIMITS,
+  MAX_MARKS_PER_CHARACTER,
+  nameKeys,
+  type TextLimits,
+  usernameKey,
+  validateMessage,
+  validateUsername,
+} from './server/chat/validation.js';
+export {
+  type CodecLimits,
+  createRequestDecoder,
+  DEFAULT_CODEC_LIMITS,
+  encodeMessage,
+} from './server/codec.js';
 export {
   CHAT_SERVER_DEFAULTS,
-  type ChatServer,
+  ChatServer,
   type ChatServerOptions,
   createChatServer,
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-} from './server.js';
+} from './server/server.js';
+export type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from './server/types.js';

@@ -2,8 +2,8 @@
 import { resolve } from 'node:path';
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
-import { serverCli } from './config.js';
-import { createChatServer } from './server.js';
+import { serverCli } from './cli/server-options.js';
+import { createChatServer } from './server/server.js';
 
 const NAME = 'chat-rpc-server';
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ChatOptions } from '../src/chat/chat-options.js';
-import { ChatService } from '../src/chat/chat-service.js';
-import { FakeTransport } from './fake-transport.js';
+import type { ChatOptions } from '../src/server/chat/chat-options.js';
+import { ChatService } from '../src/server/chat/chat-service.js';
+import { FakeHost } from './fake-host.js';
 
 function setup(options: Partial<ChatOptions> = {}) {
-  const transport = new FakeTransport();
-  const chat = new ChatService(transport, { joinTimeoutMs: 0, ...options });
-  return { transport, chat };
+  const host = new FakeHost();
+  const chat = new ChatService(host, { joinTimeoutMs: 0, ...options });
+  return { host, chat };
 }
 
 afterEach(() => {
@@ -15,7 +15,7 @@ afterEach(() => {
 
 describe('ChatService', () => {
   it('join_chat replies with the user list, welcomes the joiner and tells the others', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const alice = t.connect();
     const bob = t.connect();
     expect(t.call(alice, 'join_chat', { username: 'Alice' })).toEqual({
@@ -38,7 +38,7 @@ describe('ChatService', () => {
   });
 
   it('rejects a second join on the same connection', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const a = t.connect();
     t.call(a, 'join_chat', { username: 'Alice' });
     expect(t.call(a, 'join_chat', { username: 'Other' })).toMatchObject({
@@ -48,7 +48,7 @@ describe('ChatService', () => {
   });
 
   it('suffixes a duplicate name with the client port (case and NFKC insensitive)', () => {
-    const { transport: t, chat } = setup();
+    const { host: t, chat } = setup();
     const a = t.connect(1111);
     const b = t.connect(2222);
     const c = t.connect(3333);
@@ -63,7 +63,7 @@ describe('ChatService', () => {
   });
 
   it('keeps counting when the suffixed name is taken too', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const a = t.connect(1111);
     const b = t.connect(2222);
     const c = t.connect(2222);
@@ -75,7 +75,7 @@ describe('ChatService', () => {
   });
 
   it('answers "Username already taken" in reject mode', () => {
-    const { transport: t } = setup({ duplicateNames: 'reject' });
+    const { host: t } = setup({ duplicateNames: 'reject' });
     const a = t.connect();
     const b = t.connect();
     t.call(a, 'join_chat', { username: 'Alice' });
@@ -90,7 +90,7 @@ describe('ChatService', () => {
   });
 
   it('validates params and names', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const a = t.connect();
     expect(t.call(a, 'join_chat', {})).toEqual({
       error: 'Invalid params: username must be a string',
@@ -103,7 +103,7 @@ describe('ChatService', () => {
   });
 
   it('send_message needs a join, validates, and reaches every joined user but the sender', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const [a, b, c, lurker] = [t.connect(), t.connect(), t.connect(), t.connect()];
     expect(t.call(a, 'send_message', { message: 'hi' })).toMatchObject({
       status: 'error',
@@ -130,7 +130,7 @@ describe('ChatService', () => {
   });
 
   it('get_users works without joining, in simple and detailed form', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const a = t.connect(5000);
     const b = t.connect(5001);
     const watcher = t.connect();
@@ -155,7 +155,7 @@ describe('ChatService', () => {
   });
 
   it('leave_chat and disconnect both announce the departure', () => {
-    const { transport: t, chat } = setup();
+    const { host: t, chat } = setup();
     const [a, b, c] = [t.connect(), t.connect(), t.connect()];
     expect(t.call(a, 'leave_chat')).toMatchObject({ code: 'NOT_JOINED' });
     t.call(a, 'join_chat', { username: 'Alice' });
@@ -180,7 +180,7 @@ describe('ChatService', () => {
 
   it('rate-limits join_chat and send_message with a token bucket on the injected clock', () => {
     let now = 0;
-    const { transport: t } = setup({ rateBurst: 3, ratePerSecond: 2, now: () => now });
+    const { host: t } = setup({ rateBurst: 3, ratePerSecond: 2, now: () => now });
     const a = t.connect();
     t.call(a, 'join_chat', { username: 'Alice' }); // token 1
     expect(t.call(a, 'send_message', { message: '1' })).toMatchObject({ status: 'success' });
@@ -202,7 +202,7 @@ describe('ChatService', () => {
 
   it('closes a client that does not join in time, with an IDLE_TIMEOUT system message', () => {
     vi.useFakeTimers();
-    const { transport: t } = setup({ joinTimeoutMs: 1000 });
+    const { host: t } = setup({ joinTimeoutMs: 1000 });
     const idle = t.connect();
     const joiner = t.connect();
     t.call(joiner, 'join_chat', { username: 'Joiner' });

@@ -1,9 +1,9 @@
 import { createServer, type Socket } from 'node:net';
 import { ProtocolError } from '@sockworks/error-codes';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { ChatClient } from '../src/client/client.js';
 import type { ChatEvent, SystemEvent } from '../src/client/types.js';
-import { ChatClient } from '../src/client.js';
-import { createChatServer } from '../src/server.js';
+import { createChatServer } from '../src/server/server.js';
 import { startServer, waitFor } from './helpers.js';
 
 function client(port: number, options: ConstructorParameters<typeof ChatClient>[0] = {}) {

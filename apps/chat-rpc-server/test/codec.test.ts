@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRequestDecoder, DEFAULT_CODEC_LIMITS, encodeMessage } from '../src/codec.js';
+import { createRequestDecoder, DEFAULT_CODEC_LIMITS, encodeMessage } from '../src/server/codec.js';
 
 /** What a decoder yields for `chunks`: each message, or `error:<code>` for each framing error. */
 function decode(chunks: Buffer[], limits = DEFAULT_CODEC_LIMITS): unknown[] {

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { expect, onTestFinished } from 'vitest';
-import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server.js';
+import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server/server.js';
 
 /** Starts a server on 127.0.0.1 with an ephemeral port; closed when the test ends. */
 export async function startServer(

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatOptions } from '../src/chat/chat-options.js';
-import { ChatService } from '../src/chat/chat-service.js';
-import { codePointLength, validateUsername } from '../src/chat/validation.js';
-import { FakeTransport } from './fake-transport.js';
+import type { ChatOptions } from '../src/server/chat/chat-options.js';
+import { ChatService } from '../src/server/chat/chat-service.js';
+import { codePointLength, validateUsername } from '../src/server/chat/validation.js';
+import { FakeHost } from './fake-host.js';
 
 function setup(options: Partial<ChatOptions> = {}) {
-  const transport = new FakeTransport();
-  const chat = new ChatService(transport, { joinTimeoutMs: 0, ...options });
-  return { transport, chat };
+  const host = new FakeHost();
+  const chat = new ChatService(host, { joinTimeoutMs: 0, ...options });
+  return { host, chat };
 }
 
 const codeOf = (fn: () => unknown): unknown => {
@@ -20,14 +20,14 @@ const codeOf = (fn: () => unknown): unknown => {
 };
 
 /** Joins `name` from a new peer on `port` and returns the name the server gave it. */
-function joinAs(t: FakeTransport, name: string, port: number): string {
+function joinAs(t: FakeHost, name: string, port: number): string {
   const reply = t.call(t.connect(port), 'join_chat', { username: name }) as { message?: string };
   return String(reply.message).slice('Joined chat as '.length);
 }
 
 describe('duplicate-name suffix stays within the maximum length', () => {
   it('cuts the base name by code points to fit `_<port>` into 50', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     joinAs(t, 'a'.repeat(50), 1111);
     const second = joinAs(t, 'a'.repeat(50), 2222);
     expect(second).toBe(`${'a'.repeat(45)}_2222`);
@@ -38,7 +38,7 @@ describe('duplicate-name suffix stays within the maximum length', () => {
   });
 
   it('never splits a surrogate pair or a character from its combining marks', () => {
-    const { transport: t } = setup();
+    const { host: t } = setup();
     const emoji = '😀'.repeat(50);
     joinAs(t, emoji, 1111);
     expect(joinAs(t, emoji, 2222)).toBe(`${'😀'.repeat(45)}_2222`);
@@ -52,7 +52,7 @@ describe('duplicate-name suffix stays within the maximum length', () => {
 
 describe('confusable names (UTS #39 skeletons) count as the same name', () => {
   it('suffixes a whole-script confusable of a joined name like an exact duplicate', () => {
-    const { transport: t, chat } = setup();
+    const { host: t, chat } = setup();
     joinAs(t, 'Alice', 1111);
     expect(joinAs(t, '\u0410lice', 2222)).toBe('\u0410lice_2222'); // Cyrillic capital A
     expect(joinAs(t, '\u0440aypal', 3333)).toBe('\u0440aypal'); // not a duplicate of anyone yet
@@ -61,7 +61,7 @@ describe('confusable names (UTS #39 skeletons) count as the same name', () => {
   });
 
   it('rejects a confusable of a joined name in reject mode, and of SYSTEM always', () => {
-    const { transport: t } = setup({ duplicateNames: 'reject' });
+    const { host: t } = setup({ duplicateNames: 'reject' });
     joinAs(t, 'Alice', 1111);
     expect(t.call(t.connect(2222), 'join_chat', { username: '\u0410lice' })).toEqual({
       status: 'error',

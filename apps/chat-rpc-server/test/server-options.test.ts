@@ -1,7 +1,7 @@
 import { ConfigError } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
-import { serverCli } from '../src/config.js';
-import { CHAT_SERVER_DEFAULTS, type ChatServerOptions, createChatServer } from '../src/server.js';
+import { serverCli } from '../src/cli/server-options.js';
+import { CHAT_SERVER_DEFAULTS, type ChatServerOptions, createChatServer } from '../src/server/server.js';
 
 describe('server options', () => {
   it('has the spec and RELIABILITY.md defaults', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../src/chat/token-bucket.js';
+import { TokenBucket } from '../src/server/chat/token-bucket.js';
 
 describe('TokenBucket', () => {
   it('allows a burst, then refills at the configured rate', () => {

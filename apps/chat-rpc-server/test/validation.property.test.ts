@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codePointLength, usernameKey, validateMessage, validateUsername } from '../src/chat/validation.js';
+import {
+  codePointLength,
+  usernameKey,
+  validateMessage,
+  validateUsername,
+} from '../src/server/chat/validation.js';
 
 const anyText = fc.string({ unit: 'binary', maxLength: 80 }); // any code units, lone surrogates included
 const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/u;

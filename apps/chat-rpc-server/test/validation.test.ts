@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { codePointLength, usernameKey, validateMessage, validateUsername } from '../src/chat/validation.js';
+import {
+  codePointLength,
+  usernameKey,
+  validateMessage,
+  validateUsername,
+} from '../src/server/chat/validation.js';
 
 const codeOf = (fn: () => unknown): unknown => {
   try {

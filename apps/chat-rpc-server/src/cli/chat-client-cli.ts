@@ -1,5 +1,5 @@
 import { defineCli } from '@sockworks/service/cli';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../server.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
 
 /** Flags and environment variables of `chat-client`. */
 export const chatClientCli = defineCli({

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import { ProtocolError } from '@sockworks/error-codes';
 import { printAbovePrompt } from '@sockworks/service/cli';
+import { ChatClient } from '../client/client.js';
 import type { ChatClientOptions } from '../client/types.js';
-import { ChatClient } from '../client.js';
 import { neutralize } from './sanitize.js';
 
 /** Options of {@link runInteractiveClient}. */

@@ -2,7 +2,7 @@
  * Fan-out benchmark: one sender, N joined receivers (default 1000), M messages sent one at a time.
  * For each message it measures the time from write to the moment the LAST receiver has it, and
  * prints p50/p99/max. The server runs as a child process so clients and server do not share an
- * event loop. Run: node --conditions=sockworks-source --import tsx bench/fanout.ts [clients] [messages]
+ * event loop. Run: node --conditions=sockworks-source --import tsx src/tools/fanout.ts [clients] [messages]
  */
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const clients = Number(process.argv[2] ?? 1000);
 const messages = Number(process.argv[3] ?? 200);
-const appDir = fileURLToPath(new URL('..', import.meta.url));
+const appDir = fileURLToPath(new URL('../..', import.meta.url));
 
 const server = spawn(
   process.execPath,

@@ -10,13 +10,14 @@ import {
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
+import type { JsonObject } from '../protocol/messages.js';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
-import { framingErrorReply, rpcError, unboundError } from './rpc/errors.js';
-import type { RpcRouter } from './rpc/router.js';
-import type { JsonObject, RpcCallContext, RpcPeer } from './rpc/types.js';
+import { framingErrorReply, rpcError, unboundError } from './errors.js';
+import type { ChatRouter } from './router.js';
+import type { ChatCallContext, ChatPeer } from './types.js';
 
 /** Per-connection limits. */
-export interface ConnectionLimits extends CodecLimits {
+export interface ChatConnectionLimits extends CodecLimits {
   /** Bytes a client may leave unread in its output queue before it is disconnected. @default 1 MiB */
   maxOutputBytes: number;
   /** After close() or a fatal error, how long the peer gets to read the last message. @default 2000 */
@@ -24,15 +25,15 @@ export interface ConnectionLimits extends CodecLimits {
 }
 
 /** What a connection needs from its server. */
-export interface ConnectionDeps {
-  router: RpcRouter;
-  limits: ConnectionLimits;
+export interface ChatConnectionDeps {
+  router: ChatRouter;
+  limits: ChatConnectionLimits;
   /** The server's bound on unfinished requests (deadline from the first byte, total budget). */
-  partials: PartialMessageGuard<RpcConnection>;
+  partials: PartialMessageGuard<ChatConnection>;
   /** The final message a graceful shutdown sends (e.g. "server is shutting down"). */
   goodbye?: () => JsonObject | undefined;
   /** Called once when the socket has closed. */
-  onClose?: (conn: RpcConnection) => void;
+  onClose?: (conn: ChatConnection) => void;
   /** Whether debug lines are logged (checked once, so idle clients need no child logger). */
   debugLogs?: boolean;
 }
@@ -42,10 +43,10 @@ const MAX_QUEUED_MESSAGES = 256;
 
 /**
  * One client socket: feeds bytes to the request decoder, answers each request in order, writes
- * broadcasts, enforces the output cap, and closes gracefully. It is also the {@link RpcPeer} the
+ * broadcasts, enforces the output cap, and closes gracefully. It is also the {@link ChatPeer} the
  * chat layer sees.
  */
-export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageHolder {
+export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessageHolder {
   readonly id: number;
   readonly address: string;
   readonly remotePort: number | undefined;
@@ -60,7 +61,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
   readonly #socket: Socket;
   /** Builds the per-connection child logger on first use (see `#log`). */
   readonly #ctx: { readonly logger: Logger };
-  readonly #deps: ConnectionDeps;
+  readonly #deps: ChatConnectionDeps;
   readonly #decoder: JsonStreamDecoder;
   readonly #queue: unknown[] = [];
   #busy = false;
@@ -79,7 +80,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
    */
   #shutdownAfterPartial = false;
 
-  constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ConnectionDeps) {
+  constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ChatConnectionDeps) {
     this.id = ctx.id;
     this.address = ctx.remote;
     this.remotePort = socket.remotePort;
@@ -188,7 +189,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
     this.send(encodeMessage(message));
   }
 
-  /** RpcPeer: say `finalMessage` (a broadcast-shaped notice), then end the connection. */
+  /** ChatPeer: say `finalMessage` (a broadcast-shaped notice), then end the connection. */
   close(finalMessage?: JsonObject): void {
     this.#beginEnd(finalMessage);
   }
@@ -298,7 +299,7 @@ export class RpcConnection implements ConnectionHandle, RpcPeer, PartialMessageH
     }
   }
 
-  #context(after: (() => void)[]): RpcCallContext {
+  #context(after: (() => void)[]): ChatCallContext {
     return { peer: this, afterReply: (fn) => after.push(fn) };
   }
 

@@ -1,8 +1,7 @@
-/** A JSON object as it travels on the wire. */
-export type JsonObject = { [key: string]: unknown };
+import type { JsonObject } from '../protocol/messages.js';
 
-/** One connected client as the transport shows it to the layer above: no socket, just identity. */
-export interface RpcPeer {
+/** One connected client as the server shows it to the handlers: no socket, just identity. */
+export interface ChatPeer {
   /** Connection id, unique for the server's lifetime. */
   readonly id: number;
   /** Remote address as `host:port`. */
@@ -14,8 +13,8 @@ export interface RpcPeer {
 }
 
 /** What a handler learns about the call it serves. */
-export interface RpcCallContext {
-  readonly peer: RpcPeer;
+export interface ChatCallContext {
+  readonly peer: ChatPeer;
   /** Runs `fn` once the reply to this call has been queued on the caller's socket. */
   afterReply(fn: () => void): void;
 }
@@ -24,25 +23,25 @@ export interface RpcCallContext {
  * One method: `parseParams` validates the raw `params` (throwing an INVALID_PARAMS ProtocolError),
  * `handler` returns the success reply or throws a ProtocolError carrying a business or JSON-RPC code.
  */
-export interface RpcMethod<P = unknown, R extends JsonObject = JsonObject> {
+export interface ChatMethod<P = unknown, R extends JsonObject = JsonObject> {
   description?: string;
   parseParams(params: unknown): P;
-  handler(params: P, ctx: RpcCallContext): R;
+  handler(params: P, ctx: ChatCallContext): R;
 }
 
-/** The transport's face towards the chat layer: register methods, observe peers, broadcast. */
-export interface RpcTransport {
+/** What the chat service needs from its server (ChatServer; FakeHost in tests). */
+export interface ChatServiceHost {
   /** Routes requests for `name` to `method`. */
-  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void;
+  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void;
   /** Sends `message` to each recipient; serialised once per wire form, whatever the count. */
-  broadcast(message: JsonObject, recipients: Iterable<RpcPeer>): void;
+  broadcast(message: JsonObject, recipients: Iterable<ChatPeer>): void;
   /** Called for every accepted connection. */
-  onConnect(listener: (peer: RpcPeer) => void): void;
+  onConnect(listener: (peer: ChatPeer) => void): void;
   /** Called once when a connection is gone, whatever the reason. */
-  onDisconnect(listener: (peer: RpcPeer) => void): void;
+  onDisconnect(listener: (peer: ChatPeer) => void): void;
 }
 
 /** Identity helper that keeps the parameter and reply types of a method definition. */
-export function defineRpcMethod<P, R extends JsonObject>(method: RpcMethod<P, R>): RpcMethod<P, R> {
+export function defineChatMethod<P, R extends JsonObject>(method: ChatMethod<P, R>): ChatMethod<P, R> {
   return method;
 }

@@ -1,5 +1,6 @@
 import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
 import unhomoglyph from 'unhomoglyph';
+import { SYSTEM_USERNAME } from '../../protocol/constants.js';
 
 /** Limits the chat layer enforces on user input, counted in Unicode code points. */
 export interface TextLimits {
@@ -11,9 +12,6 @@ export interface TextLimits {
 
 /** The spec's validation limits. */
 export const DEFAULT_TEXT_LIMITS: Readonly<TextLimits> = { maxUsernameLength: 50, maxMessageLength: 1000 };
-
-/** Name reserved for server-generated system messages; no user may take it. */
-export const SYSTEM_USERNAME = 'SYSTEM';
 
 // Characters a name may not contain: C0/C1 controls (newlines, ESC of ANSI sequences), line and
 // paragraph separators, lone surrogates, and default-ignorable code points (bidi controls

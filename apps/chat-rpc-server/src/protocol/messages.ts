@@ -1,5 +1,7 @@
-import type { JsonObject } from '../rpc/types.js';
-import { SYSTEM_USERNAME } from './validation.js';
+import { SYSTEM_USERNAME } from './constants.js';
+
+/** A JSON object as it travels on the wire. */
+export type JsonObject = { [key: string]: unknown };
 
 /** A chat message as broadcast to the other users. */
 export interface ChatBroadcast extends JsonObject {

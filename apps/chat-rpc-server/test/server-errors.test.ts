@@ -1,31 +1,30 @@
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { RpcServer } from '../src/rpc/transport.js';
-import { CHAT_SERVER_DEFAULTS } from '../src/server.js';
+import { type ChatServer, createChatServer } from '../src/server/server.js';
 import { RawClient, waitFor } from './helpers.js';
 
-/** An RpcServer on an ephemeral port whose log lines are collected; closed when the test ends. */
-async function startTransport(): Promise<{ transport: RpcServer; port: number; logs: () => string[] }> {
+/** A ChatServer on an ephemeral port whose log lines are collected; closed when the test ends. */
+async function startServer(): Promise<{ server: ChatServer; port: number; logs: () => string[] }> {
   const sink = new PassThrough();
   let text = '';
   sink.setEncoding('utf8').on('data', (chunk: string) => {
     text += chunk;
   });
   const logger = createLogger({ service: 'test', level: 'error', pretty: false, destination: sink });
-  const transport = new RpcServer({ ...CHAT_SERVER_DEFAULTS, logger });
-  onTestFinished(() => transport.close({ timeoutMs: 500 }));
-  const address = await transport.listen({ host: '127.0.0.1', port: 0 });
+  const server = createChatServer({ logger });
+  onTestFinished(() => server.close({ timeoutMs: 500 }));
+  const address = await server.listen({ host: '127.0.0.1', port: 0 });
   if (address.kind !== 'tcp') throw new Error('expected a TCP address');
   const logs = () => text.split('\n').filter((line) => line !== '');
-  return { transport, port: address.port, logs };
+  return { server, port: address.port, logs };
 }
 
-describe('RpcServer: a failing handler never escapes a socket callback', () => {
+describe('ChatServer: a failing handler never escapes a socket callback', () => {
   it('an afterReply callback that throws is logged; the reply, the other callbacks and the connection survive', async () => {
-    const { transport, port, logs } = await startTransport();
+    const { server, port, logs } = await startServer();
     let ranSecond = false;
-    transport.register('boom_after', {
+    server.register('boom_after', {
       parseParams: () => undefined,
       handler: (_params, { afterReply }) => {
         afterReply(() => {
@@ -52,8 +51,8 @@ describe('RpcServer: a failing handler never escapes a socket callback', () => {
   });
 
   it('a reply that cannot be serialised becomes Internal error; the connection stays usable', async () => {
-    const { transport, port, logs } = await startTransport();
-    transport.register('bigint', {
+    const { server, port, logs } = await startServer();
+    server.register('bigint', {
       parseParams: () => undefined,
       handler: () => ({ status: 'success', value: 10n }),
     });

@@ -4,9 +4,9 @@ import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, NdjsonDecoder } from '@sockworks/framing';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
 import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
-import { businessError, clientError } from './client/errors.js';
-import type { ChatClientEvents, ChatClientOptions, JoinResult, UserInfo } from './client/types.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from './server.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
+import { businessError, clientError } from './errors.js';
+import type { ChatClientEvents, ChatClientOptions, JoinResult, UserInfo } from './types.js';
 
 type Reply = Record<string, unknown>;
 

@@ -1,15 +1,15 @@
 import { ChatErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
-import { invalidParams, paramsObject, stringParam } from '../rpc/errors.js';
-import { defineRpcMethod, type JsonObject, type RpcPeer, type RpcTransport } from '../rpc/types.js';
+import { chatMessage, type JsonObject, SystemText, systemMessage } from '../../protocol/messages.js';
+import { invalidParams, paramsObject, stringParam } from '../errors.js';
+import { type ChatPeer, type ChatServiceHost, defineChatMethod } from '../types.js';
 import { type ChatOptions, DEFAULT_CHAT_OPTIONS, validateChatOptions } from './chat-options.js';
-import { chatMessage, SystemText, systemMessage } from './messages.js';
 import { TokenBucket } from './token-bucket.js';
 import { nameKeys, truncateCodePoints, validateMessage, validateUsername } from './validation.js';
 
 /** A joined user. */
 export interface ChatSession {
-  readonly peer: RpcPeer;
+  readonly peer: ChatPeer;
   readonly username: string;
   /** The first of `keys`: the case-folded name. */
   readonly key: string;
@@ -41,13 +41,13 @@ export interface DetailedUsersReply extends JsonObject {
 
 /**
  * The chat rules: sessions, names, messages, rate limits. It knows peers only through
- * {@link RpcTransport}; it never touches a socket.
+ * {@link ChatServiceHost}; it never touches a socket.
  */
 export class ChatService {
-  readonly #transport: RpcTransport;
+  readonly #server: ChatServiceHost;
   readonly #options: ChatOptions;
   readonly #log: Logger;
-  readonly #peers = new Map<RpcPeer, PeerState>();
+  readonly #peers = new Map<ChatPeer, PeerState>();
   /** Joined sessions by name key, in join order (Map keeps insertion order). */
   readonly #byKey = new Map<string, ChatSession>();
   /** Joined sessions by each of their name keys, so look-alike names are found. */
@@ -56,16 +56,16 @@ export class ChatService {
    * Peers that have not joined, with the Date.now() by which they must. Every peer gets the same
    * timeout, so insertion order is deadline order and one timer, armed for the oldest, serves all.
    */
-  readonly #unjoined = new Map<RpcPeer, number>();
+  readonly #unjoined = new Map<ChatPeer, number>();
   #joinTimer: NodeJS.Timeout | undefined;
 
-  constructor(transport: RpcTransport, options: Partial<ChatOptions> = {}) {
+  constructor(server: ChatServiceHost, options: Partial<ChatOptions> = {}) {
     this.#options = { ...DEFAULT_CHAT_OPTIONS, ...options };
     validateChatOptions(this.#options);
-    this.#transport = transport;
+    this.#server = server;
     this.#log = this.#options.logger ?? silentLogger();
-    transport.onConnect((peer) => this.#connected(peer));
-    transport.onDisconnect((peer) => this.#disconnected(peer));
+    server.onConnect((peer) => this.#connected(peer));
+    server.onDisconnect((peer) => this.#disconnected(peer));
     this.#registerMethods();
   }
 
@@ -75,10 +75,10 @@ export class ChatService {
   }
 
   #registerMethods(): void {
-    const t = this.#transport;
+    const t = this.#server;
     t.register(
       'join_chat',
-      defineRpcMethod({
+      defineChatMethod({
         description: 'Join the chat with a username.',
         parseParams: (p) => stringParam(p, 'username'),
         handler: (username, { peer, afterReply }) => {
@@ -103,7 +103,7 @@ export class ChatService {
     );
     t.register(
       'send_message',
-      defineRpcMethod({
+      defineChatMethod({
         description: 'Send a chat message to every other joined user.',
         parseParams: (p) => stringParam(p, 'message'),
         handler: (raw, { peer, afterReply }) => {
@@ -123,7 +123,7 @@ export class ChatService {
     );
     t.register(
       'get_users',
-      defineRpcMethod({
+      defineChatMethod({
         description: 'List joined users: names (default) or {"format":"detailed"} for names and addresses.',
         parseParams: (p) => {
           const format = paramsObject(p).format ?? 'simple';
@@ -141,7 +141,7 @@ export class ChatService {
     );
     t.register(
       'leave_chat',
-      defineRpcMethod({
+      defineChatMethod({
         description: 'Leave the chat; the connection stays open and may join again.',
         parseParams: (p) => paramsObject(p),
         handler: (_params, { peer, afterReply }) => {
@@ -164,7 +164,7 @@ export class ChatService {
    * are the same when their confusable skeletons are (`nameSkeletonKey`); a suffixed name is cut to
    * `maxUsernameLength` code points by shortening the requested part at a grapheme boundary.
    */
-  #admit(peer: RpcPeer, requested: string): ChatSession {
+  #admit(peer: ChatPeer, requested: string): ChatSession {
     let username = requested;
     let keys = nameKeys(username);
     if (this.#taken(keys)) {
@@ -203,10 +203,10 @@ export class ChatService {
     });
   }
 
-  #state(peer: RpcPeer): PeerState {
+  #state(peer: ChatPeer): PeerState {
     let state = this.#peers.get(peer);
     if (!state) {
-      // Only reachable if a transport calls a handler before onConnect; keep working regardless.
+      // Only reachable if a server calls a handler before onConnect; keep working regardless.
       state = this.#newState();
       this.#peers.set(peer, state);
     }
@@ -217,13 +217,13 @@ export class ChatService {
     return { bucket: undefined, session: undefined };
   }
 
-  #connected(peer: RpcPeer): void {
+  #connected(peer: ChatPeer): void {
     const state = this.#newState();
     this.#peers.set(peer, state);
     this.#armIdle(peer);
   }
 
-  #disconnected(peer: RpcPeer): void {
+  #disconnected(peer: ChatPeer): void {
     const state = this.#peers.get(peer);
     if (!state) return;
     this.#peers.delete(peer);
@@ -235,7 +235,7 @@ export class ChatService {
       { conn: peer.id, username: truncateForLog(session.username) },
       'disconnected while joined',
     );
-    this.#transport.broadcast(systemMessage(SystemText.left(session.username)), this.#othersThan(peer));
+    this.#server.broadcast(systemMessage(SystemText.left(session.username)), this.#othersThan(peer));
   }
 
   #remove(state: PeerState, session: ChatSession): void {
@@ -245,7 +245,7 @@ export class ChatService {
   }
 
   /** Starts the join deadline of a peer that is not (or no longer) joined. */
-  #armIdle(peer: RpcPeer): void {
+  #armIdle(peer: ChatPeer): void {
     const ms = this.#options.joinTimeoutMs;
     if (ms <= 0) return;
     this.#unjoined.delete(peer);
@@ -283,7 +283,7 @@ export class ChatService {
   }
 
   /** Joined peers except `peer`, for broadcasts. */
-  *#othersThan(peer: RpcPeer): Generator<RpcPeer> {
+  *#othersThan(peer: ChatPeer): Generator<ChatPeer> {
     for (const s of this.#byKey.values()) if (s.peer !== peer) yield s.peer;
   }
 }

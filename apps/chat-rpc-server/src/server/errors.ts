@@ -1,8 +1,8 @@
 import { JsonRpcErrorCode, JsonRpcErrorMessage, ProtocolError } from '@sockworks/error-codes';
 import { type FramingError, FramingErrorCode } from '@sockworks/framing';
 import { invalidParams } from '@sockworks/jsonrpc';
-import type { CodecLimits } from '../codec.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject } from '../protocol/messages.js';
+import type { CodecLimits } from './codec.js';
 
 export { invalidParams };
 

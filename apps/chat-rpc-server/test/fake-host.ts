@@ -1,8 +1,9 @@
 import { ProtocolError, toChatError } from '@sockworks/error-codes';
-import type { JsonObject, RpcCallContext, RpcMethod, RpcPeer, RpcTransport } from '../src/rpc/types.js';
+import type { JsonObject } from '../src/protocol/messages.js';
+import type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from '../src/server/types.js';
 
 /** A peer that records what it was sent. */
-export class FakePeer implements RpcPeer {
+export class FakePeer implements ChatPeer {
   readonly received: JsonObject[] = [];
   closedWith: JsonObject | undefined | null = null;
   constructor(
@@ -15,23 +16,23 @@ export class FakePeer implements RpcPeer {
   }
 }
 
-/** An in-memory transport: calls handlers directly, records broadcasts per peer. */
-export class FakeTransport implements RpcTransport {
-  readonly methods = new Map<string, (params: unknown, ctx: RpcCallContext) => JsonObject>();
-  readonly #connect: ((p: RpcPeer) => void)[] = [];
-  readonly #disconnect: ((p: RpcPeer) => void)[] = [];
+/** An in-memory server for the chat service: calls handlers directly, records broadcasts per peer. */
+export class FakeHost implements ChatServiceHost {
+  readonly methods = new Map<string, (params: unknown, ctx: ChatCallContext) => JsonObject>();
+  readonly #connect: ((p: ChatPeer) => void)[] = [];
+  readonly #disconnect: ((p: ChatPeer) => void)[] = [];
   #nextId = 1;
 
-  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
+  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void {
     this.methods.set(name, (params, ctx) => method.handler(method.parseParams(params), ctx));
   }
-  broadcast(message: JsonObject, recipients: Iterable<RpcPeer>): void {
+  broadcast(message: JsonObject, recipients: Iterable<ChatPeer>): void {
     for (const p of recipients) (p as FakePeer).received.push(message);
   }
-  onConnect(listener: (peer: RpcPeer) => void): void {
+  onConnect(listener: (peer: ChatPeer) => void): void {
     this.#connect.push(listener);
   }
-  onDisconnect(listener: (peer: RpcPeer) => void): void {
+  onDisconnect(listener: (peer: ChatPeer) => void): void {
     this.#disconnect.push(listener);
   }
 
@@ -44,7 +45,7 @@ export class FakeTransport implements RpcTransport {
     for (const l of this.#disconnect) l(peer);
   }
 
-  /** Calls `method` as the transport would; errors come back in the chat wire shape. */
+  /** Calls `method` as the server would; errors come back in the chat wire shape. */
   call(peer: FakePeer, method: string, params?: unknown): JsonObject {
     const def = this.methods.get(method);
     if (!def) throw new Error(`no method ${method}`);

@@ -1,11 +1,12 @@
 import { JsonRpcErrorCode, ProtocolError, toChatError } from '@sockworks/error-codes';
 import { JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
+import type { JsonObject } from '../protocol/messages.js';
 import { jsonRpcCodeForChatError, legacyError, rpcError } from './errors.js';
-import type { JsonObject, RpcCallContext, RpcMethod } from './types.js';
+import type { ChatCallContext, ChatMethod } from './types.js';
 
-/** Options of {@link RpcRouter}. */
-export interface RpcRouterOptions {
+/** Options of {@link ChatRouter}. */
+export interface ChatRouterOptions {
   /** Most requests in one JSON-RPC 2.0 batch. @default 100 */
   maxBatch: number;
   /** Deepest JSON nesting accepted by the JSON-RPC engine. @default 64 */
@@ -18,15 +19,15 @@ export interface RpcRouterOptions {
  * (`{"method","params"}` answered with the method's reply object) and JSON-RPC 2.0 (any message with
  * `"jsonrpc": "2.0"`, and batches), answered through the shared JSON-RPC engine.
  */
-export class RpcRouter {
+export class ChatRouter {
   /** Each method as one call: parse the raw params, then run the handler (no type erasure needed). */
-  readonly #methods = new Map<string, (params: unknown, ctx: RpcCallContext) => JsonObject>();
-  readonly #engine: JsonRpcEngine<RpcCallContext>;
+  readonly #methods = new Map<string, (params: unknown, ctx: ChatCallContext) => JsonObject>();
+  readonly #engine: JsonRpcEngine<ChatCallContext>;
   readonly #log: Logger;
 
-  constructor(options: RpcRouterOptions) {
+  constructor(options: ChatRouterOptions) {
     this.#log = options.logger ?? silentLogger();
-    this.#engine = new JsonRpcEngine<RpcCallContext>({
+    this.#engine = new JsonRpcEngine<ChatCallContext>({
       maxBatch: options.maxBatch,
       maxDepth: options.maxDepth,
       logger: this.#log,
@@ -44,13 +45,13 @@ export class RpcRouter {
   }
 
   /** Registers `method` under `name` for both dialects. */
-  register<P, R extends JsonObject>(name: string, method: RpcMethod<P, R>): void {
+  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void {
     if (this.#methods.has(name)) throw new Error(`method "${name}" is already registered`);
     this.#methods.set(name, (params, ctx) => method.handler(method.parseParams(params), ctx));
     this.#engine.register(name, {
       description: method.description,
       params: { schema: { type: 'object' }, parse: (p) => method.parseParams(p) },
-      handler: (params: P, ctx: RpcCallContext) => method.handler(params, ctx),
+      handler: (params: P, ctx: ChatCallContext) => method.handler(params, ctx),
     });
   }
 
@@ -61,12 +62,12 @@ export class RpcRouter {
   }
 
   /** Handles a JSON-RPC 2.0 message; resolves to the response(s) or undefined (notifications). */
-  handleJsonRpc(message: unknown, ctx: RpcCallContext): Promise<JsonRpcReply> {
+  handleJsonRpc(message: unknown, ctx: ChatCallContext): Promise<JsonRpcReply> {
     return this.#engine.handleValue(message, ctx);
   }
 
   /** Handles a plain request synchronously; returns the reply object to send. */
-  handlePlain(message: unknown, ctx: RpcCallContext): JsonObject {
+  handlePlain(message: unknown, ctx: ChatCallContext): JsonObject {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return legacyError(rpcError(JsonRpcErrorCode.INVALID_REQUEST, 'request must be a JSON object'));
     }

@@ -1,5 +1,5 @@
 import { defineCli } from '@sockworks/service/cli';
-import { CHAT_SERVER_DEFAULTS as D } from './server.js';
+import { CHAT_SERVER_DEFAULTS as D } from '../server/server.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
