@@ -31,7 +31,14 @@ interface Exposure {
 }
 /** The handler: a result of the same size as its params. */
 function setExposure(p: Exposure): Exposure & { applied: boolean } {
-  return { camera: p.camera, exposureUs: p.exposureUs, gain: p.gain, auto: p.auto, mode: p.mode, applied: true };
+  return {
+    camera: p.camera,
+    exposureUs: p.exposureUs,
+    gain: p.gain,
+    auto: p.auto,
+    mode: p.mode,
+    applied: true,
+  };
 }
 /** The checks `namedParams` makes, written out, for the baselines. */
 function checkExposure(raw: unknown): Exposure {
@@ -51,21 +58,19 @@ function checkExposure(raw: unknown): Exposure {
   return p as unknown as Exposure;
 }
 
-const engine = new JsonRpcEngine()
-  .register('ping', { handler: () => 'pong' })
-  .register(
-    'set_exposure',
-    defineMethod({
-      params: namedParams({
-        camera: 'string',
-        exposureUs: 'integer',
-        gain: 'number',
-        auto: 'boolean',
-        mode: 'string',
-      }),
-      handler: setExposure,
+const engine = new JsonRpcEngine().register('ping', { handler: () => 'pong' }).register(
+  'set_exposure',
+  defineMethod({
+    params: namedParams({
+      camera: 'string',
+      exposureUs: 'integer',
+      gain: 'number',
+      auto: 'boolean',
+      mode: 'string',
     }),
-  );
+    handler: setExposure,
+  }),
+);
 type Cb = (e: null, r: unknown) => void;
 const server = new jayson.Server({
   ping: (_params: unknown, cb: Cb) => cb(null, 'pong'),

@@ -30,12 +30,6 @@ function settle(outcome: MaybePromise<Outcome>, callback: JaysonCallback): void 
   }
 }
 
-/** jayson answers an error object it cannot use (say, from a careless `mapError`) with -32603; so does `run`. */
-function checkedOutcome(outcome: Outcome): Outcome {
-  if (outcome.error === undefined || jayson.Utils.Response.isValidError(outcome.error, 2)) return outcome;
-  return { error: internalError() };
-}
-
 export interface DispatcherOptions {
   logger: JsonRpcLogger;
   methodNotFoundDetail: boolean;
@@ -88,16 +82,6 @@ export class JaysonDispatcher<C> {
       settle(this.#execute(name, def, params, (box as CallBox<C>).ctx), callback);
     };
     this.#routes.set(name, new jayson.Method(handler as jayson.MethodHandlerContext, { useContext: true }));
-  }
-
-  /**
-   * Runs a registered method outside jayson, for the engine's shortcut for calls without params: the
-   * same params check, handler call, error mapping and result check as a call dispatched by jayson, and
-   * jayson's own test for a usable error object. Never throws.
-   */
-  run(name: string, def: MethodDefinition<unknown, unknown, C>, ctx: C): MaybePromise<Outcome> {
-    const outcome = this.#execute(name, def, undefined, ctx);
-    return outcome instanceof Promise ? outcome.then(checkedOutcome) : checkedOutcome(outcome);
   }
 
   /** Dispatches one valid request; resolves to its response, or undefined for a notification. */

@@ -1,7 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { exceedsJsonDepth } from '@sockworks/framing';
 import { valueExceedsDepth } from './depth.js';
-import { JaysonDispatcher, type MaybePromise, type Outcome } from './dispatcher.js';
+import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
 import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 import type { MethodDefinition } from './method.js';
 import { buildOpenRpcDocument, type OpenRpcDocument, type OpenRpcInfo } from './openrpc.js';
@@ -12,7 +12,6 @@ import {
   invalidRequestResponse,
   parseErrorResponse,
 } from './responses.js';
-import { equalsAscii, parseSimpleCall, quotePlain, type SimpleCall } from './simple-call.js';
 import type { JsonRpcResponse } from './types.js';
 import { isValidRequest, recoverId } from './validate.js';
 
@@ -40,8 +39,6 @@ export class JsonRpcEngine<C = void> {
   readonly #maxDepth: number;
   readonly #logger: JsonRpcLogger;
   readonly #tooDeepText: string;
-  readonly #shortcut: boolean;
-  #lastName: { name: string; bytes: Buffer } = { name: '', bytes: Buffer.alloc(0) };
 
   constructor(opts: JsonRpcEngineOptions = {}) {
     this.#maxBatch = checkLimit('maxBatch', opts.maxBatch ?? jsonRpcEngineDefaults.maxBatch);
@@ -53,7 +50,6 @@ export class JsonRpcEngine<C = void> {
       mapError: opts.mapError,
     });
     this.#tooDeepText = JSON.stringify(this.#tooDeep());
-    this.#shortcut = opts.simpleCallShortcut ?? jsonRpcEngineDefaults.simpleCallShortcut;
   }
 
   /** The registered methods, by name (including `rpc.discover` once registered). */
@@ -104,11 +100,6 @@ export class JsonRpcEngine<C = void> {
    * Like {@link handle}, but synchronous when every method the message calls answers synchronously:
    * returns the reply text (or undefined) directly, and a Promise only when a method is async. Lets a
    * transport answer in the same turn, without a microtask per message. Never throws or rejects.
-   *
-   * Bytes holding a single call without params to a registered method (`{"jsonrpc":"2.0","method":"ping",
-   * "id":1}`, see `parseSimpleCall`) take a shortcut: recognised without JSON.parse, run without jayson's
-   * request routing, answered from a template. Every other message goes through JSON.parse and jayson.
-   * Both paths give the same reply; the tests hold them to it message by message.
    */
   respond(raw: string | Uint8Array, ctx: C): string | undefined | Promise<string | undefined> {
     let text: string;
@@ -116,12 +107,6 @@ export class JsonRpcEngine<C = void> {
       text = raw;
     } else {
       const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-      const call = this.#shortcut ? parseSimpleCall(bytes) : undefined;
-      if (call !== undefined) {
-        const name = this.#methodName(bytes, call);
-        const def = this.#defs.get(name);
-        if (def !== undefined) return this.#respondSimple(name, call, def, ctx);
-      }
       if (!isUtf8(bytes)) return PARSE_ERROR_TEXT;
       text = bytes.toString('utf8');
     }
@@ -203,49 +188,6 @@ export class JsonRpcEngine<C = void> {
     return this.#dispatcher.dispatch(value, ctx);
   }
 
-  /**
-   * The method name of a simple call. Clients tend to call the same method again and again, so the last
-   * name is remembered with its bytes: a repeat costs a byte comparison instead of a new string.
-   */
-  #methodName(bytes: Buffer, call: SimpleCall): string {
-    const { methodStart: start, methodEnd: end } = call;
-    const last = this.#lastName;
-    if (equalsAscii(bytes, start, end, last.bytes)) return last.name;
-    const name = bytes.toString('latin1', start, end);
-    this.#lastName = { name, bytes: Buffer.from(name, 'latin1') };
-    return name;
-  }
-
-  #respondSimple(
-    name: string,
-    call: SimpleCall,
-    def: MethodDefinition<unknown, unknown, C>,
-    ctx: C,
-  ): MaybePromise<string> {
-    const outcome = this.#dispatcher.run(name, def, ctx);
-    return outcome instanceof Promise
-      ? outcome.then((o) => this.#simpleReply(call, o))
-      : this.#simpleReply(call, outcome);
-  }
-
-  /** The reply jayson's response builder and {@link #serialize} would give, written from a template. */
-  #simpleReply(call: SimpleCall, outcome: Outcome): string {
-    if (outcome.error !== undefined)
-      return this.#stringify({ jsonrpc: '2.0', id: call.id, error: outcome.error });
-    // jayson answers an undefined result with null.
-    const result = outcome.result ?? null;
-    let json: string | undefined;
-    try {
-      if (typeof result === 'string') json = quotePlain(result);
-      // toJSON(key) sees "result" when serialised inside the response: such values take the full path.
-      if (json === undefined && !hasToJSON(result)) json = JSON.stringify(result);
-    } catch {
-      // BigInt, cycles, a throwing getter: the full path below logs it and answers -32603.
-    }
-    if (json !== undefined) return `{"jsonrpc":"2.0","id":${call.idJson},"result":${json}}`;
-    return this.#stringify({ jsonrpc: '2.0', id: call.id, result });
-  }
-
   #serialize(reply: JsonRpcResponse | JsonRpcResponse[]): string {
     if (!Array.isArray(reply)) return this.#stringify(reply);
     // Element by element, so one unserialisable result spoils only its own entry.
@@ -266,14 +208,6 @@ export class JsonRpcEngine<C = void> {
       return JSON.stringify(internalErrorResponse(response.id));
     }
   }
-}
-
-function hasToJSON(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  );
 }
 
 /** Drops notification slots; a batch with nothing left to say gets no reply at all. */
