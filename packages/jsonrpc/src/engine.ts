@@ -1,4 +1,3 @@
-import { Buffer, isUtf8 } from 'node:buffer';
 import { exceedsJsonDepth } from '@sockworks/framing';
 import { valueExceedsDepth } from './depth.js';
 import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
@@ -27,6 +26,12 @@ export interface DiscoverOptions<C> {
 export type JsonRpcReply = JsonRpcResponse | JsonRpcResponse[] | undefined;
 
 const PARSE_ERROR_TEXT = JSON.stringify(parseErrorResponse());
+
+/**
+ * Checks and decodes UTF-8 in one native pass (Buffer's isUtf8 + toString take two). `ignoreBOM` keeps
+ * a byte order mark in the text, where JSON.parse refuses it as before.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A transport-agnostic JSON-RPC 2.0 engine: give it one message (text, bytes or a parsed value) and
@@ -106,9 +111,11 @@ export class JsonRpcEngine<C = void> {
     if (typeof raw === 'string') {
       text = raw;
     } else {
-      const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-      if (!isUtf8(bytes)) return PARSE_ERROR_TEXT;
-      text = bytes.toString('utf8');
+      try {
+        text = UTF8.decode(raw);
+      } catch {
+        return PARSE_ERROR_TEXT;
+      }
     }
     if (exceedsJsonDepth(text, this.#maxDepth)) {
       this.#logTooDeep();
