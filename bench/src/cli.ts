@@ -26,6 +26,12 @@ Options:
 Anchors used when installed: redis-server + redis-benchmark, wrk (apt-get install redis-server wrk).
 Scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`;
 
+// Adding rpc-websockets (a peer in ws-rpc-peers) linked the bench's `ws` with its optional native
+// helpers; every server and generator here runs ws's JavaScript masking and Node's UTF-8 check, as
+// before, so the rows stay comparable with earlier runs and no server gets native help the others lack.
+process.env.WS_NO_BUFFER_UTIL ??= '1';
+process.env.WS_NO_UTF_8_VALIDATE ??= '1';
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let args: ReturnType<typeof parseArgs>['values'];
 try {

@@ -79,12 +79,13 @@ function roundP99s(rounds: Measurement[]): string {
  * Compares subjects fairly on a noisy machine: starts them all, then measures them in turn, round
  * after round (A B, B A, A B, ...), so a slow spell hits every subject alike and neither always goes
  * first. Each subject's numbers are the medians of its rounds (max latency the largest, CPU the mean);
- * `ratio` is the median of the per-round ratios of the first subject to the second.
+ * `ratio` is the median of the per-round ratios of the first subject to the second, and `ratios[i - 1]`
+ * the same for the first subject to subject i (with more than two subjects).
  */
 export async function measureInterleaved(
   rounds: number,
   subjects: InterleavedSubject[],
-): Promise<{ measurements: Measurement[]; ratio: number }> {
+): Promise<{ measurements: Measurement[]; ratio: number; ratios: number[] }> {
   const servers: ServerProcess[] = [];
   try {
     for (const s of subjects) servers.push(await s.start());
@@ -118,10 +119,14 @@ export async function measureInterleaved(
         note: `median of ${rounds} interleaved rounds: ${rates.map((r) => Math.round(r)).join(', ')}/s${roundP99s(all)}`,
       };
     });
-    const ratios = (perRound[0] ?? []).map(
-      (m, r) => m.perSecond / (perRound[1]?.[r]?.perSecond ?? Number.NaN),
-    );
-    return { measurements, ratio: median(ratios.filter((x) => Number.isFinite(x))) };
+    const ratioTo = (other: number): number =>
+      median(
+        (perRound[0] ?? [])
+          .map((m, r) => m.perSecond / (perRound[other]?.[r]?.perSecond ?? Number.NaN))
+          .filter((x) => Number.isFinite(x)),
+      );
+    const ratios = subjects.slice(1).map((_s, i) => ratioTo(i + 1));
+    return { measurements, ratio: ratios[0] ?? Number.NaN, ratios };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }

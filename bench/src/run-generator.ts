@@ -6,9 +6,13 @@ import type { GeneratorSpec } from './spec.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Node arguments that run one of this package's TypeScript files. */
-export function benchScript(file: string): string[] {
-  return ['--conditions=sockworks-source', '--import', 'tsx', join(here, file)];
+/**
+ * Node arguments that run one of this package's TypeScript files. Workspace packages load from their
+ * source, except with `fromBuild`, where they load from their build output as a user's would (the
+ * JSON-RPC peer comparison: the other libraries run their published JavaScript too).
+ */
+export function benchScript(file: string, { fromBuild = false }: { fromBuild?: boolean } = {}): string[] {
+  return [...(fromBuild ? [] : ['--conditions=sockworks-source']), '--import', 'tsx', join(here, file)];
 }
 
 /**

@@ -147,9 +147,8 @@ export class RpcConnection {
     }
     let reply: string | undefined | Promise<string | undefined>;
     try {
-      // Text and binary frames alike go in as bytes: the engine answers the commonest calls straight
-      // from them (no string decoding, no JSON.parse), and checks UTF-8 for the rest (ws already has for
-      // text frames; a binary frame that is not UTF-8 gets -32700).
+      // Text and binary frames alike go in as bytes: the engine checks and decodes UTF-8 in one pass
+      // (ws has already checked text frames; a binary frame that is not UTF-8 gets -32700).
       reply = this.#deps.engine.respond(data, this.ctx);
     } catch (err) {
       this.#engineFailed(err);

@@ -9,32 +9,19 @@ import type { JsonRpcErrorObject, JsonRpcRequest, JsonRpcResponse } from './type
 /** A value now, or later. Sync handlers stay synchronous all the way so single requests skip extra ticks. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** What jayson hands a method as its "context": a box, so any `ctx` (even undefined or 0) survives. */
+/**
+ * What jayson hands a method as its "context", one per call: the caller's `ctx` (a box, so any `ctx`,
+ * even undefined or 0, survives) and where the reply lands.
+ */
 interface CallBox<C> {
   ctx: C;
+  done: boolean;
+  reply: JsonRpcResponse | undefined;
+  /** Set once the call turned out to be async: settles the promise `dispatch` returned. */
+  resolve: ((reply: JsonRpcResponse | undefined) => void) | undefined;
 }
 
 type JaysonCallback = (error: JsonRpcErrorObject | null, result?: unknown) => void;
-
-/** What running a method came to: its result, or the error object to answer with. */
-export type Outcome = { result: unknown; error?: undefined } | { error: JsonRpcErrorObject };
-
-/** Hands an outcome to jayson's callback, now or when it settles. */
-function settle(outcome: MaybePromise<Outcome>, callback: JaysonCallback): void {
-  if (outcome instanceof Promise) {
-    outcome.then((o) => settle(o, callback));
-  } else if (outcome.error === undefined) {
-    callback(null, outcome.result);
-  } else {
-    callback(outcome.error);
-  }
-}
-
-/** jayson answers an error object it cannot use (say, from a careless `mapError`) with -32603; so does `run`. */
-function checkedOutcome(outcome: Outcome): Outcome {
-  if (outcome.error === undefined || jayson.Utils.Response.isValidError(outcome.error, 2)) return outcome;
-  return { error: internalError() };
-}
 
 export interface DispatcherOptions {
   logger: JsonRpcLogger;
@@ -59,6 +46,19 @@ export class JaysonDispatcher<C> {
   readonly #routes = new Map<string, jayson.Method>();
   readonly #server: jayson.Server;
   readonly #opts: DispatcherOptions;
+  /**
+   * The call whose reply jayson is about to hand over. jayson calls back synchronously from `call()`
+   * (sync handlers, errors) or from the moment an async handler's callback runs; both places set this
+   * around the call, so one callback serves every call and no call needs closures of its own.
+   */
+  #current: CallBox<C> | undefined;
+  readonly #onReply = (error: unknown, response: unknown): void => {
+    const box = this.#current;
+    if (box === undefined || box.done) return;
+    box.done = true;
+    box.reply = (error ?? response ?? undefined) as JsonRpcResponse | undefined;
+    if (box.resolve !== undefined) box.resolve(box.reply);
+  };
 
   constructor(opts: DispatcherOptions) {
     this.#opts = opts;
@@ -85,19 +85,9 @@ export class JaysonDispatcher<C> {
   /** Adds a method under `name` (the engine checks names and duplicates). */
   add(name: string, def: MethodDefinition<unknown, unknown, C>): void {
     const handler = (params: unknown, box: object, callback: JaysonCallback): void => {
-      settle(this.#execute(name, def, params, (box as CallBox<C>).ctx), callback);
+      this.#execute(name, def, params, box as CallBox<C>, callback);
     };
     this.#routes.set(name, new jayson.Method(handler as jayson.MethodHandlerContext, { useContext: true }));
-  }
-
-  /**
-   * Runs a registered method outside jayson, for the engine's shortcut for calls without params: the
-   * same params check, handler call, error mapping and result check as a call dispatched by jayson, and
-   * jayson's own test for a usable error object. Never throws.
-   */
-  run(name: string, def: MethodDefinition<unknown, unknown, C>, ctx: C): MaybePromise<Outcome> {
-    const outcome = this.#execute(name, def, undefined, ctx);
-    return outcome instanceof Promise ? outcome.then(checkedOutcome) : checkedOutcome(outcome);
   }
 
   /** Dispatches one valid request; resolves to its response, or undefined for a notification. */
@@ -106,73 +96,98 @@ export class JaysonDispatcher<C> {
     // jayson treats "id": null as a notification; per the specification it is a request. Give jayson a
     // stand-in id and put null back in the response.
     const call = idIsNull ? { jsonrpc: '2.0', method: req.method, params: req.params, id: 0 } : req;
-    let done = false;
-    let syncReply: JsonRpcResponse | undefined;
-    let resolveLater: ((reply: JsonRpcResponse | undefined) => void) | undefined;
-    const finish = (reply: JsonRpcResponse | undefined): void => {
-      if (done) return;
-      done = true;
-      if (reply !== undefined) {
-        if (idIsNull) reply.id = null;
-        this.#decorateMethodNotFound(reply, req.method);
-      }
-      if (resolveLater === undefined) syncReply = reply;
-      else resolveLater(reply);
-    };
+    const box: CallBox<C> = { ctx, done: false, reply: undefined, resolve: undefined };
+    const outer = this.#current;
+    this.#current = box;
     try {
-      this.#server.call(call as jayson.JSONRPCRequest, { ctx } satisfies CallBox<C>, (err, res) => {
-        finish((err ?? res ?? undefined) as JsonRpcResponse | undefined);
-      });
+      this.#server.call(call as jayson.JSONRPCRequest, box, this.#onReply);
     } catch (error) {
       this.#opts.logger.error({ err: error, method: req.method }, 'jayson call threw');
-      finish(req.id === undefined ? undefined : internalErrorResponse(req.id));
+      if (!box.done) {
+        box.done = true;
+        box.reply = req.id === undefined ? undefined : internalErrorResponse(req.id);
+      }
+    } finally {
+      // A handler may itself dispatch (an engine inside a method): the outer call is current again.
+      this.#current = outer;
     }
-    if (done) return syncReply;
-    return new Promise((resolve) => {
-      resolveLater = resolve;
+    if (box.done) return this.#finish(box.reply, req, idIsNull);
+    return new Promise<JsonRpcResponse | undefined>((resolve) => {
+      box.resolve = (reply) => resolve(this.#finish(reply, req, idIsNull));
     });
   }
 
-  /** Params check, handler, result check; a thrown or rejected handler becomes an error outcome. */
+  #finish(
+    reply: JsonRpcResponse | undefined,
+    req: JsonRpcRequest,
+    idIsNull: boolean,
+  ): JsonRpcResponse | undefined {
+    if (reply !== undefined) {
+      if (idIsNull) reply.id = null;
+      this.#decorateMethodNotFound(reply, req.method);
+    }
+    return reply;
+  }
+
+  /**
+   * Params check, handler, result check, then jayson's callback: now for a value, later for a promise.
+   * A thrown or rejected handler becomes an error object.
+   */
   #execute(
     name: string,
     def: MethodDefinition<unknown, unknown, C>,
     raw: unknown,
-    ctx: C,
-  ): MaybePromise<Outcome> {
+    box: CallBox<C>,
+    callback: JaysonCallback,
+  ): void {
     let params: unknown = raw;
     if (def.params !== undefined) {
       try {
         params = def.params.parse(raw);
       } catch (error) {
-        return { error: this.#paramsError(name, error) };
+        callback(this.#paramsError(name, error));
+        return;
       }
     }
     let result: unknown;
     try {
-      result = def.handler(params, ctx);
+      result = def.handler(params, box.ctx);
     } catch (error) {
-      return { error: this.#handlerError(name, error) };
+      callback(this.#handlerError(name, error));
+      return;
     }
-    if (!isThenable(result)) return this.#succeed(name, result);
-    return new Promise<Outcome>((resolve) => {
-      result.then(
-        (value) => resolve(this.#succeed(name, value)),
-        (error: unknown) => resolve({ error: this.#handlerError(name, error) }),
-      );
-    });
+    if (!isThenable(result)) {
+      this.#succeed(name, result, callback);
+      return;
+    }
+    result.then(
+      (value) => this.#later(box, () => this.#succeed(name, value, callback)),
+      (error: unknown) => this.#later(box, () => callback(this.#handlerError(name, error))),
+    );
   }
 
-  #succeed(name: string, value: unknown): Outcome {
+  /** Runs `deliver` (which calls jayson's callback) with `box` as the call jayson answers. */
+  #later(box: CallBox<C>, deliver: () => void): void {
+    const outer = this.#current;
+    this.#current = box;
+    try {
+      deliver();
+    } finally {
+      this.#current = outer;
+    }
+  }
+
+  #succeed(name: string, value: unknown, callback: JaysonCallback): void {
     // JSON.stringify would silently drop these and leave a Response without "result".
     if (typeof value === 'function' || typeof value === 'symbol') {
       this.#opts.logger.error(
         { method: name, resultType: typeof value },
         'JSON-RPC handler returned a non-JSON value',
       );
-      return { error: internalError() };
+      callback(internalError());
+      return;
     }
-    return { result: value };
+    callback(null, value);
   }
 
   #paramsError(name: string, error: unknown): JsonRpcErrorObject {

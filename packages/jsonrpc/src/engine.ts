@@ -1,7 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { exceedsJsonDepth, hasNonFiniteNumber } from '@sockworks/framing';
 import { valueExceedsDepth } from './depth.js';
-import { JaysonDispatcher, type MaybePromise, type Outcome } from './dispatcher.js';
+import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
 import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 import type { MethodDefinition } from './method.js';
 import { buildOpenRpcDocument, type OpenRpcDocument, type OpenRpcInfo } from './openrpc.js';
@@ -12,7 +12,6 @@ import {
   invalidRequestResponse,
   parseErrorResponse,
 } from './responses.js';
-import { equalsAscii, parseSimpleCall, quotePlain, type SimpleCall } from './simple-call.js';
 import type { JsonRpcResponse } from './types.js';
 import { isValidRequest, recoverId } from './validate.js';
 
@@ -31,6 +30,12 @@ const PARSE_ERROR_TEXT = JSON.stringify(parseErrorResponse());
 const NON_FINITE_DETAIL = 'a number outside the range of a double';
 
 /**
+ * Checks and decodes UTF-8 in one native pass (Buffer's isUtf8 + toString take two). `ignoreBOM` keeps
+ * a byte order mark in the text, where JSON.parse refuses it as before.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
  * A transport-agnostic JSON-RPC 2.0 engine: give it one message (text, bytes or a parsed value) and
  * it answers with the reply to send, or undefined when nothing must be sent. Dispatch runs on jayson.
  */
@@ -41,8 +46,6 @@ export class JsonRpcEngine<C = void> {
   readonly #maxDepth: number;
   readonly #logger: JsonRpcLogger;
   readonly #tooDeepText: string;
-  readonly #shortcut: boolean;
-  #lastName: { name: string; bytes: Buffer } = { name: '', bytes: Buffer.alloc(0) };
 
   constructor(opts: JsonRpcEngineOptions = {}) {
     this.#maxBatch = checkLimit('maxBatch', opts.maxBatch ?? jsonRpcEngineDefaults.maxBatch);
@@ -54,7 +57,6 @@ export class JsonRpcEngine<C = void> {
       mapError: opts.mapError,
     });
     this.#tooDeepText = JSON.stringify(this.#tooDeep());
-    this.#shortcut = opts.simpleCallShortcut ?? jsonRpcEngineDefaults.simpleCallShortcut;
   }
 
   /** The registered methods, by name (including `rpc.discover` once registered). */
@@ -105,26 +107,17 @@ export class JsonRpcEngine<C = void> {
    * Like {@link handle}, but synchronous when every method the message calls answers synchronously:
    * returns the reply text (or undefined) directly, and a Promise only when a method is async. Lets a
    * transport answer in the same turn, without a microtask per message. Never throws or rejects.
-   *
-   * Bytes holding a single call without params to a registered method (`{"jsonrpc":"2.0","method":"ping",
-   * "id":1}`, see `parseSimpleCall`) take a shortcut: recognised without JSON.parse, run without jayson's
-   * request routing, answered from a template. Every other message goes through JSON.parse and jayson.
-   * Both paths give the same reply; the tests hold them to it message by message.
    */
   respond(raw: string | Uint8Array, ctx: C): string | undefined | Promise<string | undefined> {
     let text: string;
     if (typeof raw === 'string') {
       text = raw;
     } else {
-      const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-      const call = this.#shortcut ? parseSimpleCall(bytes) : undefined;
-      if (call !== undefined) {
-        const name = this.#methodName(bytes, call);
-        const def = this.#defs.get(name);
-        if (def !== undefined) return this.#respondSimple(name, call, def, ctx);
+      try {
+        text = UTF8.decode(raw);
+      } catch {
+        return PARSE_ERROR_TEXT;
       }
-      if (!isUtf8(bytes)) return PARSE_ERROR_TEXT;
-      text = bytes.toString('utf8');
     }
     if (exceedsJsonDepth(text, this.#maxDepth)) {
       this.#logTooDeep();
@@ -209,49 +202,6 @@ export class JsonRpcEngine<C = void> {
     return this.#dispatcher.dispatch(value, ctx);
   }
 
-  /**
-   * The method name of a simple call. Clients tend to call the same method again and again, so the last
-   * name is remembered with its bytes: a repeat costs a byte comparison instead of a new string.
-   */
-  #methodName(bytes: Buffer, call: SimpleCall): string {
-    const { methodStart: start, methodEnd: end } = call;
-    const last = this.#lastName;
-    if (equalsAscii(bytes, start, end, last.bytes)) return last.name;
-    const name = bytes.toString('latin1', start, end);
-    this.#lastName = { name, bytes: Buffer.from(name, 'latin1') };
-    return name;
-  }
-
-  #respondSimple(
-    name: string,
-    call: SimpleCall,
-    def: MethodDefinition<unknown, unknown, C>,
-    ctx: C,
-  ): MaybePromise<string> {
-    const outcome = this.#dispatcher.run(name, def, ctx);
-    return outcome instanceof Promise
-      ? outcome.then((o) => this.#simpleReply(call, o))
-      : this.#simpleReply(call, outcome);
-  }
-
-  /** The reply jayson's response builder and {@link #serialize} would give, written from a template. */
-  #simpleReply(call: SimpleCall, outcome: Outcome): string {
-    if (outcome.error !== undefined)
-      return this.#stringify({ jsonrpc: '2.0', id: call.id, error: outcome.error });
-    // jayson answers an undefined result with null.
-    const result = outcome.result ?? null;
-    let json: string | undefined;
-    try {
-      if (typeof result === 'string') json = quotePlain(result);
-      // toJSON(key) sees "result" when serialised inside the response: such values take the full path.
-      if (json === undefined && !hasToJSON(result)) json = JSON.stringify(result);
-    } catch {
-      // BigInt, cycles, a throwing getter: the full path below logs it and answers -32603.
-    }
-    if (json !== undefined) return `{"jsonrpc":"2.0","id":${call.idJson},"result":${json}}`;
-    return this.#stringify({ jsonrpc: '2.0', id: call.id, result });
-  }
-
   #serialize(reply: JsonRpcResponse | JsonRpcResponse[]): string {
     if (!Array.isArray(reply)) return this.#stringify(reply);
     // Element by element, so one unserialisable result spoils only its own entry.
@@ -272,14 +222,6 @@ export class JsonRpcEngine<C = void> {
       return JSON.stringify(internalErrorResponse(response.id));
     }
   }
-}
-
-function hasToJSON(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  );
 }
 
 /** Drops notification slots; a batch with nothing left to say gets no reply at all. */

@@ -31,12 +31,6 @@ export interface JsonRpcEngineOptions {
    * becomes -32603 "Internal error").
    */
   mapError?: (error: unknown, method: string) => JsonRpcErrorObject | undefined;
-  /**
-   * Answer single calls without params that arrive as bytes (`{"jsonrpc":"2.0","method":"ping","id":1}`)
-   * without JSON.parse and jayson's routing; the reply is the same either way. Off only to compare paths.
-   * @default true
-   */
-  simpleCallShortcut?: boolean;
 }
 
 /** Defaults of `JsonRpcEngineOptions`. */
@@ -44,7 +38,6 @@ export const jsonRpcEngineDefaults = {
   maxBatch: 100,
   maxDepth: 64,
   methodNotFoundDetail: false,
-  simpleCallShortcut: true,
 } as const;
 
 /** Longest method name echoed back by `methodNotFoundDetail`; longer names are cut. */

@@ -36,15 +36,25 @@ export type ParamsOf<F extends ParamFields> = Simplify<
   }
 >;
 
-const checks: Record<ParamType, (value: unknown) => boolean> = {
-  string: (v) => typeof v === 'string',
-  number: (v) => typeof v === 'number' && Number.isFinite(v),
-  integer: (v) => typeof v === 'number' && Number.isSafeInteger(v),
-  boolean: (v) => typeof v === 'boolean',
-  object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  array: (v) => Array.isArray(v),
-  any: () => true,
-};
+/** True when `value` has the type `type` names; a switch, not a table of closures, so it inlines. */
+function hasType(type: ParamType, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'array':
+      return Array.isArray(value);
+    default:
+      return true;
+  }
+}
 
 const articles: Record<ParamType, string> = {
   string: 'a string',
@@ -85,36 +95,47 @@ export function namedParams<const F extends ParamFields>(fields: F): ParamsDefin
     additionalProperties: false,
   };
 
+  // Runs on every call of every method that uses it: plain loops over a fixed list, no closures, no
+  // intermediate entries array.
+  const fieldCount = list.length;
   return {
     schema,
     parse(params: unknown): ParamsOf<F> {
-      let read: (index: number, name: string) => unknown;
-      if (params === undefined) {
-        read = () => undefined;
-      } else if (Array.isArray(params)) {
-        if (params.length > list.length) throw invalidParams(`expected at most ${list.length} parameters`);
-        read = (index) => params[index];
+      let positional: unknown[] | undefined;
+      let named: Record<string, unknown> | undefined;
+      if (Array.isArray(params)) {
+        if (params.length > fieldCount) throw invalidParams(`expected at most ${fieldCount} parameters`);
+        positional = params;
       } else if (typeof params === 'object' && params !== null) {
-        const named = params as Record<string, unknown>;
+        named = params as Record<string, unknown>;
         for (const key of Object.keys(named)) {
           if (!names.has(key)) throw invalidParams(`unknown parameter "${truncate(key)}"`);
         }
-        read = (_index, name) => (Object.hasOwn(named, name) ? named[name] : undefined);
-      } else {
+      } else if (params !== undefined) {
         throw invalidParams('params must be an array or an object');
       }
-      const entries: Array<[string, unknown]> = [];
-      list.forEach((f, index) => {
-        const value = read(index, f.name);
+      const out: Record<string, unknown> = {};
+      for (let index = 0; index < fieldCount; index++) {
+        const f = list[index] as (typeof list)[number];
+        const value =
+          positional !== undefined
+            ? positional[index]
+            : named !== undefined && Object.hasOwn(named, f.name)
+              ? named[f.name]
+              : undefined;
         if (value === undefined) {
           if (!f.optional) throw invalidParams(`missing parameter "${f.name}"`);
-          return;
+          continue;
         }
-        if (!checks[f.type](value)) throw invalidParams(`"${f.name}" must be ${articles[f.type]}`);
-        entries.push([f.name, value]);
-      });
-      // fromEntries defines own properties, so a parameter named "__proto__" stays an ordinary key.
-      return Object.fromEntries(entries) as ParamsOf<F>;
+        if (!hasType(f.type, value)) throw invalidParams(`"${f.name}" must be ${articles[f.type]}`);
+        // An assignment would set the prototype for "__proto__"; defining it keeps it an ordinary key.
+        if (f.name === '__proto__') {
+          Object.defineProperty(out, f.name, { value, enumerable: true, writable: true, configurable: true });
+        } else {
+          out[f.name] = value;
+        }
+      }
+      return out as ParamsOf<F>;
     },
   };
 }

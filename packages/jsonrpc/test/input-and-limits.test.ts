@@ -127,6 +127,11 @@ describe('parse errors', () => {
         Buffer.from('"],"id":1}'),
       ]),
       Uint8Array.from([0xed, 0xa0, 0x80]), // an encoded surrogate
+      // A byte order mark is kept in the text, where JSON.parse refuses it (as it does in a string).
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('{"jsonrpc":"2.0","method":"sum","id":1}'),
+      ]),
     ];
     for (const bytes of bad) {
       const reply = await engine.handle(bytes);

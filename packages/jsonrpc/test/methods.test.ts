@@ -284,4 +284,27 @@ describe('respond(): the same replies as handle(), synchronously when it can be'
       expect(await engine.respond(raw, undefined), raw).toBe(await engine.handle(raw, undefined));
     }
   });
+
+  it('keeps each reply with its own call when a handler calls the engine itself', async () => {
+    const nested: JsonRpcEngine = new JsonRpcEngine()
+      .register('ping', { handler: () => 'pong' })
+      .register('later', { handler: async () => 'done' })
+      .register('inner', { handler: () => nested.respond('{"jsonrpc":"2.0","method":"ping","id":9}') })
+      .register('innerLater', {
+        handler: async () => nested.respond('{"jsonrpc":"2.0","method":"later","id":8}'),
+      });
+    expect(nested.respond('{"jsonrpc":"2.0","method":"inner","id":1}', undefined)).toBe(
+      '{"jsonrpc":"2.0","id":1,"result":"{\\"jsonrpc\\":\\"2.0\\",\\"id\\":9,\\"result\\":\\"pong\\"}"}',
+    );
+    const batch = nested.respond(
+      '[{"jsonrpc":"2.0","method":"innerLater","id":1},{"jsonrpc":"2.0","method":"later","id":2},' +
+        '{"jsonrpc":"2.0","method":"inner","id":3}]',
+      undefined,
+    );
+    expect(JSON.parse((await batch) ?? '')).toEqual([
+      { jsonrpc: '2.0', id: 1, result: '{"jsonrpc":"2.0","id":8,"result":"done"}' },
+      { jsonrpc: '2.0', id: 2, result: 'done' },
+      { jsonrpc: '2.0', id: 3, result: '{"jsonrpc":"2.0","id":9,"result":"pong"}' },
+    ]);
+  });
 });
