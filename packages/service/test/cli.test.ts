@@ -1,6 +1,14 @@
 import { ServiceErrorCode } from '@sockworks/error-codes';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, defineCli, formatBytes, formatDuration, HelpShown } from '../src/cli/index.js';
+import {
+  ConfigError,
+  defineCli,
+  formatBytes,
+  formatDuration,
+  HelpShown,
+  logFileOption,
+  logLevelOption,
+} from '../src/cli/index.js';
 
 const cli = defineCli({
   name: 'demo-server',
@@ -357,5 +365,24 @@ describe('formatting helpers', () => {
     expect(formatDuration(90_000)).toBe('90s');
     expect(formatDuration(120_000)).toBe('2m');
     expect(formatDuration(1500)).toBe('1500ms');
+  });
+});
+
+describe('shared log options', () => {
+  it('logLevelOption and logFileOption parse like hand-written specs', () => {
+    const cli = defineCli({
+      name: 'x',
+      description: 'x',
+      options: { logLevel: logLevelOption(), logFile: logFileOption('X_LOG_FILE') },
+    });
+    expect(cli.parse([], {}).values).toEqual({ logLevel: 'info', logFile: undefined });
+    expect(cli.parse(['--log-level', 'debug'], { X_LOG_FILE: 'a.log' }).values).toEqual({
+      logLevel: 'debug',
+      logFile: 'a.log',
+    });
+    expect(() => cli.parse(['--log-level', 'loud'], {})).toThrow(ConfigError);
+    expectTypeOf(cli.parse([], {}).values.logLevel).toEqualTypeOf<
+      'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
+    >();
   });
 });

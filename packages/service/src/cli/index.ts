@@ -11,6 +11,7 @@ export {
   HelpShown,
   type ParsedCli,
 } from './define-cli.js';
+export { logFileOption, logLevelOption } from './log-options.js';
 export type {
   BooleanOptionSpec,
   BytesOptionSpec,
