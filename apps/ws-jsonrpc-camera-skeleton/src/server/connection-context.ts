@@ -8,7 +8,7 @@ import type { RpcContext } from './context.js';
  * first use: with connection lines off (LOG_LEVEL=warn) an idle connection needs neither, and a peer
  * address object, its strings and a pino child per socket are memory it need not hold.
  */
-export class ConnectionContext implements RpcContext {
+export class WsConnectionContext implements RpcContext {
   readonly connectionId: number;
   readonly #socket: Socket;
   readonly #parent: Logger;
