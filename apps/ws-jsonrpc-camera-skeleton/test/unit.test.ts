@@ -68,6 +68,7 @@ describe('WsConnectionContext', () => {
     expect(ctx.remote).toBe('unknown');
     expect(ctx.connectionId).toBe(7);
     expect(ctx.logger).toBe(ctx.logger); // one child, created once
+    expect(ctx.logger.bindings()).toMatchObject({ conn: 7, remote: 'unknown' });
   });
 });
 
