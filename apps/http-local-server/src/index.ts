@@ -1,4 +1,14 @@
 export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_SOCKET_PATH,
+  listenTargetOf,
+  parseSocketMode,
+  type ServerConfig,
+  serverCli,
+  serverOptionsOf,
+} from './cli/server-options.js';
+export {
   describeTarget,
   formatResponse,
   type HttpLocalResponse,
@@ -9,19 +19,9 @@ export {
   request,
   SOCKET_KINDS,
   type SocketKind,
-} from './client.js';
-export { answerForClientError, type ParserLimits, parserOptions } from './codec.js';
-export {
-  DEFAULT_HOST,
-  DEFAULT_PORT,
-  DEFAULT_SOCKET_PATH,
-  listenTargetOf,
-  parseSocketMode,
-  type ServerConfig,
-  serverCli,
-  serverOptionsOf,
-} from './config.js';
-export { answerFor, omitsBody, type RequestHead, responseFor } from './handlers.js';
+} from './client/client.js';
+export { answerForClientError, type ParserLimits, parserOptions } from './server/codec.js';
+export { answerFor, omitsBody, type RequestHead, responseFor } from './server/handlers.js';
 export {
   ALLOWED_METHODS,
   BAD_REQUEST_RESPONSE,
@@ -31,10 +31,10 @@ export {
   STATUS_BODY,
   STATUS_RESPONSE,
   VERSION_NOT_SUPPORTED_RESPONSE,
-} from './responses.js';
+} from './server/responses.js';
 export {
   createHttpLocalServer,
   HTTP_LOCAL_SERVER_DEFAULTS,
   HttpLocalServer,
   type HttpLocalServerOptions,
-} from './server.js';
+} from './server/server.js';

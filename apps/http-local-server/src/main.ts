@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
-import { listenTargetOf, serverCli, serverOptionsOf } from './config.js';
-import { createHttpLocalServer } from './server.js';
+import { listenTargetOf, serverCli, serverOptionsOf } from './cli/server-options.js';
+import { createHttpLocalServer } from './server/server.js';
 
 const NAME = 'http-local-server';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { requestCli } from '../src/cli/request-cli.js';
-import { serverCli } from '../src/config.js';
+import { serverCli } from '../src/cli/server-options.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

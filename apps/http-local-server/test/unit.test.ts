@@ -12,7 +12,7 @@ import {
   serverCli,
   serverOptionsOf,
 } from '../src/index.js';
-import { createHttpLocalServer } from '../src/server.js';
+import { createHttpLocalServer } from '../src/server/server.js';
 
 function headerMap(headers: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();

@@ -2,8 +2,8 @@
 import { resolve } from 'node:path';
 import { createLogger } from '@sockworks/logging';
 import { ConfigError, runCli, runService } from '@sockworks/service';
-import { parseOriginList, serverCli } from './config.js';
-import { createWsRpcServer } from './server.js';
+import { parseOriginList, serverCli } from './cli/server-options.js';
+import { createWsRpcServer } from './server/server.js';
 
 const NAME = 'ws-jsonrpc-camera-skeleton';
 

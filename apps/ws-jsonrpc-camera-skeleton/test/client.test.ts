@@ -1,10 +1,10 @@
 import { ClientErrorCode, JsonRpcErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { invalidParams } from '@sockworks/jsonrpc';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { WsRpcClient } from '../src/client.js';
-import { defineRpcMethod } from '../src/methods/define.js';
-import { methods } from '../src/methods/index.js';
-import { createWsRpcServer } from '../src/server.js';
+import { WsRpcClient } from '../src/client/client.js';
+import { defineRpcMethod } from '../src/server/methods/define.js';
+import { methods } from '../src/server/methods/index.js';
+import { createWsRpcServer } from '../src/server/server.js';
 import { connectClient, startServer, waitFor } from './helpers.js';
 
 /** A method with typed params, as a camera method would be: `{ a: number, b: number }` -> a + b. */

@@ -3,10 +3,10 @@ import { connect, type Socket } from 'node:net';
 import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { WsRpcClient } from '../src/client.js';
-import type { WsRpcClientOptions } from '../src/client-types.js';
-import type { WsRpcServerOptions } from '../src/options.js';
-import { createWsRpcServer, type WsRpcServer } from '../src/server.js';
+import { WsRpcClient } from '../src/client/client.js';
+import type { WsRpcClientOptions } from '../src/client/types.js';
+import type { WsRpcServerOptions } from '../src/server/options.js';
+import { createWsRpcServer, type WsRpcServer } from '../src/server/server.js';
 
 /** A listening server on 127.0.0.1:<random>, closed when the test ends. */
 export async function startServer(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineRpcMethod } from '../src/methods/define.js';
-import { methods } from '../src/methods/index.js';
+import { defineRpcMethod } from '../src/server/methods/define.js';
+import { methods } from '../src/server/methods/index.js';
 import { openRaw, startServer } from './helpers.js';
 
 // A method that returns its params: what would be echoed as null if 1e400 got through.

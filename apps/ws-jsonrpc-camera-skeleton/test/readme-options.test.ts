@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
+import { serverCli } from '../src/cli/server-options.js';
 import { testClientCli } from '../src/cli/test-client-config.js';
-import { serverCli } from '../src/config.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

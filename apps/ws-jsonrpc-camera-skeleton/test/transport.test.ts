@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { scaled } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { defineRpcMethod } from '../src/methods/define.js';
-import { methods } from '../src/methods/index.js';
+import { defineRpcMethod } from '../src/server/methods/define.js';
+import { methods } from '../src/server/methods/index.js';
 import { captureLogger } from './capture-logger.js';
 import {
   closeCodeIn,

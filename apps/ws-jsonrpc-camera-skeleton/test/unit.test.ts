@@ -4,13 +4,13 @@ import { silentLogger } from '@sockworks/logging';
 import { ConfigError } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
 import { pyRepr } from '../src/cli/py-repr.js';
+import { parseOriginList } from '../src/cli/server-options.js';
 import { runTestSuite } from '../src/cli/test-suite.js';
-import { parseOriginList } from '../src/config.js';
-import { ConnectionContext } from '../src/connection-context.js';
-import { defineRpcMethod } from '../src/methods/define.js';
-import { methods } from '../src/methods/index.js';
-import { createWsRpcServer } from '../src/server.js';
-import { bearerMatches, checkUpgrade, pathnameOf } from '../src/upgrade-gate.js';
+import { WsConnectionContext } from '../src/server/connection-context.js';
+import { defineRpcMethod } from '../src/server/methods/define.js';
+import { methods } from '../src/server/methods/index.js';
+import { createWsRpcServer } from '../src/server/server.js';
+import { bearerMatches, checkUpgrade, pathnameOf } from '../src/server/upgrade-gate.js';
 import { captureLogger } from './capture-logger.js';
 import { openRaw, startServer, waitFor } from './helpers.js';
 
@@ -62,12 +62,13 @@ describe('upgrade gate', () => {
   });
 });
 
-describe('ConnectionContext', () => {
+describe('WsConnectionContext', () => {
   it('a remote first asked after the socket is gone is "unknown", not a made-up address', () => {
-    const ctx = new ConnectionContext(7, new Socket(), silentLogger());
+    const ctx = new WsConnectionContext(7, new Socket(), silentLogger());
     expect(ctx.remote).toBe('unknown');
     expect(ctx.connectionId).toBe(7);
     expect(ctx.logger).toBe(ctx.logger); // one child, created once
+    expect(ctx.logger.bindings()).toMatchObject({ conn: 7, remote: 'unknown' });
   });
 });
 

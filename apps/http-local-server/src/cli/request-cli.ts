@@ -1,6 +1,6 @@
 import { defineCli } from '@sockworks/service/cli';
-import { addressOptions } from '../address-options.js';
-import { REQUEST_DEFAULTS } from '../client.js';
+import { REQUEST_DEFAULTS } from '../client/client.js';
+import { addressOptions } from './address-options.js';
 
 /** Exit code when the server answered with a non-2xx status. */
 export const EXIT_HTTP_ERROR = 1;

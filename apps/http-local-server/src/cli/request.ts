@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from '@sockworks/service';
-import { formatResponse, RequestError, request } from '../client.js';
+import { formatResponse, RequestError, request } from '../client/client.js';
 import { EXIT_HTTP_ERROR, EXIT_NO_RESPONSE, requestCli } from './request-cli.js';
 
 async function main(): Promise<void> {

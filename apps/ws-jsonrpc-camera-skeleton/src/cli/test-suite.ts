@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { JsonRpcErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { WsRpcClient } from '../client.js';
+import { WsRpcClient } from '../client/client.js';
 import { pyRepr } from './py-repr.js';
 
 /** Options of {@link runTestSuite}. */

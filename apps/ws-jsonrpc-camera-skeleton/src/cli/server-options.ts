@@ -1,5 +1,5 @@
 import { defineCli } from '@sockworks/service/cli';
-import { DEFAULT_SERVER_OPTIONS } from './options.js';
+import { DEFAULT_SERVER_OPTIONS } from '../server/options.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 

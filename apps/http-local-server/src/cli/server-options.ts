@@ -1,10 +1,10 @@
 import { LOG_LEVELS } from '@sockworks/logging';
 import { ConfigError, type ListenTarget } from '@sockworks/service';
 import { type Config, defineCli } from '@sockworks/service/cli';
+import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from '../server/server.js';
 import { addressOptions } from './address-options.js';
-import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from './server.js';
 
-export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH } from './address-options.js';
+export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH } from '../protocol/address.js';
 
 const d = HTTP_LOCAL_SERVER_DEFAULTS;
 

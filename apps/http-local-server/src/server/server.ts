@@ -15,7 +15,7 @@ import {
   withDefaults,
 } from '@sockworks/service';
 import { answerForClientError, parserOptions } from './codec.js';
-import { ConnectionLog } from './connection.js';
+import { HttpConnectionLog } from './connection.js';
 import { answerFor, omitsBody } from './handlers.js';
 import { METHOD_NOT_ALLOWED_RESPONSE, rawBytesOf } from './responses.js';
 
@@ -97,7 +97,7 @@ export class HttpLocalServer implements AsyncDisposable {
   readonly options: Readonly<ResolvedOptions>;
   readonly #logger: Logger;
   readonly #tracked: TrackedHttpServer;
-  readonly #connectionLog: ConnectionLog;
+  readonly #connectionLog: HttpConnectionLog;
   #state: State = 'idle';
   #address: BoundAddress | null = null;
   #closing: Promise<void> | undefined;
@@ -123,7 +123,7 @@ export class HttpLocalServer implements AsyncDisposable {
       rejectGraceMs: this.options.rejectGraceMs,
     });
     const connections = this.#tracked.connections;
-    const connectionLog = new ConnectionLog(this.#logger);
+    const connectionLog = new HttpConnectionLog(this.#logger);
     this.#connectionLog = connectionLog;
     // Registered after the tracker's listener, so refused sockets are already known here.
     this.server.on('connection', (socket: Socket) => {

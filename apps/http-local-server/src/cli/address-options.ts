@@ -1,15 +1,4 @@
-/** The two transports of the spec. */
-export type SocketKind = 'tcp' | 'unix';
-
-/** The socket kinds, for CLI choices and validation. */
-export const SOCKET_KINDS: readonly SocketKind[] = ['tcp', 'unix'];
-
-/** The spec's TCP host. */
-export const DEFAULT_HOST = 'localhost';
-/** The spec's TCP port. */
-export const DEFAULT_PORT = 8080;
-/** The spec's Unix socket path. */
-export const DEFAULT_SOCKET_PATH = '/tmp/local_server.sock';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH, SOCKET_KINDS } from '../protocol/address.js';
 
 /** What the server and the request CLI say about each address option (the rest is shared). */
 export interface AddressOptionTexts {

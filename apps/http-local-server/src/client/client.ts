@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { type ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH, type SocketKind } from './address-options.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SOCKET_PATH, type SocketKind } from '../protocol/address.js';
 
-export { SOCKET_KINDS, type SocketKind } from './address-options.js';
+export { SOCKET_KINDS, type SocketKind } from '../protocol/address.js';
 
 /** Defaults of {@link RequestOptions}: the spec's addresses. */
 export const REQUEST_DEFAULTS = {

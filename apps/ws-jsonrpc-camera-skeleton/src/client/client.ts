@@ -1,8 +1,8 @@
 import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
 import WebSocket from 'ws';
-import type { BatchEntry, BatchResult, CallOptions, WsRpcClientOptions } from './client-types.js';
-import { closedError, fromWireError, requestObject, timeoutError } from './client-wire.js';
+import type { BatchEntry, BatchResult, CallOptions, WsRpcClientOptions } from './types.js';
+import { closedError, fromWireError, requestObject, timeoutError } from './wire.js';
 
 interface Pending {
   resolve(value: BatchResult): void;

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { JsonRpcEngine } from '@sockworks/jsonrpc';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import WebSocket, { type RawData } from 'ws';
-import type { ConnectionContext } from './connection-context.js';
+import type { WsConnectionContext } from './connection-context.js';
 import type { RpcContext } from './context.js';
 import type { MessageLogLevel } from './options.js';
 
@@ -19,20 +19,20 @@ export interface ConnectionDeps {
   logMaxChars: number;
   maxBufferedBytes: number;
   /** Called once, after the socket closed. */
-  onClose(connection: RpcConnection, code: number): void;
+  onClose(connection: WsRpcConnection, code: number): void;
 }
 
 /** ws sends a Buffer as a binary frame unless told otherwise; JSON-RPC replies are text. */
 const TEXT_FRAME = { binary: false } as const;
 
-const kConnection = Symbol('RpcConnection');
-type TaggedWebSocket = WebSocket & { [kConnection]: RpcConnection };
+const kConnection = Symbol('WsRpcConnection');
+type TaggedWebSocket = WebSocket & { [kConnection]: WsRpcConnection };
 
-function connectionOf(ws: WebSocket): RpcConnection {
+function connectionOf(ws: WebSocket): WsRpcConnection {
   return (ws as TaggedWebSocket)[kConnection];
 }
 
-/** The ws listeners of every connection, defined in RpcConnection's static block. */
+/** The ws listeners of every connection, defined in WsRpcConnection's static block. */
 let wsListeners: {
   message(this: WebSocket, data: RawData): void;
   pong(this: WebSocket): void;
@@ -48,8 +48,8 @@ let wsListeners: {
  * Memory per idle connection is kept small: the ws listeners are shared functions (the socket carries
  * a back-reference), and the reply callbacks and the child logger are created on first use.
  */
-export class RpcConnection {
-  readonly ctx: ConnectionContext;
+export class WsRpcConnection {
+  readonly ctx: WsConnectionContext;
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #deps: ConnectionDeps;
@@ -65,7 +65,7 @@ export class RpcConnection {
   #uncork: (() => void) | undefined;
   #onDrain: (() => void) | undefined;
 
-  constructor(ws: WebSocket, socket: Socket, ctx: ConnectionContext, deps: ConnectionDeps) {
+  constructor(ws: WebSocket, socket: Socket, ctx: WsConnectionContext, deps: ConnectionDeps) {
     this.ctx = ctx;
     this.#ws = ws;
     this.#socket = socket;

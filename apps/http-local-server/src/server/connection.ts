@@ -11,7 +11,7 @@ import { remoteOf } from '@sockworks/service';
  * The benchmark opens one connection per request, so the work here is one WeakMap insert; log
  * fields and peer strings are only built when info is enabled, child loggers only when needed.
  */
-export class ConnectionLog {
+export class HttpConnectionLog {
   readonly #logger: Logger;
   readonly #ids = new WeakMap<Socket, number>();
   #nextId = 0;

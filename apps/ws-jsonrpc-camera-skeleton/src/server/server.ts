@@ -12,8 +12,8 @@ import {
 } from '@sockworks/service';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { createWsCodec } from './codec.js';
-import { type ConnectionDeps, GOING_AWAY, RpcConnection } from './connection.js';
-import { ConnectionContext } from './connection-context.js';
+import { type ConnectionDeps, GOING_AWAY, WsRpcConnection } from './connection.js';
+import { WsConnectionContext } from './connection-context.js';
 import type { RpcContext } from './context.js';
 import { handleHttpRequest } from './http-routes.js';
 import { type ResolvedServerOptions, resolveServerOptions, type WsRpcServerOptions } from './options.js';
@@ -42,7 +42,7 @@ export class WsRpcServer {
   readonly engine: JsonRpcEngine<RpcContext>;
   readonly #opts: ResolvedServerOptions;
   readonly #wss: WebSocketServer;
-  readonly #clients: ConnectionTracker<RpcConnection>;
+  readonly #clients: ConnectionTracker<WsRpcConnection>;
   readonly #tracked: TrackedHttpServer;
   /** Shared by every connection (one object per server, not per socket). */
   readonly #deps: ConnectionDeps;
@@ -183,8 +183,8 @@ export class WsRpcServer {
 
   #onConnection(ws: WebSocket, socket: Socket): void {
     socket.off('error', this.#onUpgradeSocketError); // ws has its own now
-    const ctx = new ConnectionContext(this.#nextId++, socket, this.#opts.logger);
-    const client = new RpcConnection(ws, socket, ctx, this.#deps);
+    const ctx = new WsConnectionContext(this.#nextId++, socket, this.#opts.logger);
+    const client = new WsRpcConnection(ws, socket, ctx, this.#deps);
     // The gate checked the limit in this same tick (handleUpgrade completes synchronously), so this
     // only fails if that changes; 1013 "try again later" is the WebSocket way to say so.
     if (!this.#clients.tryAdd(client)) {
@@ -202,7 +202,7 @@ export class WsRpcServer {
  */
 function logClientCount(
   logger: Logger,
-  ctx: ConnectionContext,
+  ctx: WsConnectionContext,
   total: number,
   what: string,
   extra: Record<string, unknown> = {},

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { connectionLogger, type Logger } from '@sockworks/logging';
+import { LazyConnectionLogger, type Logger } from '@sockworks/logging';
 import { remoteOf } from '@sockworks/service';
 import type { RpcContext } from './context.js';
 
@@ -8,17 +8,16 @@ import type { RpcContext } from './context.js';
  * first use: with connection lines off (LOG_LEVEL=warn) an idle connection needs neither, and a peer
  * address object, its strings and a pino child per socket are memory it need not hold.
  */
-export class ConnectionContext implements RpcContext {
+export class WsConnectionContext implements RpcContext {
   readonly connectionId: number;
   readonly #socket: Socket;
-  readonly #parent: Logger;
+  readonly #log: LazyConnectionLogger;
   #remote: string | undefined;
-  #logger: Logger | undefined;
 
   constructor(connectionId: number, socket: Socket, parent: Logger) {
     this.connectionId = connectionId;
     this.#socket = socket;
-    this.#parent = parent;
+    this.#log = new LazyConnectionLogger(parent, connectionId, () => this.remote);
   }
 
   /** `host:port` of the client; `unknown` if first asked after the socket closed. */
@@ -30,7 +29,6 @@ export class ConnectionContext implements RpcContext {
 
   /** The connection's child logger (`conn`, `remote`), created on first access. */
   get logger(): Logger {
-    this.#logger ??= connectionLogger(this.#parent, { conn: this.connectionId, remote: this.remote });
-    return this.#logger;
+    return this.#log.logger;
   }
 }
