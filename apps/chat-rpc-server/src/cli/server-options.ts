@@ -1,7 +1,5 @@
-import { defineCli } from '@sockworks/service/cli';
+import { defineCli, logLevelOption } from '@sockworks/service/cli';
 import { CHAT_SERVER_DEFAULTS as D } from '../server/server.js';
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** The server's flags and environment variables (flags win over env, env over defaults). */
 export const serverCli = defineCli({
@@ -146,14 +144,7 @@ export const serverCli = defineCli({
       default: D.closeTimeoutMs,
       description: 'On SIGINT/SIGTERM, how long connections may drain before they are destroyed',
     },
-    logLevel: {
-      type: 'enum',
-      flag: '--log-level',
-      env: 'LOG_LEVEL',
-      choices: LEVELS,
-      default: 'info',
-      description: 'Minimum log level',
-    },
+    logLevel: logLevelOption(),
     logFile: {
       type: 'string',
       flag: '--log-file',

@@ -1,6 +1,5 @@
-import { LOG_LEVELS } from '@sockworks/logging';
 import { ConfigError, type ListenTarget } from '@sockworks/service';
-import { type Config, defineCli } from '@sockworks/service/cli';
+import { type Config, defineCli, logFileOption, logLevelOption } from '@sockworks/service/cli';
 import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from '../server/server.js';
 import { addressOptions } from './address-options.js';
 
@@ -76,20 +75,8 @@ export const serverCli = defineCli({
       min: 0,
       description: 'shutdown drain deadline before open connections are destroyed',
     },
-    logLevel: {
-      type: 'enum',
-      flag: '--log-level',
-      env: 'LOG_LEVEL',
-      choices: LOG_LEVELS,
-      default: 'info',
-      description: 'minimum log level (warn silences the per-connection lines)',
-    },
-    logFile: {
-      type: 'path',
-      flag: '--log-file',
-      env: 'HTTP_LOG_FILE',
-      description: 'also append JSON log lines to this file',
-    },
+    logLevel: logLevelOption('minimum log level (warn silences the per-connection lines)'),
+    logFile: logFileOption('HTTP_LOG_FILE', 'also append JSON log lines to this file'),
   },
   examples: [
     'http-local-server                      # http://localhost:8080',

@@ -1,5 +1,5 @@
 import { ConfigError } from '@sockworks/service';
-import { type Config, defineCli } from '@sockworks/service/cli';
+import { type Config, defineCli, logFileOption, logLevelOption } from '@sockworks/service/cli';
 import { FSYNC_POLICIES } from '../server/persistence/data-file.js';
 import { KV_SERVER_DEFAULTS, type KvServerOptions } from '../server/server.js';
 import { socketOption } from './socket-option.js';
@@ -133,20 +133,8 @@ export const serverCli = defineCli({
       default: D.closeTimeoutMs,
       description: 'Drain deadline on shutdown before connections are destroyed',
     },
-    logLevel: {
-      type: 'enum',
-      flag: '--log-level',
-      env: 'LOG_LEVEL',
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-      default: 'info',
-      description: 'Log level (debug logs every command)',
-    },
-    logFile: {
-      type: 'path',
-      flag: '--log-file',
-      env: 'KV_LOG_FILE',
-      description: 'Also write logs to this file',
-    },
+    logLevel: logLevelOption('Log level (debug logs every command)'),
+    logFile: logFileOption('KV_LOG_FILE', 'Also write logs to this file'),
   },
   examples: [
     'kv-unix-server',

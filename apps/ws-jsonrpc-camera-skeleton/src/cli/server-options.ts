@@ -1,7 +1,6 @@
-import { defineCli } from '@sockworks/service/cli';
+import { LOG_LEVELS } from '@sockworks/logging';
+import { defineCli, logLevelOption } from '@sockworks/service/cli';
 import { DEFAULT_SERVER_OPTIONS } from '../server/options.js';
-
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** The server's flags and environment variables (flags win over env, env over defaults). */
 export const serverCli = defineCli({
@@ -39,19 +38,12 @@ export const serverCli = defineCli({
       description:
         'Log file (JSON lines, relative to the working directory, directory created); "none" disables it',
     },
-    logLevel: {
-      type: 'enum',
-      flag: '--log-level',
-      env: 'LOG_LEVEL',
-      choices: LEVELS,
-      default: 'info',
-      description: 'Minimum log level',
-    },
+    logLevel: logLevelOption(),
     messageLogLevel: {
       type: 'enum',
       flag: '--message-log-level',
       env: 'WS_MESSAGE_LOG_LEVEL',
-      choices: LEVELS,
+      choices: LOG_LEVELS,
       default: DEFAULT_SERVER_OPTIONS.messageLogLevel,
       description: 'Level of the per-message lines (received, sending, method called); info costs throughput',
     },
