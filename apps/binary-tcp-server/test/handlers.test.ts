@@ -1,7 +1,7 @@
 import { IsoClock } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
-import { type HandlerPeer, type HandlerServer, handleFrame } from '../src/handlers.js';
-import { ServerStatistics } from '../src/stats.js';
+import { type HandlerPeer, type HandlerServer, handleFrame } from '../src/server/handlers.js';
+import { ServerStatistics } from '../src/server/stats.js';
 
 function fakeServer(nowMs: number, others = 2) {
   const sent: string[] = [];

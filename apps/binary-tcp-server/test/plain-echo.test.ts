@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameBatch } from '../src/frame-batch.js';
-import { scanPlainEcho } from '../src/plain-echo.js';
-import { ECHO_RESPONSE_HEAD, echoResponseJson, echoResponseTail } from '../src/replies.js';
+import { FrameBatch } from '../src/server/frame-batch.js';
+import { scanPlainEcho } from '../src/server/plain-echo.js';
+import { ECHO_RESPONSE_HEAD, echoResponseJson, echoResponseTail } from '../src/server/replies.js';
 
 const NOW = '2024-01-01T12:00:00.001Z';
 

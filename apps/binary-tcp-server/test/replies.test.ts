@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameBatch } from '../src/frame-batch.js';
+import { FrameBatch } from '../src/server/frame-batch.js';
 import {
   broadcastJson,
   broadcastSentJson,
@@ -10,7 +10,7 @@ import {
   messageReceivedJson,
   pongJson,
   serverStatsJson,
-} from '../src/replies.js';
+} from '../src/server/replies.js';
 
 const NOW = '2024-01-01T12:00:00.001Z';
 const FROM = JSON.stringify('127.0.0.1:12345');

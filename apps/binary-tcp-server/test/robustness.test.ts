@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { handleFrame } from '../src/handlers.js';
 import { type FrameHandler, TCP_SERVER_DEFAULTS } from '../src/index.js';
+import { handleFrame } from '../src/server/handlers.js';
 import { frame, header, ISO_UTC, RawClient, startServer, waitFor } from './helpers.js';
 
 /** A logger whose JSON lines are collected in `entries`. */

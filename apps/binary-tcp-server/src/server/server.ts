@@ -17,7 +17,7 @@ import {
   NetService,
   withDefaults,
 } from '@sockworks/service';
-import { encodeFrame } from './codec.js';
+import { encodeFrame } from '../protocol/frame.js';
 import { type ConnectionHost, TcpConnection } from './connection.js';
 import { FrameBatch } from './frame-batch.js';
 import { type FrameHandler, type HandlerPeer, handleFrame } from './handlers.js';

@@ -13,14 +13,8 @@ import {
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { routeSocketEvents, socketEventListeners } from '@sockworks/service';
-import {
-  closesConnection,
-  createFrameDecoder,
-  encodeFrame,
-  type FrameSink,
-  parsePayload,
-  tcpCodeForFramingError,
-} from './codec.js';
+import { createFrameDecoder, encodeFrame, type FrameSink, parsePayload } from '../protocol/frame.js';
+import { closesConnection, tcpCodeForFramingError } from './codec.js';
 import type { FrameBatch } from './frame-batch.js';
 import type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
 import { scanPlainEcho } from './plain-echo.js';

@@ -3,7 +3,7 @@
  * constants, timestamps and codes never need escaping, and only untrusted values go through
  * `JSON.stringify`. Output is byte-for-byte what `JSON.stringify` of the same object would give.
  */
-import { ECHOED_BY } from './protocol.js';
+import { ECHOED_BY } from '../protocol/messages.js';
 
 const ECHOED_BY_JSON = JSON.stringify(ECHOED_BY);
 

@@ -4,7 +4,7 @@
  */
 import { TcpErrorCode } from '@sockworks/error-codes';
 import type { IsoClock } from '@sockworks/service';
-import { isFrame, RequestType } from './protocol.js';
+import { isFrame, RequestType } from '../protocol/messages.js';
 import {
   broadcastJson,
   broadcastSentJson,

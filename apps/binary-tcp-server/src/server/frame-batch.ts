@@ -3,7 +3,7 @@
  * written with one `write()`, with the buffers recycled once the socket has written them.
  */
 import type { Writable } from 'node:stream';
-import { HEADER_BYTES } from './codec.js';
+import { HEADER_BYTES } from '../protocol/frame.js';
 
 /** A batch grown past this (by a huge reply) is not kept for reuse. */
 const MAX_RETAINED_BYTES = 1024 * 1024;
