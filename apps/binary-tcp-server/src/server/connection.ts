@@ -21,7 +21,7 @@ import { scanPlainEcho } from './plain-echo.js';
 import { ECHO_RESPONSE_HEAD, echoResponseTail, errorJson, heartbeatJson } from './replies.js';
 
 /** The server options a connection reads. */
-export interface ConnectionLimits {
+export interface TcpConnectionLimits {
   maxFrameBytes: number;
   maxOutputQueueBytes: number;
   maxDepth: number;
@@ -32,7 +32,7 @@ export interface ConnectionLimits {
 /** The server as a connection sees it. */
 export interface ConnectionHost extends HandlerServer {
   /** The limits a connection enforces (see TCP_SERVER_DEFAULTS). */
-  readonly options: Readonly<ConnectionLimits>;
+  readonly options: Readonly<TcpConnectionLimits>;
   /** The business layer. */
   readonly handleFrame: FrameHandler;
   /** True with the built-in handlers: plain echoes may then skip them (see plain-echo.ts). */
