@@ -1,50 +1,57 @@
 /**
- * Serialisers for the fixed reply shapes. The hot path builds JSON by concatenation: the keys are
- * constants, timestamps and codes never need escaping, and only untrusted values go through
- * `JSON.stringify`. Output is byte-for-byte what `JSON.stringify` of the same object would give.
+ * The reply shapes, built as the protocol's typed objects and serialised by one general encoder,
+ * `JSON.stringify`: every reply type takes the same path, whatever its content.
  */
-import { ECHOED_BY } from '../protocol/messages.js';
+import {
+  type BroadcastFrame,
+  type BroadcastSent,
+  ECHOED_BY,
+  type EchoResponse,
+  type ErrorFrame,
+  type HeartbeatFrame,
+  type MessageReceived,
+  type PongReply,
+  ReplyType,
+  type ServerStats,
+} from '../protocol/messages.js';
 
-const ECHOED_BY_JSON = JSON.stringify(ECHOED_BY);
-
-/**
- * `JSON.stringify` for a value decoded from JSON (never undefined, never a cycle). `plain` says the
- * request payload held no backslash: then no string in it can contain a quote, a backslash, a control
- * character or a lone surrogate (raw ones are invalid JSON or invalid UTF-8), so quoting a string is
- * exactly what `JSON.stringify` would produce, at a fraction of its cost for long strings.
- */
-function json(value: unknown, plain: boolean): string {
-  if (plain && typeof value === 'string') return `"${value}"`;
-  return JSON.stringify(value) ?? 'null';
+/** The one encoder of every frame the server sends. */
+function replyJson(frame: object): string {
+  return JSON.stringify(frame);
 }
 
-/** `{"type":"pong",...}`; `clientIdJson` is the connection's id, already JSON-quoted. */
-export function pongJson(pingTimestamp: unknown, now: string, clientIdJson: string): string {
-  const ping = typeof pingTimestamp === 'string' ? JSON.stringify(pingTimestamp) : 'null';
-  return `{"type":"pong","ping_timestamp":${ping},"pong_timestamp":"${now}","client_id":${clientIdJson}}`;
-}
-
-/** An echo_response up to its content; the fast path splices the request's content bytes after it. */
-export const ECHO_RESPONSE_HEAD = '{"type":"echo_response","content":';
-
-/** An echo_response after its content (ASCII: the timestamp and ECHOED_BY are). */
-export function echoResponseTail(now: string): string {
-  return `,"timestamp":"${now}","echoed_by":${ECHOED_BY_JSON}}`;
+/** `{"type":"pong",...}`; `ping_timestamp` is the ping's timestamp when it is a string, else null. */
+export function pongJson(pingTimestamp: unknown, now: string, clientId: string): string {
+  const reply: PongReply = {
+    type: ReplyType.PONG,
+    ping_timestamp: typeof pingTimestamp === 'string' ? pingTimestamp : null,
+    pong_timestamp: now,
+    client_id: clientId,
+  };
+  return replyJson(reply);
 }
 
 /** `{"type":"echo_response",...}` */
-export function echoResponseJson(content: unknown, now: string, plain = false): string {
-  return `${ECHO_RESPONSE_HEAD}${json(content, plain)}${echoResponseTail(now)}`;
+export function echoResponseJson(content: unknown, now: string): string {
+  const reply: EchoResponse = {
+    type: ReplyType.ECHO_RESPONSE,
+    content,
+    timestamp: now,
+    echoed_by: ECHOED_BY,
+  };
+  return replyJson(reply);
 }
 
 /** `{"type":"broadcast_sent",...}` */
 export function broadcastSentJson(recipients: number, now: string): string {
-  return `{"type":"broadcast_sent","recipients":${recipients},"timestamp":"${now}"}`;
+  const reply: BroadcastSent = { type: ReplyType.BROADCAST_SENT, recipients, timestamp: now };
+  return replyJson(reply);
 }
 
 /** `{"type":"broadcast",...}`: what every other client receives. */
-export function broadcastJson(content: unknown, fromJson: string, now: string, plain = false): string {
-  return `{"type":"broadcast","content":${json(content, plain)},"from":${fromJson},"timestamp":"${now}"}`;
+export function broadcastJson(content: unknown, from: string, now: string): string {
+  const frame: BroadcastFrame = { type: ReplyType.BROADCAST, content, from, timestamp: now };
+  return replyJson(frame);
 }
 
 /** The fields of a server_stats reply. */
@@ -58,23 +65,31 @@ export interface StatsFields {
 
 /** `{"type":"server_stats",...}` */
 export function serverStatsJson(s: StatsFields): string {
-  return (
-    `{"type":"server_stats","connected_clients":${s.connectedClients},"uptime_seconds":${s.uptimeSeconds},` +
-    `"total_messages":${s.totalMessages},"server_start_time":"${s.serverStartTime}","current_time":"${s.currentTime}"}`
-  );
+  const reply: ServerStats = {
+    type: ReplyType.SERVER_STATS,
+    connected_clients: s.connectedClients,
+    uptime_seconds: s.uptimeSeconds,
+    total_messages: s.totalMessages,
+    server_start_time: s.serverStartTime,
+    current_time: s.currentTime,
+  };
+  return replyJson(reply);
 }
 
 /** `{"type":"message_received",...}`: the acknowledgement of a plain-text `message`. */
-export function messageReceivedJson(content: unknown, fromJson: string, now: string, plain = false): string {
-  return `{"type":"message_received","content":${json(content, plain)},"from":${fromJson},"timestamp":"${now}"}`;
+export function messageReceivedJson(content: unknown, from: string, now: string): string {
+  const reply: MessageReceived = { type: ReplyType.MESSAGE_RECEIVED, content, from, timestamp: now };
+  return replyJson(reply);
 }
 
 /** `{"type":"heartbeat",...}`: sent by the server to an idle client. */
 export function heartbeatJson(now: string): string {
-  return `{"type":"heartbeat","timestamp":"${now}"}`;
+  const frame: HeartbeatFrame = { type: ReplyType.HEARTBEAT, timestamp: now };
+  return replyJson(frame);
 }
 
 /** `{"type":"error","code":...,"message":...,"timestamp":...}` */
 export function errorJson(code: string, message: string, now: string): string {
-  return `{"type":"error","code":${JSON.stringify(code)},"message":${JSON.stringify(message)},"timestamp":"${now}"}`;
+  const frame: ErrorFrame = { type: ReplyType.ERROR, code, message, timestamp: now };
+  return replyJson(frame);
 }
