@@ -6,8 +6,8 @@
  */
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
-import { serverCli } from './config.js';
-import { createTcpServer } from './server.js';
+import { serverCli } from './cli/server-options.js';
+import { createTcpServer } from './server/server.js';
 
 runCli(
   async () => {

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import type { OptionSpecs } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_MODES, clientCli } from '../src/cli/options.js';
-import { serverCli } from '../src/config.js';
+import { serverCli } from '../src/cli/server-options.js';
+import { CLIENT_MODES, clientCli } from '../src/cli/tcp-client-options.js';
 import { TcpClient } from '../src/index.js';
 import { frame, RawClient } from './helpers.js';
 import { run, startServerProcess, until } from './process-helpers.js';

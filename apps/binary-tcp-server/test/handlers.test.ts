@@ -1,7 +1,7 @@
 import { IsoClock } from '@sockworks/service';
 import { describe, expect, it } from 'vitest';
-import { type HandlerPeer, type HandlerServer, handleFrame } from '../src/handlers.js';
-import { ServerStatistics } from '../src/stats.js';
+import { type HandlerPeer, type HandlerServer, handleFrame } from '../src/server/handlers.js';
+import { ServerStatistics } from '../src/server/stats.js';
 
 function fakeServer(nowMs: number, others = 2) {
   const sent: string[] = [];
@@ -18,7 +18,7 @@ function fakeServer(nowMs: number, others = 2) {
   return { server, sent };
 }
 
-const peer: HandlerPeer = { clientIdJson: JSON.stringify('10.0.0.1:5000') };
+const peer: HandlerPeer = { clientId: '10.0.0.1:5000' };
 const NOW = Date.parse('2024-01-01T12:00:00.000Z');
 const answer = (value: unknown, server: HandlerServer) =>
   JSON.parse(handleFrame(value, peer, server) ?? 'null');

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { PROMPT, runInteractive } from '../src/cli/interactive.js';
-import { TcpClient } from '../src/client.js';
+import { TcpClient } from '../src/client/client.js';
 import { startServer, waitFor } from './helpers.js';
 
 /** Runs the interactive mode on in-memory streams; `terminal` as a TTY would set it. */

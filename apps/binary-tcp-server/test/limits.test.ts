@@ -60,7 +60,7 @@ describe('heartbeat', () => {
       if (alive.frames.at(-1)?.type === 'heartbeat') alive.send({ type: 'heartbeat_ack' });
     });
     const connOf = (c: RawClient) =>
-      [...server.connections].find((conn) => conn.clientIdJson.endsWith(`:${c.socket.localPort}"`));
+      [...server.connections].find((conn) => conn.clientId.endsWith(`:${c.socket.localPort}`));
     const aliveConn = connOf(alive);
     const deadConn = connOf(dead);
 

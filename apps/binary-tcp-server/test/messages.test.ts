@@ -50,13 +50,35 @@ describe('message types over a raw socket', () => {
     }
   });
 
+  it('echo answers any request layout through the handlers: whitespace, member order, extra and repeated members', async () => {
+    const { port } = await startServer({ clock: () => Date.parse('2024-01-01T12:00:00.001Z') });
+    const c = await RawClient.connect(port);
+    const payloads = [
+      '{"type":"echo","content":"a"}',
+      ' {\n "content" : "b" ,\t"type":"echo" } ',
+      '{"x":"1","type":"echo","timestamp":"t","content":"c","client_info":"é"}',
+      '{"type":"echo","content":"first","content":"last"}',
+      '{"type":"echo","content":"esc\\u00e9 \\" \\\\"}',
+    ];
+    c.write(Buffer.concat(payloads.map((p) => frame(p))));
+    const replies = await c.waitFrames(payloads.length);
+    expect(replies).toEqual(
+      payloads.map((p) => ({
+        type: 'echo_response',
+        content: (JSON.parse(p) as { content: unknown }).content,
+        timestamp: '2024-01-01T12:00:00.001Z',
+        echoed_by: 'TCP Server',
+      })),
+    );
+  });
+
   it('get_stats -> server_stats with live counters', async () => {
     let now = Date.parse('2024-01-01T11:00:00.000Z');
     const { port } = await startServer({ clock: () => now });
     const a = await RawClient.connect(port);
     const b = await RawClient.connect(port);
     await a.request({ type: 'ping' });
-    await b.request({ type: 'echo', content: 'counted on the fast path too' });
+    await b.request({ type: 'echo', content: 'counted like any frame' });
     now += 3_600_000;
     const stats = await a.request({ type: 'get_stats', timestamp: 'x' });
     expect(stats).toEqual({

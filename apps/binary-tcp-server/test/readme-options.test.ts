@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
-import { clientCli } from '../src/cli/options.js';
-import { serverCli } from '../src/config.js';
+import { serverCli } from '../src/cli/server-options.js';
+import { clientCli } from '../src/cli/tcp-client-options.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

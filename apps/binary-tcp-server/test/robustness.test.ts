@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { handleFrame } from '../src/handlers.js';
 import { type FrameHandler, TCP_SERVER_DEFAULTS } from '../src/index.js';
+import { handleFrame } from '../src/server/handlers.js';
 import { frame, header, ISO_UTC, RawClient, startServer, waitFor } from './helpers.js';
 
 /** A logger whose JSON lines are collected in `entries`. */
@@ -23,9 +23,9 @@ function capturedLogger(): {
 
 describe('a handler that throws (a bug in the business layer)', () => {
   // The built-in handlers never throw; this one does for one type and behaves normally otherwise.
-  const buggy: FrameHandler = (value, peer, server, plain) => {
+  const buggy: FrameHandler = (value, peer, server) => {
     if ((value as { type?: unknown }).type === 'boom') throw new Error('handler bug');
-    return handleFrame(value, peer, server, plain);
+    return handleFrame(value, peer, server);
   };
 
   it('gets INTERNAL_ERROR, is logged, and the connection and the server keep working', async () => {
@@ -63,12 +63,12 @@ describe('a handler that throws (a bug in the business layer)', () => {
   });
 
   it('the echo fast path is off when the handlers are replaced', async () => {
-    const upper: FrameHandler = (value, peer, server, plain) => {
+    const upper: FrameHandler = (value, peer, server) => {
       const v = value as { type?: unknown; content?: unknown };
       if (v.type === 'echo' && typeof v.content === 'string') {
-        return handleFrame({ ...v, content: v.content.toUpperCase() }, peer, server, plain);
+        return handleFrame({ ...v, content: v.content.toUpperCase() }, peer, server);
       }
-      return handleFrame(value, peer, server, plain);
+      return handleFrame(value, peer, server);
     };
     const { port } = await startServer({ handleFrame: upper });
     const c = await RawClient.connect(port);

@@ -1,6 +1,6 @@
 /** `tcp-client demo`: sends every message type once and prints each reply. */
 import { ProtocolError } from '@sockworks/error-codes';
-import type { TcpClient } from '../client.js';
+import type { TcpClient } from '../client/client.js';
 
 /** Something to print lines to (stdout by default). */
 export interface Output {

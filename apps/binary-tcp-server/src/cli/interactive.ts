@@ -5,8 +5,8 @@
 import { createInterface } from 'node:readline';
 import { ProtocolError } from '@sockworks/error-codes';
 import { printAbovePrompt } from '@sockworks/service/cli';
-import type { TcpClient } from '../client.js';
-import type { BroadcastFrame } from '../protocol.js';
+import type { TcpClient } from '../client/client.js';
+import type { BroadcastFrame } from '../protocol/messages.js';
 
 export const INTERACTIVE_HELP = `Commands:
   /ping                    ping the server (prints the round trip)

@@ -1,5 +1,5 @@
 /** `tcp-client performance`: runs the load generator and prints msg/s and latency. */
-import { type LoadOptions, type LoadProgress, type LoadResult, runLoad } from '../load.js';
+import { type LoadOptions, type LoadProgress, type LoadResult, runLoad } from '../tools/load.js';
 import type { Output } from './demo.js';
 
 /** Where progress goes and whether it can redraw one line. */

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /** `tcp-client [demo|interactive|performance]`: the spec's client modes. */
 import { ConfigError, runCli } from '@sockworks/service';
-import { TcpClient } from '../client.js';
+import { TcpClient } from '../client/client.js';
 import { runDemo } from './demo.js';
 import { runInteractive } from './interactive.js';
-import { CLIENT_MODES, type ClientMode, clientCli } from './options.js';
 import { runPerformance } from './performance.js';
+import { CLIENT_MODES, type ClientMode, clientCli } from './tcp-client-options.js';
 
 runCli(
   async () => {

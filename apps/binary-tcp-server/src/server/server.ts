@@ -17,9 +17,8 @@ import {
   NetService,
   withDefaults,
 } from '@sockworks/service';
-import { encodeFrame } from './codec.js';
+import { encodeFrame } from '../protocol/frame.js';
 import { type ConnectionHost, TcpConnection } from './connection.js';
-import { FrameBatch } from './frame-batch.js';
 import { type FrameHandler, type HandlerPeer, handleFrame } from './handlers.js';
 import { errorJson } from './replies.js';
 import { ServerStatistics } from './stats.js';
@@ -102,10 +101,7 @@ function resolveOptions(options: TcpServerOptions): ResolvedOptions {
 export class TcpServer implements ConnectionHost, AsyncDisposable {
   readonly clock: IsoClock;
   readonly stats: ServerStatistics;
-  readonly batch = new FrameBatch();
   readonly handleFrame: FrameHandler;
-  /** True with the built-in handlers: echo requests may then take the byte-level fast path. */
-  readonly defaultHandlers: boolean;
   readonly debugLogs: boolean;
   readonly options: Readonly<ResolvedOptions>;
   readonly partials: PartialMessageGuard<TcpConnection>;
@@ -119,7 +115,6 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
     const o = resolveOptions(options);
     this.options = o;
     this.handleFrame = options.handleFrame ?? handleFrame;
-    this.defaultHandlers = options.handleFrame === undefined;
     this.#logger = options.logger ?? silentLogger();
     this.debugLogs = this.#logger.isLevelEnabled('debug');
     this.clock = new IsoClock(options.clock ?? Date.now);

@@ -3,7 +3,7 @@
  * so the listen backlog is not overrun, and verifies each connection with one ping at the end.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { encodeFrame } from './codec.js';
+import { encodeFrame } from '../protocol/frame.js';
 
 /** Options of {@link openIdleConnections}. */
 export interface IdleConnectionsOptions {

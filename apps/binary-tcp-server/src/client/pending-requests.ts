@@ -2,7 +2,7 @@
  * The requests a TcpClient has sent and not had answered, in send order (the server answers in
  * order, so the oldest is the one the next reply belongs to), with one timer for the oldest.
  */
-import type { Frame } from './protocol.js';
+import type { Frame } from '../protocol/messages.js';
 
 interface Pending {
   resolve(frame: Frame): void;

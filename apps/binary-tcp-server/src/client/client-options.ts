@@ -1,7 +1,7 @@
 /** Options, defaults and events of TcpClient. */
 import type { Logger } from '@sockworks/logging';
 import type { BackoffOptions } from '@sockworks/service';
-import type { BroadcastFrame, Frame } from './protocol.js';
+import type { BroadcastFrame, Frame } from '../protocol/messages.js';
 
 /** Defaults of {@link TcpClientOptions}. */
 export const TCP_CLIENT_DEFAULTS = {

@@ -1,6 +1,6 @@
 /** Flags and environment variables of the server (`binary-tcp-server --help`). */
 import { defineCli } from '@sockworks/service/cli';
-import { TCP_SERVER_DEFAULTS } from './server.js';
+import { TCP_SERVER_DEFAULTS } from '../server/server.js';
 
 export const serverCli = defineCli({
   name: 'binary-tcp-server',

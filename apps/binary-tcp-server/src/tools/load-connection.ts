@@ -1,7 +1,7 @@
 /** One connection of the load generator: keeps a window of pipelined requests in flight. */
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { HEADER_BYTES } from './codec.js';
+import { HEADER_BYTES } from '../protocol/frame.js';
 import type { LatencyHistogram } from './histogram.js';
 
 /** State shared by all connections of one run. */

@@ -13,21 +13,14 @@ import {
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { routeSocketEvents, socketEventListeners } from '@sockworks/service';
-import {
-  closesConnection,
-  createFrameDecoder,
-  encodeFrame,
-  type FrameSink,
-  parsePayload,
-  tcpCodeForFramingError,
-} from './codec.js';
-import type { FrameBatch } from './frame-batch.js';
+import { createFrameDecoder, encodeFrame, type FrameSink, parsePayload } from '../protocol/frame.js';
+import { closesConnection, tcpCodeForFramingError } from './codec.js';
+import { FrameBatch } from './frame-batch.js';
 import type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
-import { scanPlainEcho } from './plain-echo.js';
-import { ECHO_RESPONSE_HEAD, echoResponseTail, errorJson, heartbeatJson } from './replies.js';
+import { errorJson, heartbeatJson } from './replies.js';
 
 /** The server options a connection reads. */
-export interface ConnectionLimits {
+export interface TcpConnectionLimits {
   maxFrameBytes: number;
   maxOutputQueueBytes: number;
   maxDepth: number;
@@ -38,24 +31,18 @@ export interface ConnectionLimits {
 /** The server as a connection sees it. */
 export interface ConnectionHost extends HandlerServer {
   /** The limits a connection enforces (see TCP_SERVER_DEFAULTS). */
-  readonly options: Readonly<ConnectionLimits>;
+  readonly options: Readonly<TcpConnectionLimits>;
   /** The business layer. */
   readonly handleFrame: FrameHandler;
-  /** True with the built-in handlers: plain echoes may then skip them (see plain-echo.ts). */
-  readonly defaultHandlers: boolean;
   /** Whether debug logs are on (checked without creating a per-connection logger). */
   readonly debugLogs: boolean;
   /** The server's bound on unfinished frames (deadline from the first byte, total budget). */
   readonly partials: PartialMessageGuard<TcpConnection>;
-  /** The shared reply batch (see FrameBatch). */
-  readonly batch: FrameBatch;
   /** Ends the current fan-out: sends what broadcasts queued for other clients. */
   flushFanOut(): void;
 }
 
-const BACKSLASH = 0x5c;
-
-/** Replies are written out mid-chunk once this many bytes are batched, to bound the batch buffer. */
+/** Replies are written out mid-chunk once about this many bytes are batched, to bound the batch. */
 const FLUSH_THRESHOLD = 64 * 1024;
 
 /** Why a connection was ended by the server, for logs and statistics. */
@@ -63,8 +50,8 @@ export type DropReason = 'slow-reader' | 'heartbeat';
 
 /** One client connection; the server creates it for each accepted socket (see the module comment). */
 export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHolder {
-  /** `"host:port"` of the client, JSON-quoted once so replies can splice it in. */
-  readonly clientIdJson: string;
+  /** `"host:port"` of the client as the server sees it. */
+  readonly clientId: string;
   /** Wall-clock ms of the last bytes received (or of the connect). */
   lastActivityMs: number;
   /** Wall-clock ms the unanswered heartbeat was sent, 0 when none is outstanding. */
@@ -75,6 +62,8 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
   readonly #socket: Socket;
   readonly #host: ConnectionHost;
   readonly #decoder: LengthPrefixedDecoder;
+  /** The replies to the chunk being processed (see FrameBatch). */
+  readonly #batch = new FrameBatch();
   /** Holds the per-connection child logger, created on first use (see `logger`). */
   readonly #ctx: { readonly logger: Logger };
   /** No more input is processed (framing lost, or shut down). */
@@ -95,7 +84,7 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
     this.#socket = socket;
     this.#host = host;
     this.#ctx = ctx;
-    this.clientIdJson = JSON.stringify(clientId);
+    this.clientId = clientId;
     this.lastActivityMs = host.clock.now();
     this.#decoder = createFrameDecoder(this);
     socket.setNoDelay(true);
@@ -125,7 +114,7 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
     } catch (err) {
       // Handlers never throw (errors become error frames); this is a bug, and must not escape the event.
       this.logger.error({ err }, 'input processing failed; closing connection');
-      this.#host.batch.clear();
+      this.#batch.clear();
       this.destroy();
     }
     this.#flushReplies();
@@ -148,22 +137,15 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
     if (this.#stopped) return;
     const host = this.#host;
     host.stats.totalMessages++;
-    const batch = host.batch;
-    const plain = payload.indexOf(BACKSLASH) === -1;
-    const echo = plain && host.defaultHandlers ? scanPlainEcho(payload) : null;
-    if (echo !== null) {
-      // Same bytes as handleFrame's echo_response, without decoding or re-encoding the content.
-      batch.pushSplice(ECHO_RESPONSE_HEAD, payload, echo.start, echo.end, echoResponseTail(host.clock.iso()));
-    } else {
-      let reply: string | null;
-      try {
-        reply = host.handleFrame(parsePayload(payload, host.options.maxDepth), this, host, plain);
-      } catch (err) {
-        reply = this.#errorForPayload(err);
-      }
-      if (reply === null) return;
-      batch.push(reply);
+    let reply: string | null;
+    try {
+      reply = host.handleFrame(parsePayload(payload, host.options.maxDepth), this, host);
+    } catch (err) {
+      reply = this.#errorForPayload(err);
     }
+    if (reply === null) return;
+    const batch = this.#batch;
+    batch.push(reply);
     if (batch.length >= FLUSH_THRESHOLD) this.#flushReplies();
   }
 
@@ -179,7 +161,7 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
   /** Decoder callback: an oversize or empty frame (fatal), never a JSON error. */
   onError(error: FramingError): void {
     const { code, message } = tcpCodeForFramingError(error);
-    this.#host.batch.push(errorJson(code, message, this.#host.clock.iso()));
+    this.#batch.push(errorJson(code, message, this.#host.clock.iso()));
     if (!closesConnection(error)) return;
     const input = error.excerpt === undefined ? undefined : truncateForLog(error.excerpt);
     this.logger.info({ code, input }, 'framing lost: closing connection');
@@ -199,7 +181,7 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
 
   /** Writes the batched replies of this connection in one write. */
   #flushReplies(): void {
-    const batch = this.#host.batch;
+    const batch = this.#batch;
     if (batch.length === 0) return;
     const socket = this.#socket;
     if (this.closed || socket.destroyed) {
@@ -211,7 +193,7 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
       this.drop('slow-reader');
       return;
     }
-    if (!batch.writeTo(socket) && !socket.isPaused()) {
+    if (!socket.write(batch.take()) && !socket.isPaused()) {
       // The client is not keeping up with its own replies: stop reading its requests until it does.
       socket.pause();
       socket.once('drain', socketEventListeners.drain);

@@ -1,7 +1,7 @@
 /** Flags and environment variables of `tcp-client` (`tcp-client --help`). */
 import { defineCli } from '@sockworks/service/cli';
-import { TCP_CLIENT_DEFAULTS } from '../client-options.js';
-import { LOAD_DEFAULTS } from '../load.js';
+import { TCP_CLIENT_DEFAULTS } from '../client/client-options.js';
+import { LOAD_DEFAULTS } from '../tools/load.js';
 
 /** The client's modes, as in the spec. */
 export const CLIENT_MODES = ['demo', 'interactive', 'performance'] as const;

@@ -10,16 +10,7 @@ import type { FramingError } from '@sockworks/framing';
 import type { Logger } from '@sockworks/logging';
 import { silentLogger } from '@sockworks/logging';
 import { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/service';
-import {
-  connectFailed,
-  connectionClosed,
-  requestTimeout,
-  responseTooLarge,
-  TcpRequestError,
-} from './client-errors.js';
-import { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';
-import { createFrameDecoder, encodeFrame, parsePayload } from './codec.js';
-import { PendingRequests } from './pending-requests.js';
+import { createFrameDecoder, encodeFrame, parsePayload } from '../protocol/frame.js';
 import {
   type BroadcastFrame,
   type BroadcastSent,
@@ -31,7 +22,16 @@ import {
   type PongReply,
   RequestType,
   type ServerStats,
-} from './protocol.js';
+} from '../protocol/messages.js';
+import {
+  connectFailed,
+  connectionClosed,
+  requestTimeout,
+  responseTooLarge,
+  TcpRequestError,
+} from './client-errors.js';
+import { TCP_CLIENT_DEFAULTS, type TcpClientEvents, type TcpClientOptions } from './client-options.js';
+import { PendingRequests } from './pending-requests.js';
 
 type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 

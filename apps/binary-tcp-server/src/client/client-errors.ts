@@ -1,6 +1,6 @@
 /** Errors a TcpClient request can fail with; check `code`, never the message. */
 import { ClientErrorCode, ProtocolError, type TcpErrorCode } from '@sockworks/error-codes';
-import type { ErrorFrame } from './protocol.js';
+import type { ErrorFrame } from '../protocol/messages.js';
 
 /** The server answered with an error frame; `code` is its code and `frame` the whole frame. */
 export class TcpRequestError extends ProtocolError<TcpErrorCode> {

@@ -6,7 +6,7 @@
  * parsing their JSON (each is checked by its first bytes instead).
  */
 import { performance } from 'node:perf_hooks';
-import { encodeFrame } from './codec.js';
+import { encodeFrame } from '../protocol/frame.js';
 import { LatencyHistogram } from './histogram.js';
 import { LoadConnection, type RunState } from './load-connection.js';
 

@@ -4,7 +4,7 @@
  */
 import { TcpErrorCode } from '@sockworks/error-codes';
 import type { IsoClock } from '@sockworks/service';
-import { isFrame, RequestType } from './protocol.js';
+import { isFrame, RequestType } from '../protocol/messages.js';
 import {
   broadcastJson,
   broadcastSentJson,
@@ -18,8 +18,8 @@ import type { ServerStatistics } from './stats.js';
 
 /** What a handler may know about and do for the connection that sent the frame. */
 export interface HandlerPeer {
-  /** `"host:port"` of the client, already JSON-quoted (computed once per connection). */
-  readonly clientIdJson: string;
+  /** `"host:port"` of the client as the server sees it. */
+  readonly clientId: string;
 }
 
 /** Server-wide state the handlers read and the one side effect they may cause. */
@@ -34,30 +34,19 @@ export interface HandlerServer {
 
 /**
  * The business layer's signature: answers one decoded frame with the reply's JSON text, or `null` for
- * no reply. `plain`: the raw payload held no backslash (see handleFrame). A throw is a bug: the
- * connection answers INTERNAL_ERROR, logs it, and carries on.
+ * no reply. Every frame reaches it. A throw is a bug: the connection answers INTERNAL_ERROR, logs it,
+ * and carries on.
  */
-export type FrameHandler = (
-  value: unknown,
-  peer: HandlerPeer,
-  server: HandlerServer,
-  plain: boolean,
-) => string | null;
+export type FrameHandler = (value: unknown, peer: HandlerPeer, server: HandlerServer) => string | null;
 
 /** Longest type name quoted back in an UNKNOWN_MESSAGE_TYPE message. */
 const MAX_TYPE_IN_MESSAGE = 64;
 
 /**
  * Answers one decoded frame. Returns the reply's JSON text, or `null` when the frame gets no reply
- * (a heartbeat_ack). Never throws for any decoded JSON value. `plain`: the raw payload held no
- * backslash, which lets string content be re-quoted without `JSON.stringify` (see replies.ts).
+ * (a heartbeat_ack). Never throws for any decoded JSON value.
  */
-export function handleFrame(
-  value: unknown,
-  peer: HandlerPeer,
-  server: HandlerServer,
-  plain = false,
-): string | null {
+export function handleFrame(value: unknown, peer: HandlerPeer, server: HandlerServer): string | null {
   if (!isFrame(value)) {
     return errorJson(
       TcpErrorCode.INVALID_MESSAGE,
@@ -69,15 +58,15 @@ export function handleFrame(
     case RequestType.ECHO: {
       const content = value.content;
       if (content === undefined) return missingContent('echo', server);
-      return echoResponseJson(content, server.clock.iso(), plain);
+      return echoResponseJson(content, server.clock.iso());
     }
     case RequestType.PING:
-      return pongJson(value.timestamp, server.clock.iso(), peer.clientIdJson);
+      return pongJson(value.timestamp, server.clock.iso(), peer.clientId);
     case RequestType.BROADCAST: {
       const content = value.content;
       if (content === undefined) return missingContent('broadcast', server);
       const now = server.clock.iso();
-      const recipients = server.broadcast(peer, broadcastJson(content, peer.clientIdJson, now, plain));
+      const recipients = server.broadcast(peer, broadcastJson(content, peer.clientId, now));
       return broadcastSentJson(recipients, now);
     }
     case RequestType.GET_STATS: {
@@ -94,7 +83,7 @@ export function handleFrame(
     case RequestType.MESSAGE: {
       const content = value.content;
       if (content === undefined) return missingContent('message', server);
-      return messageReceivedJson(content, peer.clientIdJson, server.clock.iso(), plain);
+      return messageReceivedJson(content, peer.clientId, server.clock.iso());
     }
     case RequestType.HEARTBEAT_ACK:
       return null;
