@@ -1,5 +1,5 @@
 /** Flags and environment variables of the server (`binary-tcp-server --help`). */
-import { defineCli } from '@sockworks/service/cli';
+import { defineCli, logFileOption, logLevelOption } from '@sockworks/service/cli';
 import { TCP_SERVER_DEFAULTS } from '../server/server.js';
 
 export const serverCli = defineCli({
@@ -105,20 +105,8 @@ export const serverCli = defineCli({
       description:
         'After the server ends a connection, destroy it if the client has not closed its side by then',
     },
-    logLevel: {
-      type: 'enum',
-      flag: '--log-level',
-      env: 'LOG_LEVEL',
-      choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
-      default: 'info',
-      description: 'Minimum log level',
-    },
-    logFile: {
-      type: 'path',
-      flag: '--log-file',
-      env: 'TCP_LOG_FILE',
-      description: 'Also append JSON log lines to this file',
-    },
+    logLevel: logLevelOption(),
+    logFile: logFileOption('TCP_LOG_FILE', 'Also append JSON log lines to this file'),
   },
   examples: [
     'binary-tcp-server',
