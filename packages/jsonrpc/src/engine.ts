@@ -1,4 +1,3 @@
-import { Buffer, isUtf8 } from 'node:buffer';
 import { exceedsJsonDepth, hasNonFiniteNumber } from '@sockworks/framing';
 import { valueExceedsDepth } from './depth.js';
 import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
