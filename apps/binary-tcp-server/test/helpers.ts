@@ -117,11 +117,17 @@ export class RawClient {
   }
 
   /** Sends `value` and resolves with the next frame. */
+  /** Sends `value` and resolves with the reply: the next frame that is not a server heartbeat. */
   async request(value: unknown): Promise<Record<string, unknown>> {
-    const n = this.frames.length;
+    let n = this.frames.length;
     this.send(value);
-    const frames = await this.waitFrames(n + 1);
-    return frames[n]!;
+    for (;;) {
+      const frames = await this.waitFrames(n + 1);
+      const frame = frames[n] as Record<string, unknown>;
+      // With the heartbeat on, one may come in before the reply; no request is answered with one.
+      if (frame.type !== 'heartbeat') return frame;
+      n++;
+    }
   }
 
   /** Resolves when the server closes the connection. */

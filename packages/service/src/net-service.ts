@@ -170,14 +170,12 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
 
   async #close(timeoutMs: number): Promise<void> {
     this.#state = 'closing';
-    // close() during listen(): let the bind finish so the server (and its socket file) is really closed.
-    if (this.#listening !== undefined) await this.#listening.catch(() => {});
-    const wasListening = this.server.listening;
-    const serverClosed = new Promise<void>((resolve) => {
-      if (!wasListening) return resolve();
-      this.server.close(() => resolve());
-      releaseSocketFile(this.server);
-    });
+    // A listening server stops accepting now, before close() returns: once a caller has asked to
+    // close (and logged so), a new connection is refused. close() during listen(): let the bind
+    // finish first so the server (and its socket file) is really closed.
+    let serverClosed = this.server.listening ? this.#stopListening() : undefined;
+    if (serverClosed === undefined && this.#listening !== undefined) await this.#listening.catch(() => {});
+    serverClosed ??= this.#stopListening();
     for (const socket of this.#rejected) socket.destroy();
     const count = this.#tracker.size;
     if (count > 0) this.#logger.info({ connections: count, timeoutMs }, 'draining connections');
@@ -203,6 +201,15 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     await serverClosed;
     this.#state = 'closed';
     this.#logger.info('closed');
+  }
+
+  /** Closes the listening socket (and removes its socket file); resolves once it is closed. */
+  #stopListening(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      releaseSocketFile(this.server);
+    });
   }
 
   #destroy(conn: C, socket: Socket): void {

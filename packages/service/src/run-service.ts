@@ -69,8 +69,11 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const stop = (signal: NodeJS.Signals, running: Closable): void => {
     // Read now, not at start: apps often learn their grace period while parsing config inside start().
     const graceMs = options.graceMs ?? 10_000;
+    // close() first: a service stops accepting inside the call, so by the time "shutting down" can be
+    // read from the log, new connections are already refused.
+    const closing = running.close({ timeoutMs: graceMs });
     logger.info({ signal, graceMs }, 'shutting down');
-    running.close({ timeoutMs: graceMs }).then(
+    closing.then(
       () => {
         logger.info('stopped');
         return finish(0);
