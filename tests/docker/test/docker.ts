@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,18 +93,7 @@ export function composeCommand(): string[] {
   return v2.status === 0 ? ['docker', 'compose'] : ['docker-compose'];
 }
 
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
+export { freePort } from '@sockworks/test-utils';
 
 /** Polls `check` until it returns true; on timeout, throws with what `describe` says about the state. */
 export async function waitFor(
