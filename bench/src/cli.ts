@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { redisAvailable } from './anchors/redis.ts';
 import { markdown, type RunInfo, svgChart } from './report.ts';
-import { SCENARIOS, type ScenarioResult } from './scenarios.ts';
+import { SCENARIOS, type ScenarioResult } from './scenarios/index.ts';
 import { wrkAvailable } from './wrk.ts';
 
 const HELP = `Usage: pnpm bench [--quick] [--only <app|scenario>]... [--seconds N] [--out DIR] [--no-build]

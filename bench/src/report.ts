@@ -1,4 +1,4 @@
-import type { ScenarioResult } from './scenarios.ts';
+import type { ScenarioResult } from './scenarios/index.ts';
 
 /** The specs' published figures, shown as a fixed reference (not measured here). */
 export const SPEC_REFERENCE = [

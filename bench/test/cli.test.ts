@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTracked, scaled, tsxArgs } from '@sockworks/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../src/scenarios.ts';
+import { SCENARIOS } from '../src/scenarios/index.ts';
 
 const BENCH = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = resolve(BENCH, '..');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdown, type RunInfo, SPEC_REFERENCE, svgChart } from '../src/report.ts';
-import type { ScenarioResult } from '../src/scenarios.ts';
+import type { ScenarioResult } from '../src/scenarios/index.ts';
 
 const info: RunInfo = {
   date: '2026-11-22T10:00:00.000Z',
