@@ -52,8 +52,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 /** Anything that can await its live connection count: a NetService, a TrackedHttpServer, an app server. */
 export interface ConnectionCountSource {
   waitForConnections(n: number): Promise<void>;
-  /** When present, the count reported in the timeout error. */
+  /** When present (this or `connectionCount`), the count reported in the timeout error. */
   readonly connections?: { readonly size: number };
+  readonly connectionCount?: number;
 }
 
 /**
@@ -70,7 +71,7 @@ export async function connectionsReach(
   try {
     await withTimeout(source.waitForConnections(n), timeoutMs, what);
   } catch (err) {
-    const size = source.connections?.size;
+    const size = source.connections?.size ?? source.connectionCount;
     if (err instanceof WaitTimeoutError && size !== undefined) {
       throw new WaitTimeoutError(`${err.message} (${size} open, want ${n})`);
     }
