@@ -1,5 +1,6 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
-import { frame, RawClient, startServer, waitFor } from './helpers.js';
+import { frame, RawClient, startServer } from './helpers.js';
 
 describe('broadcast fan-out', () => {
   it('counts recipients correctly as clients join and leave', async () => {
@@ -10,17 +11,17 @@ describe('broadcast fan-out', () => {
 
     expect(await recipientsOf('alone')).toBe(0);
     const b = await RawClient.connect(port);
-    await waitFor(() => server.connections.size === 2, 2000, 'b registered');
+    await connectionsReach(server, 2, 'b registered');
     expect(await recipientsOf('one')).toBe(1);
     const c = await RawClient.connect(port);
-    await waitFor(() => server.connections.size === 3, 2000, 'c registered');
+    await connectionsReach(server, 3, 'c registered');
     expect(await recipientsOf('two')).toBe(2);
     await b.waitFrames(2);
     b.socket.destroy();
-    await waitFor(() => server.connections.size === 2, 2000, 'b gone');
+    await connectionsReach(server, 2, 'b gone');
     expect(await recipientsOf('after b left')).toBe(1);
     const d = await RawClient.connect(port);
-    await waitFor(() => server.connections.size === 3, 2000, 'd registered');
+    await connectionsReach(server, 3, 'd registered');
     expect(await recipientsOf('with d')).toBe(2);
 
     await c.waitFrames(3);
@@ -52,7 +53,7 @@ describe('broadcast fan-out', () => {
     const reader = await RawClient.connect(port);
     const stuck = await RawClient.connect(port);
     stuck.socket.pause();
-    await waitFor(() => server.connections.size === 3, 2000, 'clients registered');
+    await connectionsReach(server, 3, 'clients registered');
 
     const content = 'z'.repeat(32 * 1024);
     const recipients: number[] = [];
@@ -65,7 +66,7 @@ describe('broadcast fan-out', () => {
     recipients.push((await sender.request({ type: 'broadcast', content })).recipients as number);
     expect(recipients[0]).toBe(2);
     expect(recipients.at(-1)).toBe(1);
-    await waitFor(() => server.connections.size === 2, 2000, 'stuck client removed');
+    await connectionsReach(server, 2, 'stuck client removed');
 
     // The reading client got every broadcast, and the server's queue for it never came near the cap.
     await reader.waitFrames(recipients.length, 10_000);

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTcpServer, TcpClient, TcpRequestError } from '../src/index.js';
 import { ISO_UTC, startServer, waitFor } from './helpers.js';
@@ -129,7 +130,7 @@ describe('TcpClient', () => {
     client.on('message', (f) => {
       if (f.type === 'heartbeat') heartbeats++;
     });
-    await waitFor(() => server.connections.size === 1, 2000, 'connection');
+    await connectionsReach(server, 1, 'connection');
     const [conn] = [...server.connections];
     for (let beat = 1; beat <= 4; beat++) {
       now += 30;

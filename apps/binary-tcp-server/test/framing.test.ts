@@ -1,5 +1,6 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
-import { frame, header, RawClient, startServer, waitFor } from './helpers.js';
+import { frame, header, RawClient, startServer } from './helpers.js';
 
 /** Writes `bytes` in pieces cut at `cuts`, letting each piece reach the server on its own. */
 async function writeInPieces(c: RawClient, bytes: Buffer, cuts: number[]): Promise<void> {
@@ -31,7 +32,7 @@ describe('frame boundaries', () => {
     // directly; the test above covers the same over the wire.
     const { server, port } = await startServer();
     const c = await RawClient.connect(port);
-    await waitFor(() => server.connections.size === 1, 2000, 'connection');
+    await connectionsReach(server, 1, 'connection');
     const [conn] = [...server.connections];
     const stream = Buffer.concat([request, request]);
     let expected = 0;
@@ -149,6 +150,6 @@ describe('frame size limits', () => {
     );
     await c.waitClosed();
     expect(c.frames.map((f) => f.content ?? f.code)).toEqual(['a', 'b', 'FRAME_TOO_LARGE']);
-    await waitFor(() => server.connections.size === 0, 2000, 'connection released');
+    await connectionsReach(server, 0, 'connection released');
   });
 });

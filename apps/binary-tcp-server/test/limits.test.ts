@@ -1,3 +1,4 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { frame, RawClient, startServer, waitFor } from './helpers.js';
 
@@ -6,14 +7,14 @@ describe('connection limit', () => {
     const { server, port } = await startServer({ maxConnections: 2 });
     const a = await RawClient.connect(port);
     const b = await RawClient.connect(port);
-    await waitFor(() => server.connections.size === 2, 2000, 'two connections');
+    await connectionsReach(server, 2, 'two connections');
     const extra = await RawClient.connect(port);
     await extra.waitClosed();
     expect(extra.frames).toEqual([expect.objectContaining({ type: 'error', code: 'TOO_MANY_CONNECTIONS' })]);
     expect(await a.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
 
     b.socket.destroy();
-    await waitFor(() => server.connections.size === 1, 2000, 'slot freed');
+    await connectionsReach(server, 1, 'slot freed');
     const again = await RawClient.connect(port);
     expect(await again.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
   });
@@ -55,7 +56,7 @@ describe('heartbeat', () => {
     });
     const alive = await RawClient.connect(port);
     const dead = await RawClient.connect(port);
-    await waitFor(() => server.connections.size === 2, 2000, 'clients registered');
+    await connectionsReach(server, 2, 'clients registered');
     alive.socket.on('data', () => {
       if (alive.frames.at(-1)?.type === 'heartbeat') alive.send({ type: 'heartbeat_ack' });
     });

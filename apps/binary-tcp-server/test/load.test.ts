@@ -1,6 +1,7 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram, openIdleConnections, runLoad } from '../src/index.js';
-import { startServer, waitFor } from './helpers.js';
+import { startServer } from './helpers.js';
 
 describe('runLoad (programmatic performance mode)', () => {
   it('returns the numbers of a short run (structure, not speed)', async () => {
@@ -25,7 +26,7 @@ describe('runLoad (programmatic performance mode)', () => {
     expect(result.latencyMs.p99).toBeLessThanOrEqual(result.latencyMs.max);
     expect(progress).toContain('measure');
     // Every request was answered and the load connections are gone.
-    await waitFor(() => server.connections.size === 0, 2000, 'load connections closed');
+    await connectionsReach(server, 0, 'load connections closed');
   });
 
   it('counts error replies (ping load answered with pongs has none)', async () => {
@@ -56,7 +57,7 @@ describe('openIdleConnections', () => {
     expect(idle.sockets).toHaveLength(300);
     expect(server.connections.size).toBe(300);
     idle.close();
-    await waitFor(() => server.connections.size === 0, 5000, 'closed');
+    await connectionsReach(server, 0, 'closed');
   });
 });
 

@@ -1,5 +1,6 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { frame, RawClient, startServer, waitFor } from './helpers.js';
+import { frame, RawClient, startServer } from './helpers.js';
 
 /** Writes `bytes` one byte every `everyMs` until done or the connection closes (a slowloris drip). */
 function drip(client: RawClient, bytes: Buffer, everyMs: number): void {
@@ -39,7 +40,7 @@ describe('unfinished frames are bounded (issue 14, item 4)', () => {
     // An idle connection holds no partial frame: only the heartbeat concerns it.
     expect(idle.closed).toBe(false);
     expect(await idle.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
-    await waitFor(() => server.connections.size === 1, 5000, 'the timed-out connection to leave');
+    await connectionsReach(server, 1, 'the timed-out connection to leave');
   });
 
   it('a client that keeps completing frames is never cut off, even when every chunk ends mid-frame', async () => {

@@ -1,10 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type FrameHandler, TCP_SERVER_DEFAULTS } from '../src/index.js';
 import { handleFrame } from '../src/server/handlers.js';
-import { frame, header, ISO_UTC, RawClient, startServer, waitFor } from './helpers.js';
+import { frame, header, ISO_UTC, RawClient, startServer } from './helpers.js';
 
 /** A logger whose JSON lines are collected in `entries`. */
 function capturedLogger(): {
@@ -101,7 +102,7 @@ describe('a peer that never closes its side after the server ended the connectio
   async function endedByServer(halfCloseTimeoutMs: number) {
     const { server, port } = await startServer({ halfCloseTimeoutMs });
     const peer = await halfOpenClient(port);
-    await waitFor(() => server.connections.size === 1, 2000, 'connection');
+    await connectionsReach(server, 1, 'connection');
     peer.socket.write(header(0)); // EMPTY_FRAME: the server answers and ends its side
     await peer.ended;
     return { server, peer };
@@ -111,12 +112,12 @@ describe('a peer that never closes its side after the server ended the connectio
     const { server, peer } = await endedByServer(60_000);
     expect(server.connections.size).toBe(1);
     peer.socket.end();
-    await waitFor(() => server.connections.size === 0, 5000, 'connection released');
+    await connectionsReach(server, 0, 'connection released');
   });
 
   it('is destroyed after halfCloseTimeoutMs', async () => {
     const { server } = await endedByServer(50);
-    await waitFor(() => server.connections.size === 0, 5000, 'half-open connection destroyed');
+    await connectionsReach(server, 0, 'half-open connection destroyed');
   });
 
   it('is destroyed after halfCloseTimeoutMs even while it keeps sending', async () => {
@@ -124,6 +125,6 @@ describe('a peer that never closes its side after the server ended the connectio
     // Input after the end is ignored, and it must not count as activity that keeps the socket alive.
     const timer = setInterval(() => peer.socket.write(frame({ type: 'ping' })), 10);
     onTestFinished(() => clearInterval(timer));
-    await waitFor(() => server.connections.size === 0, 5000, 'half-open connection destroyed');
+    await connectionsReach(server, 0, 'half-open connection destroyed');
   });
 });

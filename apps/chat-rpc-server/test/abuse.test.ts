@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RawClient, startServer, waitFor } from './helpers.js';
 
@@ -74,7 +75,7 @@ describe('abuse and load limits', () => {
     const { port, server } = await startServer({ heartbeatIntervalMs: 1000 });
     const silent = await RawClient.connect(port);
     const lively = await RawClient.connect(port);
-    await waitFor(() => server.connectionCount === 2, 'both connections accepted');
+    await connectionsReach(server, 2, 'both connections accepted');
 
     vi.advanceTimersByTime(1000); // beat 1: both were alive (just connected): pinged
     expect(await silent.next()).toEqual({ type: 'heartbeat' });
@@ -219,7 +220,7 @@ describe('shutdown', () => {
     const { port, server } = await startServer();
     const stuck = await RawClient.connect(port);
     stuck.write('{"method":"get_users"');
-    await waitFor(() => server.connectionCount === 1, 'connection');
+    await connectionsReach(server, 1, 'the stuck connection to be accepted');
     await new Promise((resolve) => setTimeout(resolve, 50)); // let the bytes reach the decoder
     const started = Date.now();
     await server.close({ timeoutMs: 300 });

@@ -1,5 +1,6 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { RawClient, startServer, waitFor } from './helpers.js';
+import { RawClient, startServer } from './helpers.js';
 
 /** Writes `text` one byte every `everyMs` until done or the connection closes (a slowloris drip). */
 function drip(client: RawClient, text: string, everyMs: number): void {
@@ -34,7 +35,7 @@ describe('unfinished requests are bounded (issue 14, item 4)', () => {
     // An idle connection holds no partial request: untouched by the deadline.
     expect(idle.closed).toBe(false);
     expect(await idle.request({ method: 'ping' })).toMatchObject({ status: 'success' });
-    await waitFor(() => server.connectionCount === 1, 'the timed-out connection to leave');
+    await connectionsReach(server, 1, 'the timed-out connection to leave');
   });
 
   it('a JSON-RPC 2.0 client gets the timeout as an error response with id null', async () => {

@@ -1,3 +1,4 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { RawClient, startServer } from './helpers.js';
 
@@ -184,9 +185,7 @@ describe('chat server over TCP: methods and errors', () => {
     expect(await extra.next()).toEqual({ error: 'Too many connections', code: -32000 });
     await extra.waitClosed();
     a.socket.destroy();
-    await import('./helpers.js').then(({ waitFor }) =>
-      waitFor(() => server.connectionCount === 1, 'slot freed'),
-    );
+    await connectionsReach(server, 1, 'slot freed');
     const again = await RawClient.connect(port);
     expect(await again.request({ method: 'get_users' })).toMatchObject({ status: 'success' });
   });

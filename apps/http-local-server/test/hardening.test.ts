@@ -1,6 +1,7 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { request } from '../src/index.js';
-import { clientTargetOf, openRaw, rawExchange, readUntilClose, startServer, waitFor } from './helpers.js';
+import { clientTargetOf, openRaw, rawExchange, readUntilClose, startServer } from './helpers.js';
 
 const GET = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
 const OK_PREFIX = 'HTTP/1.1 200 OK\r\n';
@@ -49,7 +50,7 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
     const idle = await openRaw(connectTo);
     const reply = readUntilClose(idle);
     expect((await reply).startsWith('HTTP/1.1 408')).toBe(true);
-    await waitFor(() => server.connectionCount === 0, 'the idle connection to be dropped');
+    await connectionsReach(server, 0, 'the idle connection to be dropped');
   });
 
   it('a body that never ends does not hold the connection: 405 at once, then closed', async () => {
@@ -67,7 +68,7 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
     } finally {
       clearInterval(drip);
     }
-    await waitFor(() => server.connectionCount === 0, 'the connection to be dropped');
+    await connectionsReach(server, 0, 'the connection to be dropped');
   });
 
   it('answers oversize headers with 431 and keeps serving', async () => {
@@ -129,7 +130,7 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
     });
     const a = await openRaw(connectTo);
     const b = await openRaw(connectTo);
-    await waitFor(() => server.connectionCount === 2, 'two tracked connections');
+    await connectionsReach(server, 2, 'two tracked connections');
     const refused = await rawExchange(connectTo, GET);
     expect(refused).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
     expect(refused).not.toContain('running');
@@ -138,7 +139,7 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
     // Free one slot: a new client is served again.
     a.write(GET);
     b.destroy();
-    await waitFor(() => server.connectionCount === 0, 'both slots to be freed');
+    await connectionsReach(server, 0, 'both slots to be freed');
     expect((await rawExchange(connectTo, GET)).startsWith(OK_PREFIX)).toBe(true);
   });
 });

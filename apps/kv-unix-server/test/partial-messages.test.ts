@@ -1,5 +1,6 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { RawClient, startServer, waitFor } from './helpers.js';
+import { RawClient, startServer } from './helpers.js';
 
 /** Writes `text` one byte every `everyMs` until stopped (the drip of a slowloris client). */
 function drip(client: RawClient, text: string, everyMs: number): void {
@@ -33,7 +34,7 @@ describe('unfinished request lines are bounded (issue 14, item 4)', () => {
     // An idle connection holds no partial bytes: untouched by the deadline.
     expect(idle.closed).toBe(false);
     expect(await idle.request({ command: 'ping' })).toMatchObject({ success: true });
-    await waitFor(() => server.connections.size === 1, 'the timed-out connection to leave');
+    await connectionsReach(server, 1, 'the timed-out connection to leave');
   });
 
   it('a client that keeps completing requests is never cut off, even when every chunk ends mid-line', async () => {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { createLogger } from '@sockworks/logging';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { CommandRegistry, createDefaultRegistry } from '../src/index.js';
 import { RawClient, startServer, waitFor } from './helpers.js';
@@ -245,7 +246,7 @@ describe('framing and flow', () => {
       got += t;
     });
     socket.write(`${'z'.repeat(500)}\n`);
-    await waitFor(() => server.connections.size === 0, 'the server to drop the half-open peer');
+    await connectionsReach(server, 0, 'the server to drop the half-open peer');
     expect(JSON.parse(got).error.code).toBe('MESSAGE_TOO_LARGE');
     socket.destroy();
   });

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { scaled } from '@sockworks/test-utils';
+import { connectionsReach, scaled } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { defineRpcMethod } from '../src/server/methods/define.js';
 import { methods } from '../src/server/methods/index.js';
@@ -153,12 +153,12 @@ describe('clients that stop reading', () => {
     });
     const raw = await rawHandshake(port);
     raw.socket.pause(); // never read: the replies pile up in the kernel, then in the server
-    await waitFor(() => server.connectionCount === 1, 5000, 'the connection');
+    await connectionsReach(server, 1, 'the connection');
     const requests = Array.from({ length: 400 }, (_, i) =>
       maskedFrame(0x1, Buffer.from(`{"jsonrpc":"2.0","method":"blob","id":${i}}`)),
     );
     raw.socket.write(Buffer.concat(requests));
-    await waitFor(() => server.connectionCount === 0, 15_000, 'the non-reading client to be cut off');
+    await connectionsReach(server, 0, 'the non-reading client to be cut off', scaled(15_000));
     expect(capture.lines().some((l) => String(l.msg).includes('output queue over the cap'))).toBe(true);
 
     const other = await openRaw(url);
@@ -173,7 +173,7 @@ describe('clients that stop reading', () => {
       logger: capture.logger,
     });
     const raw = await rawHandshake(port);
-    await waitFor(() => server.connectionCount === 1, 5000, 'the connection');
+    await connectionsReach(server, 1, 'the connection');
     const requests = Array.from({ length: 20 }, (_, i) =>
       maskedFrame(0x1, Buffer.from(`{"jsonrpc":"2.0","method":"blob","id":${i}}`)),
     );
@@ -217,7 +217,7 @@ describe('connections', () => {
       expect(reply).toEqual({ jsonrpc: '2.0', result: 'pong', id: i });
     });
     for (const c of clients) c.ws.close();
-    await waitFor(() => server.connectionCount === 0, 30_000, 'all clients to disconnect');
+    await connectionsReach(server, 0, 'all clients to disconnect', scaled(30_000));
   });
 
   it('refuses the connection over the limit with 503 before upgrading; a freed slot is reusable', async () => {
@@ -226,7 +226,7 @@ describe('connections', () => {
     await openRaw(url);
     expect(await upgradeStatus(url)).toBe(503);
     a.ws.close();
-    await waitFor(() => server.connectionCount === 1, 5000, 'the slot to free');
+    await connectionsReach(server, 1, 'the slot to free');
     expect(await upgradeStatus(url)).toBe(101);
   });
 
@@ -302,7 +302,7 @@ describe('close()', () => {
     const a = await openRaw(url);
     const b = await openRaw(url);
     const mute = await rawHandshake(port); // reads, but never answers the close frame
-    await waitFor(() => server.connectionCount === 3, 5000, 'three connections');
+    await connectionsReach(server, 3, 'three connections');
     const first = server.close();
     const second = server.close();
     expect(second).toBe(first);

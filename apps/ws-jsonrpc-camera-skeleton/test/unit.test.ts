@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { silentLogger } from '@sockworks/logging';
 import { ConfigError } from '@sockworks/service';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { pyRepr } from '../src/cli/py-repr.js';
 import { parseOriginList } from '../src/cli/server-options.js';
@@ -133,7 +134,7 @@ describe('server options', () => {
     const raw = await openRaw(url);
     await raw.request('{"jsonrpc":"2.0","method":"ping","id":1}');
     raw.ws.close();
-    await waitFor(() => server.connectionCount === 0, 5000, 'the disconnect');
+    await connectionsReach(server, 0, 'the disconnect');
     const msgs = capture.lines().map((l) => String(l.msg));
     expect(msgs.some((m) => m.startsWith('Client connected'))).toBe(true);
     expect(msgs.some((m) => m.startsWith('Client disconnected'))).toBe(true);

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { closeHttpServer } from './close-http-server.js';
-import { ConnectionTracker } from './connection-tracker.js';
+import { type ConnectionEvent, type ConnectionListener, ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
 import { limitLogger } from './limit-log.js';
 import { listen } from './listen.js';
@@ -32,6 +32,10 @@ export interface TrackedHttpServer extends AsyncDisposable {
   readonly server: HttpServer;
   /** Open sockets (HTTP keep-alive and upgraded ones). */
   readonly connections: ReadonlySet<Socket>;
+  /** Calls `listener(socket, count)` after a socket is added (`'add'`) or removed (`'delete'`); returns its remover. */
+  onConnections(event: ConnectionEvent, listener: ConnectionListener<Socket>): () => void;
+  /** Resolves once exactly `n` sockets are open (at once if they already are). */
+  waitForConnections(n: number): Promise<void>;
   /** Bound address once `listen()` resolved. */
   readonly address: BoundAddress | null;
   /** `listen(server, target)` with this tracker's logger. */
@@ -124,6 +128,12 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
     server,
     get connections() {
       return tracker.items;
+    },
+    onConnections(event, listener) {
+      return tracker.on(event, listener);
+    },
+    waitForConnections(n) {
+      return tracker.whenSize(n);
     },
     get address() {
       return address;

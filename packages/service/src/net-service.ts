@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerOpts, type Socket } from 'node:ne
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import { LazyConnectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
-import { ConnectionTracker } from './connection-tracker.js';
+import { type ConnectionEvent, type ConnectionListener, ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
 import { limitLogger } from './limit-log.js';
 import { listen, releaseSocketFile } from './listen.js';
@@ -113,6 +113,19 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   /** The live connections. */
   get connections(): ReadonlySet<C> {
     return this.#tracker.items;
+  }
+
+  /**
+   * Calls `listener(conn, count)` after a connection is added (`'add'`) or removed (`'delete'`);
+   * returns a function that removes it.
+   */
+  onConnections(event: ConnectionEvent, listener: ConnectionListener<C>): () => void {
+    return this.#tracker.on(event, listener);
+  }
+
+  /** Resolves once exactly `n` connections are live (at once if they already are). */
+  waitForConnections(n: number): Promise<void> {
+    return this.#tracker.whenSize(n);
   }
 
   /** The bound address once listening, else null. */

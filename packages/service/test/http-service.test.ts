@@ -6,9 +6,10 @@ import {
   type IncomingMessage,
   type Server,
 } from 'node:http';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type BoundAddress, closeHttpServer, trackHttpServer } from '../src/index.js';
-import { closed, connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
+import { closed, connectTo, readAll, readUntil, tempSocketPath } from './helpers.js';
 
 function get(
   address: BoundAddress,
@@ -52,6 +53,20 @@ function slowServer(): { server: Server; release: () => void; started: Promise<v
 }
 
 describe('trackHttpServer', () => {
+  it('reports sockets added and removed, and waitForConnections resolves on the events', async () => {
+    const tracked = trackHttpServer(createHttpServer((_req, res) => res.end('ok')));
+    onTestFinished(() => tracked.close({ timeoutMs: 0 }));
+    const events: string[] = [];
+    tracked.onConnections('add', (_socket, count) => events.push(`add ${count}`));
+    tracked.onConnections('delete', (_socket, count) => events.push(`delete ${count}`));
+    const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
+    const socket = await connectTo(address);
+    await tracked.waitForConnections(1);
+    socket.destroy();
+    await tracked.waitForConnections(0);
+    expect(events).toEqual(['add 1', 'delete 0']);
+  });
+
   it('serves, counts sockets and refuses the excess with 503', async () => {
     const { server, handled } = slowServer();
     const tracked = trackHttpServer(server, { maxConnections: 1 });
@@ -72,7 +87,7 @@ describe('trackHttpServer', () => {
     expect(reply).toContain('Too many connections');
 
     agent.destroy();
-    await waitFor(() => tracked.connections.size === 0, 5000, 'keep-alive socket to close');
+    await connectionsReach(tracked, 0, 'keep-alive socket to close');
     expect((await get(address, '/')).body).toBe('ok');
   });
 
@@ -92,7 +107,7 @@ describe('trackHttpServer', () => {
     const closing = tracked.close({ timeoutMs: 10_000 });
     expect(tracked.close()).toBe(closing);
     expect(existsSync(path)).toBe(false);
-    await waitFor(() => tracked.connections.size === 1, 5000, 'idle keep-alive socket to be closed');
+    await connectionsReach(tracked, 1, 'idle keep-alive socket to be closed');
     release();
     const { res, body } = await slow;
     expect(body).toBe('slow done');
@@ -108,7 +123,7 @@ describe('trackHttpServer', () => {
     const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
     const silent = await connectTo(address);
     const silentClosed = closed(silent);
-    await waitFor(() => tracked.connections.size === 1, 5000, 'the silent socket to be accepted');
+    await connectionsReach(tracked, 1, 'the silent socket to be accepted');
     const slow = get(address, '/slow');
     await started;
     const t0 = Date.now();
@@ -128,7 +143,7 @@ describe('trackHttpServer', () => {
     const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
     const silent = await connectTo(address);
     onTestFinished(() => void silent.destroy());
-    await waitFor(() => tracked.connections.size === 1, 5000, 'the silent socket to be accepted');
+    await connectionsReach(tracked, 1, 'the silent socket to be accepted');
     const t0 = Date.now();
     await tracked.close({ timeoutMs: 5_000 });
     expect(Date.now() - t0).toBeLessThan(1_000);

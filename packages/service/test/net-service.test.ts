@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ConnectionHandle, NetService, type NetServiceOptions } from '../src/index.js';
 import { closed, connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
@@ -132,7 +133,7 @@ describe('NetService', () => {
     expect(service.connections.size).toBe(2);
 
     a.end();
-    await waitFor(() => service.connections.size === 1, 5000, 'slot to be freed');
+    await connectionsReach(service, 1, 'slot to be freed');
     const d = await connectTo(address);
     d.write('again\n');
     expect(await readUntil(d, 'echo again\n')).toBe('hello\necho again\n');
@@ -299,7 +300,29 @@ describe('NetService', () => {
     const client = await connectTo(address);
     await readUntil(client, 'hello\n');
     client.resetAndDestroy();
-    await waitFor(() => service.connections.size === 0, 5000, 'reset connection to be dropped');
+    await connectionsReach(service, 0, 'reset connection to be dropped');
+  });
+
+  it('reports each connection added and removed, and waitForConnections resolves on the events', async () => {
+    const { service } = makeService({ maxConnections: 1 });
+    const events: string[] = [];
+    service.onConnections('add', (conn, count) =>
+      events.push(`add ${count} ${service.connections.has(conn)}`),
+    );
+    const offDelete = service.onConnections('delete', (conn, count) =>
+      events.push(`delete ${count} ${service.connections.has(conn)}`),
+    );
+    const address = await service.listen({ host: '127.0.0.1', port: 0 });
+    const one = service.waitForConnections(1);
+    const client = await connectTo(address);
+    await one;
+    expect(service.connections.size).toBe(1);
+    const refused = await connectTo(address); // over the limit: refused, never tracked
+    await readAll(refused);
+    client.end();
+    await service.waitForConnections(0);
+    offDelete();
+    expect(events).toEqual(['add 1 true', 'delete 0 false']);
   });
 
   it('close() during listen() waits for the bind, closes it, and listen() rejects', async () => {
@@ -338,7 +361,7 @@ describe('NetService', () => {
     for (let batch = 0; batch < 10; batch++) {
       clients.push(...(await Promise.all(Array.from({ length: 100 }, () => connectTo(address)))));
     }
-    await waitFor(() => service.connections.size === 1000, 10_000, '1000 connections');
+    await connectionsReach(service, 1000, '1000 connections');
     const ends = clients.map((client) => readAll(client));
     await service.close({ timeoutMs: 10_000 });
     const texts = await Promise.all(ends);

@@ -15,4 +15,12 @@ export {
 } from './spawn.js';
 export { tempDir } from './temp.js';
 export { DEADLINES, scaled, TIMEOUT_SCALE_ENV, timeoutScale } from './timeouts.js';
-export { type Check, type WaitOptions, WaitTimeoutError, waitFor, withTimeout } from './wait.js';
+export {
+  type Check,
+  type ConnectionCountSource,
+  connectionsReach,
+  type WaitOptions,
+  WaitTimeoutError,
+  waitFor,
+  withTimeout,
+} from './wait.js';

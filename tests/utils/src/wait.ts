@@ -48,3 +48,33 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
+
+/** Anything that can await its live connection count: a NetService, a TrackedHttpServer, an app server. */
+export interface ConnectionCountSource {
+  waitForConnections(n: number): Promise<void>;
+  /** When present (this or `connectionCount`), the count reported in the timeout error. */
+  readonly connections?: { readonly size: number };
+  readonly connectionCount?: number;
+}
+
+/**
+ * Resolves once `source` has exactly `n` live connections, awaiting its connection events (no
+ * polling); rejects with WaitTimeoutError after `timeoutMs` (default: DEADLINES.condition scaled),
+ * naming `what` and the count at that moment.
+ */
+export async function connectionsReach(
+  source: ConnectionCountSource,
+  n: number,
+  what = `${n} connection${n === 1 ? '' : 's'}`,
+  timeoutMs = scaled(DEADLINES.condition),
+): Promise<void> {
+  try {
+    await withTimeout(source.waitForConnections(n), timeoutMs, what);
+  } catch (err) {
+    const size = source.connections?.size ?? source.connectionCount;
+    if (err instanceof WaitTimeoutError && size !== undefined) {
+      throw new WaitTimeoutError(`${err.message} (${size} open, want ${n})`);
+    }
+    throw err;
+  }
+}

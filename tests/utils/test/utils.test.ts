@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  connectionsReach,
   descendantsOf,
   runTracked,
   spawnTracked,
@@ -87,6 +88,24 @@ describe('waits', () => {
     await expect(withTimeout(new Promise(() => {}), 50, 'the reply')).rejects.toThrow(
       'timed out after 50 ms waiting for the reply',
     );
+  });
+
+  it('connectionsReach awaits the source and names what timed out with the count', async () => {
+    let wanted = -1;
+    const ready = {
+      waitForConnections: async (n: number) => {
+        wanted = n;
+      },
+    };
+    await connectionsReach(ready, 3);
+    expect(wanted).toBe(3);
+    const stuck = { waitForConnections: () => new Promise<void>(() => {}), connections: { size: 1 } };
+    await expect(connectionsReach(stuck, 2, 'both clients', 50)).rejects.toThrow(
+      'timed out after 50 ms waiting for both clients (1 open, want 2)',
+    );
+    await expect(
+      connectionsReach({ waitForConnections: () => new Promise<void>(() => {}) }, 0, undefined, 50),
+    ).rejects.toThrow('timed out after 50 ms waiting for 0 connections');
   });
 });
 

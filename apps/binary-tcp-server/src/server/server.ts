@@ -152,6 +152,11 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
     return this.#service.connections;
   }
 
+  /** Resolves once exactly `n` connections are live, on the service's connection events (for tests). */
+  waitForConnections(n: number): Promise<void> {
+    return this.#service.waitForConnections(n);
+  }
+
   /** The bound address once listening. */
   get address(): BoundAddress | null {
     return this.#service.address;

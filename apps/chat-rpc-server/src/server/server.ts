@@ -148,6 +148,11 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
     return this.#service.connections.size;
   }
 
+  /** Resolves once exactly `n` connections are open, on the service's connection events (for tests). */
+  waitForConnections(n: number): Promise<void> {
+    return this.#service.waitForConnections(n);
+  }
+
   /** Joined users in join order. */
   get sessions(): readonly ChatSession[] {
     return this.#chat.sessions;

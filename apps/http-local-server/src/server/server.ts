@@ -155,6 +155,11 @@ export class HttpLocalServer implements AsyncDisposable {
     return this.#tracked.connections.size;
   }
 
+  /** Resolves once exactly `n` connections are open, on the tracker's connection events (for tests). */
+  waitForConnections(n: number): Promise<void> {
+    return this.#tracked.waitForConnections(n);
+  }
+
   /**
    * Listens on `{ host, port }` or `{ path, mode? }` and resolves with the bound address. Unix paths
    * get the runtime's checks: stale file removed, a live owner refused, mode applied, unlinked on close.

@@ -82,6 +82,8 @@ export interface KvServer extends AsyncDisposable {
   readonly address: BoundAddress | null;
   /** Live connections (for introspection and tests). */
   readonly connections: ReadonlySet<KvConnection>;
+  /** Resolves once exactly `n` connections are live, on the service's connection events (for tests). */
+  waitForConnections(n: number): Promise<void>;
   /** Loads the data file (if any), then listens (default: `{ path: socketPath }`). */
   listen(target?: ListenTarget): Promise<BoundAddress>;
   /** Graceful, idempotent close: drain connections, destroy after the deadline, flush the data file. */
@@ -175,6 +177,9 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     },
     get connections() {
       return service.connections;
+    },
+    waitForConnections(n) {
+      return service.waitForConnections(n);
     },
     async listen(target) {
       if (o.dataFile !== undefined && dataFile === undefined) {

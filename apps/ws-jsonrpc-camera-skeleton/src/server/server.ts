@@ -116,6 +116,11 @@ export class WsRpcServer {
     return this.#clients.size;
   }
 
+  /** Resolves once exactly `n` WebSocket clients are open, on the client tracker's events (for tests). */
+  waitForConnections(n: number): Promise<void> {
+    return this.#clients.whenSize(n);
+  }
+
   /** The endpoint URL, e.g. `ws://127.0.0.1:8002/ws` (null before `listen()`). */
   get url(): string | null {
     const a = this.#tracked.address;
