@@ -1,3 +1,4 @@
+import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { openRaw, rawExchange, readUntilClose, startServer } from './helpers.js';
 
@@ -57,6 +58,8 @@ describe.each(['tcp', 'unix'] as const)('request smuggling over %s', (kind) => {
     expect(reply).toContain('\r\nAllow: GET, HEAD\r\n');
     expect(reply).toContain('\r\nConnection: close\r\n');
     expect(reply.endsWith('\r\n\r\nMethod not allowed')).toBe(true);
+    // The client saw the close; the server's own close event may come a moment later.
+    await connectionsReach(server, 0, 'the CONNECT connection to be closed on the server');
     expect(server.connectionCount).toBe(0);
   });
 
