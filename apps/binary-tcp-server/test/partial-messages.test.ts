@@ -1,19 +1,6 @@
-import { connectionsReach } from '@sockworks/test-utils';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { connectionsReach, drip } from '@sockworks/test-utils';
+import { describe, expect, it } from 'vitest';
 import { frame, RawClient, startServer } from './helpers.js';
-
-/** Writes `bytes` one byte every `everyMs` until done or the connection closes (a slowloris drip). */
-function drip(client: RawClient, bytes: Buffer, everyMs: number): void {
-  let i = 0;
-  const timer = setInterval(() => {
-    if (client.closed || i >= bytes.length) {
-      clearInterval(timer);
-      return;
-    }
-    client.write(bytes.subarray(i, ++i));
-  }, everyMs);
-  onTestFinished(() => clearInterval(timer));
-}
 
 const bigEcho = (fill: string, n: number) => frame({ type: 'echo', content: fill.repeat(n) });
 

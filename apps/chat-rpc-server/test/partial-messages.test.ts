@@ -1,19 +1,6 @@
-import { connectionsReach } from '@sockworks/test-utils';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { connectionsReach, drip } from '@sockworks/test-utils';
+import { describe, expect, it } from 'vitest';
 import { RawClient, startServer } from './helpers.js';
-
-/** Writes `text` one byte every `everyMs` until done or the connection closes (a slowloris drip). */
-function drip(client: RawClient, text: string, everyMs: number): void {
-  let i = 0;
-  const timer = setInterval(() => {
-    if (client.closed || i >= text.length) {
-      clearInterval(timer);
-      return;
-    }
-    client.write(text[i++]!);
-  }, everyMs);
-  onTestFinished(() => clearInterval(timer));
-}
 
 const ping = (pad: string) => `{"method":"ping","params":{"pad":"${pad}"}}`;
 

@@ -1,19 +1,6 @@
-import { connectionsReach } from '@sockworks/test-utils';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { connectionsReach, drip } from '@sockworks/test-utils';
+import { describe, expect, it } from 'vitest';
 import { RawClient, startServer } from './helpers.js';
-
-/** Writes `text` one byte every `everyMs` until stopped (the drip of a slowloris client). */
-function drip(client: RawClient, text: string, everyMs: number): void {
-  let i = 0;
-  const timer = setInterval(() => {
-    if (client.closed || i >= text.length) {
-      clearInterval(timer);
-      return;
-    }
-    client.write(text[i++]!);
-  }, everyMs);
-  onTestFinished(() => clearInterval(timer));
-}
 
 describe('unfinished request lines are bounded (issue 14, item 4)', () => {
   it('a line dripped byte by byte gets MESSAGE_TIMEOUT the message timeout after its first byte, then a close', async () => {

@@ -1,5 +1,6 @@
 /** Test helpers for every sockworks package and app (see README "Tests"). */
 export { type Cleanup, registerCleanup } from './cleanup.js';
+export { type DripTarget, drip } from './drip.js';
 export { freePort } from './ports.js';
 export {
   descendantsOf,
