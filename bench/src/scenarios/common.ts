@@ -95,6 +95,29 @@ export function roundsFor(s: RunSettings): number {
   return s.quick ? 2 : 5;
 }
 
+/**
+ * The WebSocket load of one interleaved round: 100 connections, one `message` in flight each (or one
+ * per `intervalMs`, paced), after a warm-up that is not counted (the first JIT compilations on both
+ * sides would otherwise set the tail percentiles).
+ */
+export function wsRoundSpec(
+  s: RunSettings,
+  message: string,
+): (url: string, intervalMs?: number) => GeneratorSpec & { kind: 'ws' } {
+  const durationMs = (s.seconds * 1000) / roundsFor(s);
+  const warmupMs = s.quick ? 500 : 1000;
+  return (url, intervalMs) => ({
+    kind: 'ws',
+    url,
+    connections: 100,
+    window: 1,
+    durationMs,
+    message,
+    warmupMs,
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+  });
+}
+
 export function load(spec: GeneratorSpec, label: string, s: RunSettings): Promise<LoadResult> {
   return runGenerator<LoadResult>(spec, { onProgress: (n) => s.progress(label, n) });
 }

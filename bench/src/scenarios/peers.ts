@@ -2,9 +2,8 @@ import { type Measurement, measureInterleaved } from '../measure.ts';
 import { SET_EXPOSURE_MESSAGE } from '../peers/method.ts';
 import { benchScript } from '../run-generator.ts';
 import { type ServerProcess, startServerProcess } from '../server-process.ts';
-import type { GeneratorSpec } from '../spec.ts';
 import { freePort } from '../target.ts';
-import { load, roundsFor, type Scenario } from './common.ts';
+import { load, roundsFor, type Scenario, wsRoundSpec } from './common.ts';
 
 /** Starts one of the JSON-RPC peer servers (bench/src/peers), workspace packages from their build. */
 async function startPeer(file: string, port: number): Promise<ServerProcess> {
@@ -27,17 +26,7 @@ export const wsRpcPeers: Scenario = {
   target: 'ahead of both peers: throughput (>= 1x each) and p99 (saturated and paced)',
   async run(s) {
     const rounds = roundsFor(s);
-    const roundMs = (s.seconds * 1000) / rounds;
-    const spec = (url: string, intervalMs?: number): GeneratorSpec & { kind: 'ws' } => ({
-      kind: 'ws',
-      url,
-      connections: 100,
-      window: 1,
-      durationMs: roundMs,
-      message: SET_EXPOSURE_MESSAGE,
-      warmupMs: s.quick ? 500 : 1000,
-      ...(intervalMs === undefined ? {} : { intervalMs }),
-    });
+    const spec = wsRoundSpec(s, SET_EXPOSURE_MESSAGE);
     const peers = [
       { name: '@sockworks/jsonrpc', file: 'peers/sockworks-jsonrpc.ts', port: await freePort() },
       { name: 'json-rpc-2.0', file: 'peers/json-rpc-2-0.ts', port: await freePort() },

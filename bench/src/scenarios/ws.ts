@@ -1,7 +1,14 @@
 import { measureInterleaved } from '../measure.ts';
-import type { GeneratorSpec } from '../spec.ts';
 import { freePort } from '../target.ts';
-import { idleConnections, load, roundsFor, type Scenario, startAnchor, startApp } from './common.ts';
+import {
+  idleConnections,
+  load,
+  roundsFor,
+  type Scenario,
+  startAnchor,
+  startApp,
+  wsRoundSpec,
+} from './common.ts';
 
 export const wsPing: Scenario = {
   id: 'ws-ping',
@@ -13,18 +20,7 @@ export const wsPing: Scenario = {
     // Every load below is one round: rounds of each subject, interleaved, so a slow spell of the
     // machine hits both alike.
     const rounds = roundsFor(s);
-    const roundMs = (s.seconds * 1000) / rounds;
-    const spec = (url: string, intervalMs?: number): GeneratorSpec & { kind: 'ws' } => ({
-      kind: 'ws',
-      url,
-      connections: 100,
-      window: 1,
-      durationMs: roundMs,
-      message,
-      // Not counted: the first JIT compilations on both sides would otherwise set the tail percentiles.
-      warmupMs: s.quick ? 500 : 1000,
-      ...(intervalMs === undefined ? {} : { intervalMs }),
-    });
+    const spec = wsRoundSpec(s, message);
     const port = await freePort();
     const aport = await freePort();
     const oursUrl = `ws://127.0.0.1:${port}/ws`;
