@@ -36,6 +36,8 @@ export type GeneratorSpec =
       host: string;
       port: number;
       receivers: number;
+      /** spread the receivers over this many rooms, one sender each (0 or absent: everyone in general) */
+      rooms?: number;
       messages: number;
       intervalMs: number;
     }

@@ -1,5 +1,5 @@
 import { idleBinaryTcp, tcpEcho8k, tcpEcho16b } from './binary-tcp.ts';
-import { chatFanout, idleChat } from './chat.ts';
+import { chatFanout, chatRoomFanout, idleChat } from './chat.ts';
 import type { Scenario } from './common.ts';
 import { httpGet } from './http.ts';
 import { idleKv, kv4x64, kv50x1 } from './kv.ts';
@@ -18,6 +18,7 @@ export const SCENARIOS: Scenario[] = [
   wsRpcPeers,
   httpGet,
   chatFanout,
+  chatRoomFanout,
   idleBinaryTcp,
   idleChat,
   idleKv,

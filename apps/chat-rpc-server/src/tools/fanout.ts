@@ -1,8 +1,10 @@
 /**
- * Fan-out benchmark: one sender, N joined receivers (default 1000), M messages sent one at a time.
- * For each message it measures the time from write to the moment the LAST receiver has it, and
- * prints p50/p99/max. The server runs as a child process so clients and server do not share an
- * event loop. Run: node --conditions=sockworks-source --import tsx src/tools/fanout.ts [clients] [messages]
+ * Fan-out benchmark: N joined receivers (default 1000), M messages sent one at a time. Without rooms
+ * one sender posts to everyone; with R rooms the receivers are spread over `room0`..`room<R-1>`, each
+ * room has its own sender, and message i goes to room i % R. For each message it measures the time
+ * from write to the moment the LAST receiver it was meant for has it, and prints p50/p99/max. The
+ * server runs as a child process so clients and server do not share an event loop. Run:
+ * node --conditions=sockworks-source --import tsx src/tools/fanout.ts [clients] [messages] [rooms]
  */
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
@@ -10,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const clients = Number(process.argv[2] ?? 1000);
 const messages = Number(process.argv[3] ?? 200);
+const rooms = Number(process.argv[4] ?? 0);
+const roomOf = (i: number) => `room${i % rooms}`;
 const appDir = fileURLToPath(new URL('../..', import.meta.url));
 
 const server = spawn(
@@ -44,6 +48,11 @@ function open(): Promise<Socket> {
   });
 }
 
+/** Sends one request line. */
+function send(s: Socket, method: string, params: Record<string, unknown>): void {
+  s.write(`${JSON.stringify({ method, params })}\n`);
+}
+
 let pendingSeq = -1;
 let lastData = performance.now();
 let remaining = 0;
@@ -67,12 +76,18 @@ for (let i = 0; i < clients; i++) {
       nl = buf.indexOf('\n');
     }
   });
-  s.write(`${JSON.stringify({ method: 'join_chat', params: { username: `r${i}` } })}\n`);
+  send(s, 'join_chat', { username: `r${i}` });
+  if (rooms > 0) send(s, 'join_room', { room: roomOf(i) });
   receivers.push(s);
 }
-const sender = await open();
-sender.on('data', () => {});
-sender.write(`${JSON.stringify({ method: 'join_chat', params: { username: 'sender' } })}\n`);
+const senders: Socket[] = [];
+for (let k = 0; k < Math.max(1, rooms); k++) {
+  const sender = await open();
+  sender.on('data', () => {});
+  send(sender, 'join_chat', { username: `sender${k}` });
+  if (rooms > 0) send(sender, 'join_room', { room: roomOf(k) });
+  senders.push(sender);
+}
 // The joins caused ~clients²/2 "has joined" notices: wait until that storm is over.
 while (performance.now() - lastData < 500) await new Promise((r) => setTimeout(r, 100));
 const warmup = 20;
@@ -80,12 +95,18 @@ const warmup = 20;
 const latencies: number[] = [];
 for (let seq = 0; seq < messages + warmup; seq++) {
   pendingSeq = seq;
-  remaining = clients;
+  remaining = rooms > 0 ? receivers.filter((_, i) => i % rooms === seq % rooms).length : clients;
   const done = new Promise<void>((resolve) => {
     onAllReceived = resolve;
   });
   const start = performance.now();
-  sender.write(`${JSON.stringify({ method: 'send_message', params: { message: `seq ${seq}` } })}\n`);
+  const k = rooms > 0 ? seq % rooms : 0;
+  const sender = senders[k] as Socket;
+  send(
+    sender,
+    'send_message',
+    rooms > 0 ? { message: `seq ${seq}`, room: roomOf(k) } : { message: `seq ${seq}` },
+  );
   await done;
   if (seq >= warmup) latencies.push(performance.now() - start);
 }
@@ -95,6 +116,7 @@ const pct = (p: number) =>
 console.log(
   JSON.stringify({
     clients,
+    rooms,
     messages,
     p50Ms: +pct(50).toFixed(2),
     p99Ms: +pct(99).toFixed(2),
@@ -102,5 +124,5 @@ console.log(
   }),
 );
 for (const s of receivers) s.destroy();
-sender.destroy();
+for (const s of senders) s.destroy();
 server.kill('SIGTERM');
