@@ -6,9 +6,20 @@ export type {
   ChatClientEvents,
   ChatClientOptions,
   ChatEvent,
+  HistoryMessage,
+  HistoryOptions,
   JoinResult,
+  PresenceEvent,
+  PresenceStatus,
+  PrivateEvent,
+  ReadEvent,
+  RoomInfo,
+  RoomJoinResult,
+  SentMessage,
   SystemEvent,
+  TypingEvent,
   UserInfo,
+  UsersOptions,
 } from './client/types.js';
 export { DEFAULT_HOST, DEFAULT_PORT, SYSTEM_USERNAME } from './protocol/constants.js';
 export {

@@ -1,9 +1,19 @@
 import { createInterface } from 'node:readline';
-import { ProtocolError } from '@sockworks/error-codes';
 import { printAbovePrompt } from '@sockworks/service/cli';
 import { ChatClient } from '../client/client.js';
-import type { ChatClientOptions } from '../client/types.js';
+import type { ChatClientOptions, JoinResult, PresenceEvent } from '../client/types.js';
+import {
+  errorText,
+  formatChat,
+  GENERAL_ROOM,
+  HELP_TEXT,
+  roomTag,
+  runCommand,
+  type TerminalSession,
+} from './commands.js';
 import { neutralize } from './sanitize.js';
+
+export { HELP_TEXT };
 
 /** Options of {@link runInteractiveClient}. */
 export interface InteractiveOptions {
@@ -18,20 +28,26 @@ export interface InteractiveOptions {
   client?: ChatClientOptions;
 }
 
-export const HELP_TEXT = [
-  'Commands:',
-  '  /users         list who is online',
-  '  /leave         leave the chat (stay connected)',
-  '  /join [name]   join again (default: your --username)',
-  '  /quit          leave and exit',
-  '  /help          this help',
-  'Anything else is sent as a message (start it with // to send a line beginning with /).',
-].join('\n');
+/** `* Bob is away: lunch` */
+function presenceLine(e: PresenceEvent): string {
+  const who = neutralize(e.username);
+  const note = e.text ? `: ${neutralize(e.text)}` : '';
+  return e.status === 'online' ? `* ${who} is back${note}` : `* ${who} is ${e.status}${note}`;
+}
+
+/** What a reconnect did, in one line. */
+function reconnectLine(join: JoinResult | undefined): string {
+  if (!join) return '* reconnected';
+  const how = join.resumed ? 'session resumed' : 'new session';
+  const rooms = join.rooms ?? [];
+  return `* reconnected as ${neutralize(join.username)} (${how}${rooms.length ? `; rooms: ${rooms.map(roomTag).join(', ')}` : ''})`;
+}
 
 /**
  * The interactive terminal client: joins as `username`, prints incoming messages above the input
- * line (clear line, print, redraw prompt and what the user has typed so far) and sends typed lines.
- * Resolves with the exit code when the user quits, input ends, or the server goes away.
+ * line (clear line, print, redraw prompt and what the user has typed so far) and sends typed lines
+ * to the current room. Resolves with the exit code when the user quits, input ends, or the server
+ * goes away (without --reconnect; with it, the session is resumed and missed messages printed).
  */
 export async function runInteractiveClient(options: InteractiveOptions): Promise<number> {
   const input = options.input ?? process.stdin;
@@ -53,19 +69,36 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
     output.write(`! ${errorText(err)}\n`);
     return 1;
   }
-  client.on('chat', (e) => print(`[${neutralize(e.username)}] ${neutralize(e.message)}`));
+
+  let room = GENERAL_ROOM;
+  const updatePrompt = () =>
+    rl.setPrompt(client.username === undefined ? '> ' : `${client.username} ${roomTag(room)}> `);
+  const setRoom = (next: string) => {
+    room = next;
+    updatePrompt();
+  };
+
+  client.on('chat', (e) => print(formatChat(e)));
+  client.on('private', (e) =>
+    print(`[${neutralize(e.from)} -> ${neutralize(e.to)}] ${neutralize(e.message)}`),
+  );
   client.on('system', (e) => print(`* ${neutralize(e.message)}`));
+  client.on('presence', (e) => print(presenceLine(e)));
   client.on('reconnecting', (e) =>
     print(`* connection lost, reconnecting in ${e.delayMs} ms (attempt ${e.attempt})`),
   );
-  client.on('reconnected', (e) =>
-    print(e.join ? `* reconnected as ${neutralize(e.join.username)}` : '* reconnected'),
-  );
+  client.on('reconnected', (e) => {
+    // The current room may be gone if the session could not be resumed and re-entering it failed.
+    if (!client.rooms.some((r) => r.toLowerCase() === room.toLowerCase())) room = GENERAL_ROOM;
+    updatePrompt();
+    print(reconnectLine(e.join));
+  });
+  client.on('error', (err) => print(`! ${errorText(err)}`));
 
   const join = async (name: string) => {
     try {
       const result = await client.join(name);
-      rl.setPrompt(`${result.username}> `);
+      setRoom(GENERAL_ROOM);
       print(`* joined as ${neutralize(result.username)}; online: ${result.users.map(neutralize).join(', ')}`);
     } catch (err) {
       print(`! ${errorText(err)}`);
@@ -80,6 +113,20 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
       rl.close();
       await client.disconnect();
       resolve(code);
+    };
+    const session: TerminalSession = {
+      client,
+      username: options.username,
+      get room() {
+        return room;
+      },
+      setRoom,
+      print,
+      join,
+      async quit(code) {
+        if (client.username !== undefined) await client.leave().catch(() => {});
+        await finish(code);
+      },
     };
     client.on('close', ({ willReconnect }) => {
       if (willReconnect || done) return;
@@ -97,45 +144,10 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
     const handleLine = async (raw: string): Promise<void> => {
       const line = raw.trim();
       if (line === '') return;
-      if (line.startsWith('/') && !line.startsWith('//')) {
-        const [command = '', ...rest] = line.split(/\s+/);
-        const arg = rest.join(' ');
-        switch (command) {
-          case '/help':
-            print(HELP_TEXT);
-            return;
-          case '/users':
-            try {
-              const users = await client.getUsers();
-              print(`* online (${users.length}): ${users.map(neutralize).join(', ')}`);
-            } catch (err) {
-              print(`! ${errorText(err)}`);
-            }
-            return;
-          case '/leave':
-            try {
-              await client.leave();
-              rl.setPrompt('> ');
-              print('* you left the chat (/join to come back, /quit to exit)');
-            } catch (err) {
-              print(`! ${errorText(err)}`);
-            }
-            return;
-          case '/join':
-            await join(arg || options.username);
-            return;
-          case '/quit':
-            if (client.username !== undefined) await client.leave().catch(() => {});
-            await finish(0);
-            return;
-          default:
-            print(`! unknown command ${neutralize(command)} (type /help)`);
-            return;
-        }
-      }
+      if (line.startsWith('/') && !line.startsWith('//')) return runCommand(session, line);
       const message = line.startsWith('//') ? line.slice(1) : line;
       try {
-        await client.send(message);
+        await client.sendMessage(message, room);
       } catch (err) {
         print(`! ${errorText(err)}`);
       }
@@ -145,10 +157,4 @@ export async function runInteractiveClient(options: InteractiveOptions): Promise
       if (!done) rl.prompt();
     });
   });
-}
-
-/** Prints `text` on its own line above the prompt without disturbing the line being typed. */
-function errorText(err: unknown): string {
-  if (ProtocolError.is(err)) return `${neutralize(err.message)} (${String(err.code)})`;
-  return err instanceof Error ? neutralize(err.message) : String(err);
 }
