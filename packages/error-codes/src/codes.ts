@@ -108,6 +108,20 @@ export const ChatErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The client was idle too long without joining. */
   IDLE_TIMEOUT: 'IDLE_TIMEOUT',
+  /** A room name is empty, too long or has forbidden characters, or the room cannot be left (`general`). */
+  INVALID_ROOM: 'INVALID_ROOM',
+  /** The method needs membership of a room the user is not in (post, history, typing, leave). */
+  NOT_MEMBER: 'NOT_MEMBER',
+  /** Joining would pass the rooms-per-user limit, or the server's room limit with no room to forget. */
+  TOO_MANY_ROOMS: 'TOO_MANY_ROOMS',
+  /** A private message to a user who is not online (or cannot receive private messages). */
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  /** A status text that is too long or not text. */
+  INVALID_STATUS: 'INVALID_STATUS',
+  /** A protocol-2 method on a connection that joined without `"protocol": 2`. */
+  PROTOCOL_2_REQUIRED: 'PROTOCOL_2_REQUIRED',
+  /** The session was resumed on another connection; this one is closed. */
+  SESSION_TAKEN_OVER: 'SESSION_TAKEN_OVER',
 } as const;
 export type ChatErrorCode = (typeof ChatErrorCode)[keyof typeof ChatErrorCode];
 
