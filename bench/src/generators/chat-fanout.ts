@@ -69,7 +69,9 @@ export async function runChatFanout(opts: {
         if (replies <= joinRooms.length) reject(err);
       });
       socket.on('connect', () => {
-        socket.write(JSON.stringify({ method: 'join_chat', params: { username: name } }));
+        // Rooms are protocol 2 (join_room needs it); the broadcast row stays on the spec's protocol.
+        const params = rooms === 0 ? { username: name } : { username: name, protocol: 2 };
+        socket.write(JSON.stringify({ method: 'join_chat', params }));
         for (const room of joinRooms) socket.write(JSON.stringify({ method: 'join_room', params: { room } }));
       });
       lines(socket, (line) => {

@@ -4,7 +4,8 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
 /** Flags and environment variables of `chat-client`. */
 export const chatClientCli = defineCli({
   name: 'chat-client',
-  description: 'Interactive terminal client for chat-rpc-server. Type /help once connected.',
+  description:
+    'Interactive terminal client for chat-rpc-server: rooms, private messages, history, presence. Type /help once connected.',
   usage: '--username <name> [options]',
   examples: ['chat-client --username Alice', 'chat-client -u Bob --host 10.0.0.5 --port 65432 --reconnect'],
   options: {
@@ -36,7 +37,8 @@ export const chatClientCli = defineCli({
       flag: '--reconnect',
       env: 'CHAT_RECONNECT',
       default: false,
-      description: 'Reconnect with backoff (and re-join) when the connection drops',
+      description:
+        'Reconnect with backoff when the connection drops and resume the session (same name and rooms, missed messages)',
     },
   },
 });

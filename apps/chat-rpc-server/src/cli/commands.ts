@@ -1,6 +1,5 @@
 import { ProtocolError } from '@sockworks/error-codes';
 import type { ChatClient } from '../client/client.js';
-import type { HistoryMessage } from '../client/types.js';
 import { neutralize } from './sanitize.js';
 
 /** The room every joined user is in (the spec's single chat). */
@@ -90,7 +89,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>(
         const room = arg ? roomArg(arg) : s.room;
         await s.client.leaveRoom(room);
         s.print(`* left ${roomTag(room)}`);
-        if (room.toLowerCase() === s.room.toLowerCase()) s.setRoom(s.client.rooms[0] ?? GENERAL_ROOM);
+        if (room.toLowerCase() === s.room.toLowerCase()) s.setRoom(GENERAL_ROOM);
       },
     },
     '/rooms': {
@@ -98,10 +97,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>(
       help: 'list the rooms and their member counts (* = you are in it)',
       async run(s) {
         const rooms = await s.client.listRooms();
-        const mine = new Set(s.client.rooms.map((r) => r.toLowerCase()));
-        const list = rooms.map(
-          (r) => `${roomTag(r.room)} (${r.count})${mine.has(r.room.toLowerCase()) ? '*' : ''}`,
-        );
+        const list = rooms.map((r) => `${roomTag(r.room)} (${r.users})${r.joined ? '*' : ''}`);
         s.print(`* rooms (${rooms.length}): ${list.join(', ')}`);
       },
     },
@@ -114,8 +110,10 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>(
           s.print('! usage: /msg user text');
           return;
         }
-        await s.client.sendPrivate(to, text);
-        s.print(`[${neutralize(s.client.username ?? s.username)} -> ${neutralize(to)}] ${neutralize(text)}`);
+        const sent = await s.client.sendPrivate(to, text);
+        s.print(
+          `[${neutralize(s.client.username ?? s.username)} -> ${neutralize(sent.to)}] ${neutralize(text)}`,
+        );
       },
     },
     '/history': {
@@ -127,7 +125,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>(
           s.print(`! usage: /history [n], n from 1 to ${MAX_HISTORY}`);
           return;
         }
-        const messages: HistoryMessage[] = await s.client.getHistory(s.room, { limit });
+        const { messages } = await s.client.getHistory(s.room, { limit });
         s.print(
           `* ${messages.length} earlier message${messages.length === 1 ? '' : 's'} in ${roomTag(s.room)}:`,
         );

@@ -119,9 +119,10 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
   async join(username: string): Promise<JoinResult> {
     const session = username === this.#wantedName ? this.#resume.session : undefined;
     if (session === undefined) {
-      const result = joinResult(await this.request('join_chat', { username, protocol: 2 }), username);
       this.#resume.reset();
+      const result = joinResult(await this.request('join_chat', { username, protocol: 2 }), username);
       this.#joined(username, result);
+      this.#resume.setRooms(result.rooms ?? []);
       return result;
     }
     // Replayed and live messages are held until the rejoin is complete, then delivered in order.
@@ -132,7 +133,8 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
       if (lastId !== undefined) params.last_id = lastId;
       const result = joinResult(await this.request('join_chat', params), username);
       this.#joined(username, result);
-      if (!result.resumed) await this.#recover(result);
+      if (result.resumed) this.#resume.setRooms(result.rooms ?? []);
+      else await this.#recover(result);
       return result;
     } finally {
       this.#release();
@@ -245,7 +247,6 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     this.#sessionName = result.username;
     this.#wantedName = username;
     this.#resume.session = result.session;
-    if (result.resumed || !this.#resume.session) this.#resume.setRooms(result.rooms ?? []);
   }
 
   /**
@@ -257,7 +258,8 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     let recovered = true;
     for (const room of this.#resume.rooms) {
       try {
-        if (!(result.rooms ?? []).some((r) => r.toLowerCase() === room.toLowerCase())) await this.joinRoom(room);
+        if (!(result.rooms ?? []).some((r) => r.toLowerCase() === room.toLowerCase()))
+          await this.joinRoom(room);
         const after = this.#resume.lastId(room) ?? fallback;
         if (after === undefined) continue;
         const page = await this.getHistory(room, { limit: CATCH_UP_LIMIT });
@@ -286,7 +288,8 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
 
   /** Emits a room message unless it is one we already have (a replay brings back what we sent). */
   #deliverChat(event: ChatEvent): void {
-    if (event.room !== undefined && event.id !== undefined && !this.#resume.accept(event.room, event.id)) return;
+    if (event.room !== undefined && event.id !== undefined && !this.#resume.accept(event.room, event.id))
+      return;
     this.emit('chat', event);
   }
 

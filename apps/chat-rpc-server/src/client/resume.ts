@@ -38,7 +38,12 @@ export function compareIds(a: string, b: string): number | undefined {
   const y = ID.exec(b);
   if (!x || !y) return undefined;
   // BigInt: the parts are unbounded decimal strings; Number would round past 2^53.
-  const [xm, xs, ym, ys] = [x[1], x[2], y[1], y[2]].map((d) => BigInt(d ?? '0')) as [bigint, bigint, bigint, bigint];
+  const [xm, xs, ym, ys] = [x[1], x[2], y[1], y[2]].map((d) => BigInt(d ?? '0')) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ];
   if (xm !== ym) return xm < ym ? -1 : 1;
   return xs === ys ? 0 : xs < ys ? -1 : 1;
 }

@@ -1,7 +1,7 @@
 /**
  * Fan-out benchmark: N joined receivers (default 1000), M messages sent one at a time. Without rooms
  * one sender posts to everyone; with R rooms the receivers are spread over `room0`..`room<R-1>`, each
- * room has its own sender, and message i goes to room i % R. For each message it measures the time
+ * room has its own sender, and message i goes to room i % R (clients join with protocol 2 then). For each message it measures the time
  * from write to the moment the LAST receiver it was meant for has it, and prints p50/p99/max. The
  * server runs as a child process so clients and server do not share an event loop. Run:
  * node --conditions=sockworks-source --import tsx src/tools/fanout.ts [clients] [messages] [rooms]
@@ -76,7 +76,7 @@ for (let i = 0; i < clients; i++) {
       nl = buf.indexOf('\n');
     }
   });
-  send(s, 'join_chat', { username: `r${i}` });
+  send(s, 'join_chat', rooms > 0 ? { username: `r${i}`, protocol: 2 } : { username: `r${i}` });
   if (rooms > 0) send(s, 'join_room', { room: roomOf(i) });
   receivers.push(s);
 }
@@ -84,7 +84,7 @@ const senders: Socket[] = [];
 for (let k = 0; k < Math.max(1, rooms); k++) {
   const sender = await open();
   sender.on('data', () => {});
-  send(sender, 'join_chat', { username: `sender${k}` });
+  send(sender, 'join_chat', rooms > 0 ? { username: `sender${k}`, protocol: 2 } : { username: `sender${k}` });
   if (rooms > 0) send(sender, 'join_room', { room: roomOf(k) });
   senders.push(sender);
 }
