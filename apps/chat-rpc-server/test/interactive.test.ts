@@ -84,7 +84,7 @@ describe('interactive client (driven through its input/output streams)', () => {
 
   it('prints incoming messages above the prompt without mangling the half-typed line, neutralised', async () => {
     const { peer, io, done } = await withPeer('Mallory', 'Alice', true);
-    await waitFor(() => io.text().includes('Alice> '), 'prompt');
+    await waitFor(() => io.text().includes('Alice #general> '), 'prompt');
     io.input.write('half-typ'); // no newline yet: the user is mid-line
     await waitFor(() => io.text().endsWith('half-typ'), 'echo of typed text');
     const before = io.text().length;
@@ -92,11 +92,11 @@ describe('interactive client (driven through its input/output streams)', () => {
       method: 'send_message',
       params: { message: 'evil\u001b[2J\u001b]0;pwned\u0007 \u202Etxt.exe' },
     });
-    await waitFor(() => io.text().slice(before).includes('Alice> half-typ'), 'prompt redrawn');
+    await waitFor(() => io.text().slice(before).includes('Alice #general> half-typ'), 'prompt redrawn');
     const shown = io.text().slice(before);
     // Clear from the start of the input line down, print the message, then redraw prompt + input.
-    expect(shown).toContain('\u001b[1G\u001b[0J[Mallory] evil␛[2J␛]0;pwned␇ <U+202E>txt.exe\n');
-    expect(shown.indexOf('[Mallory]')).toBeLessThan(shown.lastIndexOf('Alice> half-typ'));
+    expect(shown).toContain('\u001b[1G\u001b[0J#general [Mallory] evil␛[2J␛]0;pwned␇ <U+202E>txt.exe\n');
+    expect(shown.indexOf('[Mallory]')).toBeLessThan(shown.lastIndexOf('Alice #general> half-typ'));
     // No raw escape from the message reached the terminal.
     expect(shown).not.toContain('\u001b[2J');
     expect(shown).not.toContain('\u202E');
@@ -113,16 +113,16 @@ describe('interactive client (driven through its input/output streams)', () => {
 
   it('clears every row of a wrapped input line before printing, then redraws it', async () => {
     const { peer, io, done } = await withPeer('Peer', 'Al', true, 20);
-    await waitFor(() => io.text().includes('Al> '), 'prompt');
-    const typed = 'a fairly long line that wraps twice'; // "Al> " + 35 chars = 39 cols: cursor on row 1
+    await waitFor(() => io.text().includes('Al #general> '), 'prompt');
+    const typed = 'a fairly long line that wraps twice'; // "Al #general> " + 35 chars = 48 cols: cursor on row 2
     io.input.write(typed);
     await waitFor(() => io.text().includes('that wraps twice'), 'echo');
     const before = io.text().length;
     peer.send({ method: 'send_message', params: { message: 'ping' } });
     await waitFor(() => io.text().slice(before).includes('twice'), 'redraw');
     const shown = io.text().slice(before);
-    // Up one row to the prompt's first row, column 1, clear down; message; one spare line; redraw.
-    expect(shown.startsWith('\u001b[1A\u001b[1G\u001b[0J[Peer] ping\n\n')).toBe(true);
+    // Up two rows to the prompt's first row, column 1, clear down; message; two spare lines; redraw.
+    expect(shown.startsWith('\u001b[2A\u001b[1G\u001b[0J#general [Peer] ping\n\n\n')).toBe(true);
     io.input.write('!\r');
     await waitFor(() => peer.messages.some((m) => m.type === 'chat'), 'message at peer');
     expect(peer.messages.find((m) => m.type === 'chat')).toMatchObject({ message: `${typed}!` });
