@@ -1,6 +1,6 @@
 import { ProtocolError, toChatError } from '@sockworks/error-codes';
 import type { JsonObject } from '../src/protocol/messages.js';
-import type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from '../src/server/types.js';
+import type { ChatCallContext, ChatPeer, ChatServiceHost, DeferredChatMethod } from '../src/server/types.js';
 
 /** A peer that records what it was sent. */
 export class FakePeer implements ChatPeer {
@@ -23,8 +23,13 @@ export class FakeHost implements ChatServiceHost {
   readonly #disconnect: ((p: ChatPeer) => void)[] = [];
   #nextId = 1;
 
-  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void {
-    this.methods.set(name, (params, ctx) => method.handler(method.parseParams(params), ctx));
+  register<P, R extends JsonObject>(name: string, method: DeferredChatMethod<P, R>): void {
+    this.methods.set(name, (params, ctx) => {
+      const reply = method.handler(method.parseParams(params), ctx);
+      // The in-memory engine answers at once, so every handler does.
+      if (typeof (reply as PromiseLike<R>).then === 'function') throw new Error(`${name} answered later`);
+      return reply as R;
+    });
   }
   broadcast(message: JsonObject, recipients: Iterable<ChatPeer>): void {
     for (const p of recipients) (p as FakePeer).received.push(message);

@@ -7,7 +7,11 @@ export const serverCli = defineCli({
   description:
     'TCP chat server speaking the chat JSON RPC protocol (concatenated or newline-separated JSON requests, ' +
     'one compact JSON message per line back) and JSON-RPC 2.0.',
-  examples: ['chat-rpc-server', 'chat-rpc-server --host 0.0.0.0 --port 65432 --duplicate-names reject'],
+  examples: [
+    'chat-rpc-server',
+    'chat-rpc-server --host 0.0.0.0 --port 65432 --duplicate-names reject',
+    'chat-rpc-server --history-file /var/lib/chat/history.log --session-ttl 2m',
+  ],
   options: {
     host: {
       type: 'string',
@@ -95,7 +99,8 @@ export const serverCli = defineCli({
       env: 'CHAT_RATE_BURST',
       default: D.rateBurst,
       min: 1,
-      description: 'Rate limit: join_chat/send_message calls allowed at once (token bucket size)',
+      description:
+        'Rate limit: calls that make the server send to others (join_chat, send_message, typing, ...) allowed at once (token bucket size)',
     },
     ratePerSecond: {
       type: 'int',
@@ -136,6 +141,61 @@ export const serverCli = defineCli({
       min: 0,
       description:
         'Most bytes of unfinished requests held across all clients; the request that passes it gets PARTIAL_BUDGET_EXCEEDED (-32012) and a close (0 = no budget)',
+    },
+    maxRoomsPerUser: {
+      type: 'int',
+      flag: '--max-rooms-per-user',
+      env: 'CHAT_MAX_ROOMS_PER_USER',
+      default: D.maxRoomsPerUser,
+      min: 1,
+      description: 'Rooms one user may be in, general included',
+    },
+    maxRooms: {
+      type: 'int',
+      flag: '--max-rooms',
+      env: 'CHAT_MAX_ROOMS',
+      default: D.maxRooms,
+      min: 1,
+      description:
+        'Rooms that may exist at once; at the limit a new room replaces the empty room idle longest (history included)',
+    },
+    historySize: {
+      type: 'int',
+      flag: '--history-size',
+      env: 'CHAT_HISTORY_SIZE',
+      default: D.historySize,
+      min: 0,
+      description: 'Messages of history kept per room (0 = no history)',
+    },
+    historyMaxBytes: {
+      type: 'bytes',
+      flag: '--history-max-bytes',
+      env: 'CHAT_HISTORY_MAX_BYTES',
+      default: D.historyMaxBytes,
+      min: 0,
+      description: "Approximate memory of all rooms' history; past it the oldest messages are dropped first",
+    },
+    historyFile: {
+      type: 'path',
+      flag: '--history-file',
+      env: 'CHAT_HISTORY_FILE',
+      description: 'Append-only file that keeps the history across restarts; unset: memory only',
+    },
+    sessionTtlMs: {
+      type: 'duration',
+      flag: '--session-ttl',
+      env: 'CHAT_SESSION_TTL',
+      default: D.sessionTtlMs,
+      description:
+        'How long the name, rooms and status of a dropped protocol-2 connection are held for a resume (0 = no resume)',
+    },
+    maxHeldSessions: {
+      type: 'int',
+      flag: '--max-held-sessions',
+      env: 'CHAT_MAX_HELD_SESSIONS',
+      default: D.maxHeldSessions,
+      min: 1,
+      description: 'Sessions held for a resume at once; past it the oldest hold ends early',
     },
     closeTimeoutMs: {
       type: 'duration',

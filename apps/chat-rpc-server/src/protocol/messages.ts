@@ -36,6 +36,9 @@ export const SystemText = {
   joined: (name: string) => `${name} has joined the chat!`,
   left: (name: string) => `${name} has left the chat!`,
   shuttingDown: 'Server is shutting down',
+  joinedRoom: (name: string, room: string) => `${name} has joined ${room}`,
+  leftRoom: (name: string, room: string) => `${name} has left ${room}`,
+  takenOver: 'Session resumed on another connection',
   idleTimeout: (ms: number) =>
     `Disconnected: no join_chat within ${ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`}`,
 } as const;

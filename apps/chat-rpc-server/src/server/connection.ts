@@ -70,6 +70,8 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
   #ended = false;
   #finalMessage: JsonObject | undefined;
   #pausedForOutput = false;
+  /** `sendPaced` calls waiting for the socket to drain (or close); made when first needed. */
+  #drainWaiters: (() => void)[] | undefined;
   #pausedForQueue = false;
   /** Requests and errors decoded so far: tells the partial-message guard a push completed one. */
   #decoded = 0;
@@ -134,6 +136,7 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
 
   /** The socket's output drained. */
   onDrain(): void {
+    this.#wakeDrainWaiters();
     if (this.#pausedForOutput) {
       this.#pausedForOutput = false;
       this.#updateReading();
@@ -147,7 +150,15 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
     this.#decoder.close();
     this.#deps.partials.release(this);
     this.#queue.length = 0;
+    this.#wakeDrainWaiters();
     this.#deps.onClose?.(this);
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    if (waiters === undefined) return;
+    this.#drainWaiters = undefined;
+    for (const wake of waiters) wake();
   }
 
   /** Decoder sink: one decoded request. */
@@ -181,6 +192,27 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
       // Stop reading requests from a client that is not reading its replies.
       this.#pausedForOutput = true;
       this.#updateReading();
+    }
+  }
+
+  /**
+   * Sends `messages` (broadcast-shaped, in this client's dialect) in order, as fast as the client
+   * reads: before a message would take the unread output past half the cap, it waits for the socket
+   * to drain. For a resume replay, which may be larger than the cap. Stops if the connection ends.
+   */
+  async sendPaced(messages: readonly JsonObject[]): Promise<void> {
+    const limit = this.#deps.limits.maxOutputBytes / 2;
+    for (const message of messages) {
+      const buffer = encodeMessage(this.notification(message));
+      while (this.#socket.writableLength > 0 && this.#socket.writableLength + buffer.length > limit) {
+        if (this.#ended || this.#socket.destroyed) return;
+        await new Promise<void>((resolve) => {
+          this.#drainWaiters ??= [];
+          this.#drainWaiters.push(resolve);
+        });
+      }
+      if (this.#ended || this.#socket.destroyed || !this.#socket.writable) return;
+      this.#socket.write(buffer);
     }
   }
 
@@ -226,7 +258,9 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
   #enqueue(message: unknown): void {
     if (this.#ending) return;
     if (!this.#busy && this.#queue.length === 0 && !this.#deps.router.isJsonRpc(message)) {
-      this.#answerPlain(message);
+      const pending = this.#answerPlain(message);
+      // A handler that answers later holds the line: what arrives meanwhile is queued behind it.
+      if (pending !== undefined) void this.#drain(pending);
       return;
     }
     this.#queue.push(message);
@@ -237,15 +271,19 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
     if (!this.#busy) void this.#drain();
   }
 
-  /** Answers queued messages one at a time, so replies keep request order across both dialects. */
-  async #drain(): Promise<void> {
+  /**
+   * Answers queued messages one at a time, so replies keep request order across both dialects;
+   * `first` is a plain request already being answered.
+   */
+  async #drain(first?: Promise<void>): Promise<void> {
     this.#busy = true;
     try {
+      if (first !== undefined) await first;
       while (this.#queue.length > 0 && !this.#ended) {
         const message = this.#queue.shift();
         if (message instanceof QueuedError) this.#sendError(message.error);
         else if (this.#deps.router.isJsonRpc(message)) await this.#answerJsonRpc(message);
-        else this.#answerPlain(message);
+        else await this.#answerPlain(message);
       }
     } catch (err) {
       this.#log.error({ err }, 'request processing failed; closing');
@@ -260,11 +298,19 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
     this.#maybeFinish();
   }
 
-  #answerPlain(message: unknown): void {
+  /** Answers a plain request: now, or (a handler that answers later) with a promise of when it is done. */
+  #answerPlain(message: unknown): Promise<void> | undefined {
     this.jsonRpc = false;
     const after: (() => void)[] = [];
-    this.#sendReply(this.#deps.router.handlePlain(message, this.#context(after)));
+    const reply = this.#deps.router.handlePlain(message, this.#context(after));
+    if (reply instanceof Promise)
+      return reply.then((value) => {
+        this.#sendReply(value);
+        this.#runAfter(after);
+      });
+    this.#sendReply(reply);
     this.#runAfter(after);
+    return undefined;
   }
 
   async #answerJsonRpc(message: unknown): Promise<void> {

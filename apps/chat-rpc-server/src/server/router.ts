@@ -2,8 +2,9 @@ import { JsonRpcErrorCode, ProtocolError, toChatError } from '@sockworks/error-c
 import { JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
 import type { JsonObject } from '../protocol/messages.js';
+import { isThenable } from './chat/flow.js';
 import { jsonRpcCodeForChatError, legacyError, rpcError } from './errors.js';
-import type { ChatCallContext, ChatMethod } from './types.js';
+import type { ChatCallContext, DeferredChatMethod } from './types.js';
 
 /** Options of {@link ChatRouter}. */
 export interface ChatRouterOptions {
@@ -21,7 +22,10 @@ export interface ChatRouterOptions {
  */
 export class ChatRouter {
   /** Each method as one call: parse the raw params, then run the handler (no type erasure needed). */
-  readonly #methods = new Map<string, (params: unknown, ctx: ChatCallContext) => JsonObject>();
+  readonly #methods = new Map<
+    string,
+    (params: unknown, ctx: ChatCallContext) => JsonObject | PromiseLike<JsonObject>
+  >();
   readonly #engine: JsonRpcEngine<ChatCallContext>;
   readonly #log: Logger;
 
@@ -45,13 +49,17 @@ export class ChatRouter {
   }
 
   /** Registers `method` under `name` for both dialects. */
-  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void {
+  register<P, R extends JsonObject>(name: string, method: DeferredChatMethod<P, R>): void {
     if (this.#methods.has(name)) throw new Error(`method "${name}" is already registered`);
     this.#methods.set(name, (params, ctx) => method.handler(method.parseParams(params), ctx));
     this.#engine.register(name, {
       description: method.description,
       params: { schema: { type: 'object' }, parse: (p) => method.parseParams(p) },
-      handler: (params: P, ctx: ChatCallContext) => method.handler(params, ctx),
+      handler: (params: P, ctx: ChatCallContext) => {
+        const reply = method.handler(params, ctx);
+        // The engine takes promises; a handler may return any thenable.
+        return isThenable(reply) ? Promise.resolve(reply) : reply;
+      },
     });
   }
 
@@ -66,8 +74,11 @@ export class ChatRouter {
     return this.#engine.handleValue(message, ctx);
   }
 
-  /** Handles a plain request synchronously; returns the reply object to send. */
-  handlePlain(message: unknown, ctx: ChatCallContext): JsonObject {
+  /**
+   * Handles a plain request; returns the reply object to send, synchronously when the handler
+   * answered synchronously, else a promise of it (never rejected: errors become error replies).
+   */
+  handlePlain(message: unknown, ctx: ChatCallContext): JsonObject | Promise<JsonObject> {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return legacyError(rpcError(JsonRpcErrorCode.INVALID_REQUEST, 'request must be a JSON object'));
     }
@@ -82,15 +93,25 @@ export class ChatRouter {
       return legacyError(rpcError(JsonRpcErrorCode.METHOD_NOT_FOUND));
     }
     try {
-      return method(request.params, ctx);
+      const reply = method(request.params, ctx);
+      if (!isThenable(reply)) return reply;
+      return Promise.resolve(reply).then(
+        (value) => value,
+        (err: unknown) => this.#plainError(err, name),
+      );
     } catch (err) {
-      if (ProtocolError.is(err)) {
-        return typeof err.code === 'number'
-          ? legacyError(err as ProtocolError<number>)
-          : { ...toChatError(err) };
-      }
-      this.#log.error({ err, method: name }, 'handler failed');
-      return legacyError(rpcError(JsonRpcErrorCode.INTERNAL_ERROR));
+      return this.#plainError(err, name);
     }
+  }
+
+  /** A handler's error in the plain dialect's shapes. */
+  #plainError(err: unknown, name: string): JsonObject {
+    if (ProtocolError.is(err)) {
+      return typeof err.code === 'number'
+        ? legacyError(err as ProtocolError<number>)
+        : { ...toChatError(err) };
+    }
+    this.#log.error({ err, method: name }, 'handler failed');
+    return legacyError(rpcError(JsonRpcErrorCode.INTERNAL_ERROR));
   }
 }

@@ -6,11 +6,12 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
 import { type JsonObject, SystemText, systemMessage } from '../protocol/messages.js';
 import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
 import { ChatService, type ChatSession } from './chat/chat-service.js';
+import type { ChatEngine } from './chat/engine/types.js';
 import type { Clock } from './chat/token-bucket.js';
 import { DEFAULT_CODEC_LIMITS, encodeMessage } from './codec.js';
 import { ChatConnection, type ChatConnectionDeps } from './connection.js';
 import { ChatRouter } from './router.js';
-import type { ChatMethod, ChatPeer, ChatServiceHost } from './types.js';
+import type { ChatPeer, ChatServiceHost, DeferredChatMethod } from './types.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
 export interface ChatServerOptions {
@@ -46,6 +47,22 @@ export interface ChatServerOptions {
   messageTimeoutMs: number;
   /** Bytes of unfinished requests held across all clients; the one passing it gets PARTIAL_BUDGET_EXCEEDED and a close (0: off). @default 67108864 */
   partialBudgetBytes: number;
+  /** Rooms one user may be in, `general` included. @default 50 */
+  maxRoomsPerUser: number;
+  /** Rooms that may exist at once (with members or stored history). @default 10000 */
+  maxRooms: number;
+  /** Messages of history kept per room (0: none). @default 1000 */
+  historySize: number;
+  /** Approximate memory of all stored history; past it the server's oldest messages go first. @default 67108864 */
+  historyMaxBytes: number;
+  /** Append-only file that keeps the history across restarts (unset: memory only). @default undefined */
+  historyFile?: string;
+  /** How long a dropped protocol-2 session is held for a resume (0: no resume). @default 60000 */
+  sessionTtlMs: number;
+  /** Sessions held for a resume at once; past it the oldest hold ends early. @default 10000 */
+  maxHeldSessions: number;
+  /** Where membership, fan-out, history, presence, names and sessions live. @default a MemoryEngine */
+  engine?: ChatEngine;
   /** Drain deadline on close, then remaining sockets are destroyed. @default 10000 */
   closeTimeoutMs: number;
   /** How long a closed-by-server client gets to read its last message. @default 2000 */
@@ -57,7 +74,9 @@ export interface ChatServerOptions {
 }
 
 /** The defaults of every {@link ChatServerOptions} field (RELIABILITY.md limits). */
-export const CHAT_SERVER_DEFAULTS: Readonly<Omit<ChatServerOptions, 'now' | 'logger'>> = {
+export const CHAT_SERVER_DEFAULTS: Readonly<
+  Omit<ChatServerOptions, 'now' | 'logger' | 'historyFile' | 'engine'>
+> = {
   host: DEFAULT_HOST,
   port: DEFAULT_PORT,
   maxRequestBytes: DEFAULT_CODEC_LIMITS.maxRequestBytes,
@@ -71,6 +90,12 @@ export const CHAT_SERVER_DEFAULTS: Readonly<Omit<ChatServerOptions, 'now' | 'log
   rateBurst: DEFAULT_CHAT_OPTIONS.rateBurst,
   ratePerSecond: DEFAULT_CHAT_OPTIONS.ratePerSecond,
   joinTimeoutMs: DEFAULT_CHAT_OPTIONS.joinTimeoutMs,
+  maxRoomsPerUser: DEFAULT_CHAT_OPTIONS.maxRoomsPerUser,
+  maxRooms: DEFAULT_CHAT_OPTIONS.maxRooms,
+  historySize: DEFAULT_CHAT_OPTIONS.historySize,
+  historyMaxBytes: DEFAULT_CHAT_OPTIONS.historyMaxBytes,
+  sessionTtlMs: DEFAULT_CHAT_OPTIONS.sessionTtlMs,
+  maxHeldSessions: DEFAULT_CHAT_OPTIONS.maxHeldSessions,
   heartbeatIntervalMs: 0,
   messageTimeoutMs: PARTIAL_MESSAGE_DEFAULTS.messageTimeoutMs,
   partialBudgetBytes: PARTIAL_MESSAGE_DEFAULTS.budgetBytes,
@@ -139,8 +164,9 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
       parseParams: () => undefined,
       handler: () => ({ status: 'success', message: 'pong' }),
     });
-    // The chat handlers: join_chat, send_message, get_users, leave_chat.
-    this.#chat = new ChatService(this, o);
+    // The chat handlers: the spec's four and protocol 2's (rooms, history, presence, ...).
+    // A history reply stays well under the output cap, whatever its messages hold.
+    this.#chat = new ChatService(this, { ...o, historyReplyMaxBytes: Math.floor(o.maxOutputBytes / 4) });
   }
 
   /** Open connections (joined or not). */
@@ -163,7 +189,7 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
     return this.#service.address;
   }
 
-  register<P, R extends JsonObject>(name: string, method: ChatMethod<P, R>): void {
+  register<P, R extends JsonObject>(name: string, method: DeferredChatMethod<P, R>): void {
     this.#router.register(name, method);
   }
 
@@ -194,12 +220,31 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
     }
   }
 
-  /** Listens on `host:port` (options, overridable here); resolves with the bound address. */
+  /** The engine holding the chat's shared state. */
+  get engine(): ChatEngine {
+    return this.#chat.engine;
+  }
+
+  sendInOrder(peer: ChatPeer, messages: readonly JsonObject[]): Promise<void> {
+    return peer instanceof ChatConnection ? peer.sendPaced(messages) : Promise.resolve();
+  }
+
+  /**
+   * Loads the chat's persistent state (the history file), then listens on `host:port` (options,
+   * overridable here); resolves with the bound address.
+   */
   async listen(target: { host?: string; port?: number } = {}): Promise<BoundAddress> {
-    const address = await this.#service.listen({
-      host: target.host ?? this.#options.host,
-      port: target.port ?? this.#options.port,
-    });
+    await this.#chat.start();
+    let address: BoundAddress;
+    try {
+      address = await this.#service.listen({
+        host: target.host ?? this.#options.host,
+        port: target.port ?? this.#options.port,
+      });
+    } catch (err) {
+      await this.#chat.close();
+      throw err;
+    }
     if (this.#heartbeatMs > 0) {
       this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatMs);
       this.#heartbeat.unref();
@@ -211,7 +256,11 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
-    return this.#service.close(options).finally(() => this.#partials.close());
+    return this.#service.close(options).finally(async () => {
+      this.#partials.close();
+      // After the connections: their sessions end (or are held) through the engine first.
+      await this.#chat.close();
+    });
   }
 
   [Symbol.asyncDispose](): Promise<void> {

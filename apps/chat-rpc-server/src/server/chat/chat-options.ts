@@ -1,5 +1,6 @@
 import type { Logger } from '@sockworks/logging';
 import { ConfigError } from '@sockworks/service';
+import type { ChatEngine } from './engine/types.js';
 import type { Clock } from './token-bucket.js';
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './validation.js';
 
@@ -10,13 +11,31 @@ export type DuplicateNamePolicy = 'suffix' | 'reject';
 export interface ChatOptions extends TextLimits {
   /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
   duplicateNames: DuplicateNamePolicy;
-  /** Token bucket size: join_chat/send_message calls allowed at once. @default 10 */
+  /** Token bucket size: calls that make the server send to others, allowed at once. @default 10 */
   rateBurst: number;
   /** Token bucket refill per second. @default 2 */
   ratePerSecond: number;
   /** Disconnect a client that has not joined within this many ms (0: never). @default 60000 */
   joinTimeoutMs: number;
-  /** Time source for the rate limiter, in ms. @default performance.now */
+  /** Rooms one user may be in, `general` included. @default 50 */
+  maxRoomsPerUser: number;
+  /** Rooms that may exist at once (with members or stored history). @default 10000 */
+  maxRooms: number;
+  /** Messages of history kept per room (0: none). @default 1000 */
+  historySize: number;
+  /** Approximate memory of all stored history; past it the oldest messages go first. @default 67108864 */
+  historyMaxBytes: number;
+  /** Append-only file that keeps the history across restarts (unset: memory only). */
+  historyFile?: string;
+  /** How long a dropped protocol-2 session is held for a resume (0: no resume). @default 60000 */
+  sessionTtlMs: number;
+  /** Sessions held at once; past it the oldest hold ends early. @default 10000 */
+  maxHeldSessions: number;
+  /** A get_history reply stops short of `limit` rather than pass this many bytes. @default 262144 */
+  historyReplyMaxBytes: number;
+  /** Where membership, fan-out, history, presence, names and sessions live. @default a MemoryEngine */
+  engine?: ChatEngine;
+  /** Time source for the rate limiters, in ms. @default performance.now */
   now?: Clock;
   /** @default silent */
   logger?: Logger;
@@ -29,20 +48,37 @@ export const DEFAULT_CHAT_OPTIONS: Readonly<ChatOptions> = {
   rateBurst: 10,
   ratePerSecond: 2,
   joinTimeoutMs: 60_000,
+  maxRoomsPerUser: 50,
+  maxRooms: 10_000,
+  historySize: 1000,
+  historyMaxBytes: 64 * 1024 * 1024,
+  sessionTtlMs: 60_000,
+  maxHeldSessions: 10_000,
+  historyReplyMaxBytes: 256 * 1024,
 };
 
 /** Throws a ConfigError naming the first invalid option. */
 export function validateChatOptions(o: ChatOptions): void {
-  const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer (got ${v})`);
+  const int = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min)
+      throw new ConfigError(`${name} must be an integer >= ${min} (got ${v})`);
   };
-  positiveInt('maxUsernameLength', o.maxUsernameLength);
-  positiveInt('maxMessageLength', o.maxMessageLength);
-  positiveInt('rateBurst', o.rateBurst);
+  int('maxUsernameLength', o.maxUsernameLength, 1);
+  int('maxMessageLength', o.maxMessageLength, 1);
+  int('rateBurst', o.rateBurst, 1);
+  int('maxRoomsPerUser', o.maxRoomsPerUser, 1);
+  int('maxRooms', o.maxRooms, 1);
+  int('historySize', o.historySize, 0);
+  int('historyMaxBytes', o.historyMaxBytes, 0);
+  int('maxHeldSessions', o.maxHeldSessions, 1);
+  int('historyReplyMaxBytes', o.historyReplyMaxBytes, 1024);
   if (!(o.ratePerSecond > 0))
     throw new ConfigError(`ratePerSecond must be positive (got ${o.ratePerSecond})`);
   if (!(o.joinTimeoutMs >= 0)) throw new ConfigError(`joinTimeoutMs must be >= 0 (got ${o.joinTimeoutMs})`);
+  if (!(o.sessionTtlMs >= 0)) throw new ConfigError(`sessionTtlMs must be >= 0 (got ${o.sessionTtlMs})`);
   if (o.duplicateNames !== 'suffix' && o.duplicateNames !== 'reject') {
     throw new ConfigError(`duplicateNames must be "suffix" or "reject" (got ${String(o.duplicateNames)})`);
   }
+  if (o.historyFile !== undefined && o.historyFile.trim() === '')
+    throw new ConfigError('historyFile must be a path (or unset)');
 }

@@ -64,10 +64,19 @@ function skeleton(text: string): string {
 export function nameKeys(name: string): readonly string[] {
   const key = usernameKey(name);
   return [
-    `k:${key}`,
+    userKeyOf(key),
     `s:${skeleton(key)}`,
     `S:${skeleton(name.replace(VARIATION_SELECTORS, '').normalize('NFKC'))}`,
   ];
+}
+
+/** The first of a name's `nameKeys`: the key users are listed and addressed by. */
+export function userKey(name: string): string {
+  return userKeyOf(usernameKey(name));
+}
+
+function userKeyOf(usernameKey: string): string {
+  return `k:${usernameKey}`;
 }
 
 const SYSTEM_KEYS = nameKeys(SYSTEM_USERNAME);
@@ -94,42 +103,93 @@ export function truncateCodePoints(text: string, max: number): string {
 
 /** Checks a requested username and returns it trimmed; throws INVALID_USERNAME explaining why. */
 export function validateUsername(raw: string, limits: TextLimits = DEFAULT_TEXT_LIMITS): string {
-  // Checked before trimming: trim() would silently drop a BOM or a trailing newline.
-  const bad = FORBIDDEN_IN_NAME.exec(raw);
-  if (bad) {
-    const cp = bad[0].codePointAt(0) ?? 0;
-    throw invalidUsername(
-      `Username contains a forbidden character (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`,
-    );
-  }
-  const name = raw.trim();
-  if (name.length === 0) throw invalidUsername('Username cannot be empty');
-  const length = codePointLength(name);
-  if (length > limits.maxUsernameLength) {
-    throw invalidUsername(`Username too long (${length} characters, maximum ${limits.maxUsernameLength})`);
-  }
-  checkCombiningMarks(name);
-  if (usernameKey(name).trim().length === 0) throw invalidUsername('Username cannot be empty');
+  const name = validateName(raw, limits.maxUsernameLength, USERNAME);
   if (nameKeys(name).some((k) => SYSTEM_KEYS.includes(k))) throw invalidUsername('Username is reserved');
   return name;
 }
 
+/** Longest room name, in code points (issue 16: "validated like usernames", 1-50). */
+export const MAX_ROOM_NAME_LENGTH = 50;
+/** The room every joined user is in. */
+export const GENERAL_ROOM = 'general';
+
+/** Checks a room name and returns it trimmed; throws INVALID_ROOM explaining why. */
+export function validateRoomName(raw: string): string {
+  return validateName(raw, MAX_ROOM_NAME_LENGTH, ROOM);
+}
+
+/** The key rooms are compared by: NFKC and case folding, as for names (`Dev` = `dev` = `ＤＥＶ`). */
+export function roomKey(name: string): string {
+  return usernameKey(name);
+}
+
+/** How a kind of name reports a problem. */
+interface NameKind {
+  /** Starts the messages: "Username", "Room name". */
+  readonly label: string;
+  readonly error: (message: string) => ProtocolError;
+}
+
+const USERNAME: NameKind = { label: 'Username', error: invalidUsername };
+const ROOM: NameKind = {
+  label: 'Room name',
+  error: (message) => new ProtocolError(ChatErrorCode.INVALID_ROOM, message),
+};
+
+/** The rules usernames and room names share; returns the name trimmed. */
+function validateName(raw: string, maxLength: number, kind: NameKind): string {
+  // Checked before trimming: trim() would silently drop a BOM or a trailing newline.
+  const bad = FORBIDDEN_IN_NAME.exec(raw);
+  if (bad) {
+    const cp = bad[0].codePointAt(0) ?? 0;
+    throw kind.error(
+      `${kind.label} contains a forbidden character (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`,
+    );
+  }
+  const name = raw.trim();
+  if (name.length === 0) throw kind.error(`${kind.label} cannot be empty`);
+  const length = codePointLength(name);
+  if (length > maxLength) {
+    throw kind.error(`${kind.label} too long (${length} characters, maximum ${maxLength})`);
+  }
+  checkCombiningMarks(name, kind);
+  if (usernameKey(name).trim().length === 0) throw kind.error(`${kind.label} cannot be empty`);
+  return name;
+}
+
 /** A name starts with a base character and has at most MAX_MARKS_PER_CHARACTER marks on each. */
-function checkCombiningMarks(name: string): void {
+function checkCombiningMarks(name: string, kind: NameKind): void {
   let marks = 0;
   let first = true;
   for (const ch of name) {
     if (!MARK.test(ch)) {
       marks = 0;
     } else if (first) {
-      throw invalidUsername('Username cannot start with a combining mark');
+      throw kind.error(`${kind.label} cannot start with a combining mark`);
     } else if (++marks > MAX_MARKS_PER_CHARACTER) {
-      throw invalidUsername(
-        `Username has more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character`,
+      throw kind.error(
+        `${kind.label} has more than ${MAX_MARKS_PER_CHARACTER} combining marks on one character`,
       );
     }
     first = false;
   }
+}
+
+/** Longest status text of `set_status`, in code points. */
+export const MAX_STATUS_TEXT_LENGTH = 100;
+
+/** Checks a status text and returns it trimmed (may be empty); throws INVALID_STATUS explaining why. */
+export function validateStatusText(raw: string): string {
+  const text = raw.trim();
+  const length = codePointLength(text);
+  if (length > MAX_STATUS_TEXT_LENGTH)
+    throw new ProtocolError(
+      ChatErrorCode.INVALID_STATUS,
+      `Status text too long (${length} characters, maximum ${MAX_STATUS_TEXT_LENGTH})`,
+    );
+  if (LONE_SURROGATE.test(text))
+    throw new ProtocolError(ChatErrorCode.INVALID_STATUS, 'Status text contains a lone surrogate');
+  return text;
 }
 
 /** Checks a chat message and returns it trimmed; throws INVALID_MESSAGE explaining why. */
