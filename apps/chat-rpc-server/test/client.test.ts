@@ -33,12 +33,26 @@ describe('ChatClient', () => {
     const bob = client(port);
     await alice.c.connect();
     await bob.c.connect();
-    expect(await alice.c.join('Alice')).toEqual({ username: 'Alice', users: ['Alice'] });
+    expect(await alice.c.join('Alice')).toEqual({
+      username: 'Alice',
+      users: ['Alice'],
+      session: expect.any(String),
+      rooms: ['general'],
+      resumed: false,
+    });
     expect(alice.c.username).toBe('Alice');
     await bob.c.join('Bob');
     await bob.c.send('hi Alice');
     await waitFor(() => alice.chats.length === 1, 'chat event');
-    expect(alice.chats).toEqual([{ username: 'Bob', message: 'hi Alice' }]);
+    expect(alice.chats).toEqual([
+      {
+        username: 'Bob',
+        message: 'hi Alice',
+        room: 'general',
+        id: expect.any(String),
+        timestamp: expect.any(Number),
+      },
+    ]);
     expect(bob.chats).toEqual([]);
     expect(alice.system.map((s) => s.message)).toEqual([
       'Welcome to the chat, Alice!',
@@ -147,7 +161,17 @@ describe('ChatClient', () => {
     const again = createChatServer({ port, joinTimeoutMs: 0 });
     onTestFinished(() => again.close({ timeoutMs: 500 }));
     await again.listen();
-    expect(await reconnected).toEqual({ join: { username: 'Phoenix', users: ['Phoenix'] } });
+    // A new server does not know the session: a new one, in general again.
+    expect(await reconnected).toEqual({
+      join: {
+        username: 'Phoenix',
+        users: ['Phoenix'],
+        session: expect.any(String),
+        rooms: ['general'],
+        resumed: false,
+        recovered: true,
+      },
+    });
     expect(closes).toEqual([true]);
     expect(again.sessions.map((s) => s.username)).toEqual(['Phoenix']);
     await r.c.disconnect();
