@@ -1,8 +1,9 @@
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ChatClient } from '../src/client/client.js';
 import type { ChatEvent, JoinResult } from '../src/client/types.js';
 import { waitFor } from './helpers.js';
+import { startTcpServer } from './tcp-test-server.js';
 
 // The client's side of a resume, against a scripted server that sends what a misbehaving (or
 // differently built) server might: ids the client already has, its own messages, live messages
@@ -17,10 +18,9 @@ type Script = (request: Request, conn: number) => object[];
 async function scriptedServer(script: Script) {
   const sockets: Socket[] = [];
   const requests: { conn: number; request: Request }[] = [];
-  const server = createServer((socket) => {
+  const { port } = await startTcpServer((socket) => {
     const conn = sockets.length;
     sockets.push(socket);
-    socket.on('error', () => {});
     let rest = '';
     socket.setEncoding('utf8');
     socket.on('data', (text: string) => {
@@ -33,16 +33,6 @@ async function scriptedServer(script: Script) {
       }
     });
   });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return { port, requests, sockets };
 }
 

@@ -1,5 +1,5 @@
-import { connect, createServer, type Socket } from 'node:net';
-import { onTestFinished } from 'vitest';
+import { connect, type Socket } from 'node:net';
+import { startTcpServer } from './tcp-test-server.js';
 
 /**
  * A TCP proxy in front of the chat server whose link can be cut, as a network failure would: `cut()`
@@ -8,8 +8,6 @@ import { onTestFinished } from 'vitest';
  */
 export interface CutProxy {
   readonly port: number;
-  /** Connections that got through since the start. */
-  readonly accepted: number;
   cut(): void;
   restore(): void;
 }
@@ -18,14 +16,18 @@ export interface CutProxy {
 export async function startCutProxy(targetPort: number): Promise<CutProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let up = true;
-  let accepted = 0;
-  const server = createServer((client) => {
-    client.on('error', () => {});
+  const destroyAll = () => {
+    for (const [a, b] of pairs) {
+      a.destroy();
+      b.destroy();
+    }
+    pairs.clear();
+  };
+  const { port } = await startTcpServer((client) => {
     if (!up) {
       client.destroy();
       return;
     }
-    accepted++;
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
     upstream.on('error', () => {});
     const pair: [Socket, Socket] = [client, upstream];
@@ -40,31 +42,11 @@ export async function startCutProxy(targetPort: number): Promise<CutProxy> {
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const [a, b] of pairs) {
-          a.destroy();
-          b.destroy();
-        }
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (typeof address !== 'object' || address === null) throw new Error('proxy has no TCP address');
   return {
-    port: address.port,
-    get accepted() {
-      return accepted;
-    },
+    port,
     cut() {
       up = false;
-      for (const [a, b] of pairs) {
-        a.destroy();
-        b.destroy();
-      }
-      pairs.clear();
+      destroyAll();
     },
     restore() {
       up = true;
