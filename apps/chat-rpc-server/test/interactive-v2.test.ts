@@ -81,8 +81,10 @@ describe('interactive client, rooms and the other protocol-2 commands', () => {
     t.type('/history 0');
     await t.shows('! usage: /history [n], n from 1 to 200');
 
-    // /join of a room one is in switches to it.
-    t.type('/join #general');
+    // /join of a room one is in switches to it; the # is optional.
+    t.type('/join');
+    await t.shows('! usage: /join #room');
+    t.type('/join general');
     await t.shows('* now talking in #general');
     await t.shows('Alice #general> ');
     t.type('/join #dev');

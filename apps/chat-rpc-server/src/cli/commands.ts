@@ -67,9 +67,14 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>(
   Object.entries({
     '/join': {
       usage: '/join #room',
-      help: 'join a room and make it current (or switch to it); /join [name] joins the chat again after /leave',
+      help: 'join a room and make it current (or switch to it); after /leave, /join [name] joins the chat',
       async run(s, arg) {
-        if (!arg.startsWith('#')) return s.join(arg || s.username);
+        // Not in the chat (after /leave): /join [name] joins it again, as before rooms existed.
+        if (s.client.username === undefined) return s.join(arg || s.username);
+        if (!arg) {
+          s.print('! usage: /join #room');
+          return;
+        }
         const wanted = roomArg(arg);
         const known = s.client.rooms.find((r) => r.toLowerCase() === wanted.toLowerCase());
         if (known !== undefined) {
