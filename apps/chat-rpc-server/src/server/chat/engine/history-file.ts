@@ -237,7 +237,7 @@ function scan(file: string, content: Buffer, start: number): { loaded: LoadedHis
     const inOrder =
       message !== undefined && (lastId === undefined || compareMessageIds(message.id, lastId) > 0);
     if (message === undefined || !inOrder || nl === -1) {
-      const after = nl === -1 ? 0 : countValidLines(content, nl + 1);
+      const after = countValidLines(content, offset + 1);
       if (after > 0) throw corruptFileError(file, line + 1, offset, after);
       return { loaded, validBytes: offset };
     }
@@ -250,12 +250,26 @@ function scan(file: string, content: Buffer, start: number): { loaded: LoadedHis
   return { loaded, validBytes: offset };
 }
 
+// Every record is "<8 hex digits> {...": where this follows damage, a record may start 8 bytes before.
+const RECORD_OPENING = Buffer.from(' {', 'latin1');
+
+/**
+ * Valid records that start at or after `from`, found by their opening rather than at line starts:
+ * damage may have eaten a newline and glued a good record onto a bad one. A false match needs a
+ * line whose CRC-32 matches, so text inside a message cannot pass for a record.
+ */
 function countValidLines(content: Buffer, from: number): number {
   let count = 0;
-  let offset = from;
-  for (let nl = content.indexOf(NEWLINE, offset); nl !== -1; nl = content.indexOf(NEWLINE, offset)) {
-    if (decodeHistoryLine(content.subarray(offset, nl)) !== undefined) count++;
-    offset = nl + 1;
+  let at = content.indexOf(RECORD_OPENING, from + 8);
+  while (at !== -1) {
+    const nl = content.indexOf(NEWLINE, at);
+    if (nl === -1) break;
+    if (decodeHistoryLine(content.subarray(at - 8, nl)) !== undefined) {
+      count++;
+      at = content.indexOf(RECORD_OPENING, nl + 1 + 8);
+    } else {
+      at = content.indexOf(RECORD_OPENING, at + 1);
+    }
   }
   return count;
 }
