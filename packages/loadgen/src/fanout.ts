@@ -8,8 +8,9 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { LineDecoder } from '@sockworks/framing';
+import { checkInt, withDefaults } from '@sockworks/service';
+import { delay } from './delay.js';
 import { LatencyHistogram, type LatencySummary } from './histogram.js';
-import { checkInteger, delay, withDefaults } from './options.js';
 import { connectSocket, describeTarget, type LoadTarget } from './target.js';
 
 /** How a fan-out run speaks the server's protocol (each method returns or reads one message). */
@@ -88,10 +89,11 @@ type Resolved = Required<Omit<FanoutOptions, 'onProgress'>> & Pick<FanoutOptions
 /** Joins the receivers and a sender, sends the messages, and resolves with the numbers. */
 export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
   const o: Resolved = withDefaults(FANOUT_DEFAULTS, options);
-  checkInteger('receivers', o.receivers, 1);
-  checkInteger('messages', o.messages, 1);
-  for (const name of ['warmupMessages', 'intervalMs', 'settleMs'] as const) checkInteger(name, o[name], 0);
+  for (const name of ['warmupMessages', 'intervalMs', 'settleMs'] as const)
+    checkInt(name, o[name], { min: 0 });
   for (const name of [
+    'receivers',
+    'messages',
     'joinConcurrency',
     'connectTimeoutMs',
     'joinTimeoutMs',
@@ -99,7 +101,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
     'maxLineBytes',
     'progressIntervalMs',
   ] as const)
-    checkInteger(name, o[name], 1);
+    checkInt(name, o[name]);
   return new FanoutRun(o).run();
 }
 

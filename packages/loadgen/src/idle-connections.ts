@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { checkInteger, withDefaults } from './options.js';
+import { checkInt, withDefaults } from '@sockworks/service';
 import type { ReplyCounterFactory } from './reply-counters.js';
 import { connectSocket, describeTarget, type LoadTarget } from './target.js';
 
@@ -43,15 +43,13 @@ export interface IdleConnections {
   close(): void;
 }
 
-type ResolvedIdle = ReturnType<typeof withDefaults<typeof IDLE_CONNECTIONS_DEFAULTS, IdleConnectionsOptions>>;
+type ResolvedIdle = typeof IDLE_CONNECTIONS_DEFAULTS & IdleConnectionsOptions;
 
 /** Opens `count` idle connections; never rejects for a connection that fails (see `failed`). */
 export async function openIdleConnections(options: IdleConnectionsOptions): Promise<IdleConnections> {
   const o = withDefaults(IDLE_CONNECTIONS_DEFAULTS, options);
-  checkInteger('count', o.count, 0);
-  checkInteger('batch', o.batch, 1);
-  checkInteger('connectTimeoutMs', o.connectTimeoutMs, 1);
-  checkInteger('replyTimeoutMs', o.replyTimeoutMs, 1);
+  checkInt('count', o.count, { min: 0 });
+  for (const name of ['batch', 'connectTimeoutMs', 'replyTimeoutMs'] as const) checkInt(name, o[name]);
   const sockets: Socket[] = [];
   let failed = 0;
   let firstError: Error | undefined;

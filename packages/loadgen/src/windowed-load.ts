@@ -8,8 +8,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { checkInt, withDefaults } from '@sockworks/service';
+import { delay } from './delay.js';
 import { LatencyHistogram, type LatencySummary } from './histogram.js';
-import { checkInteger, delay, formatCount, withDefaults } from './options.js';
 import type { ReplyCounterFactory } from './reply-counters.js';
 import { RequestCycle } from './request-cycle.js';
 import { connectSocket, describeTarget, type LoadTarget } from './target.js';
@@ -102,22 +103,25 @@ type Phase = 'connect' | 'warmup' | 'measure' | 'drain';
  */
 export async function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedLoadResult> {
   const o = withDefaults(WINDOWED_LOAD_DEFAULTS, options);
-  const resolved: Resolved = {
-    ...o,
-    durationMs:
-      options.durationMs ??
-      (options.requestCount === undefined ? WINDOWED_LOAD_DEFAULTS.durationMs : Number.POSITIVE_INFINITY),
-    requestCount: options.requestCount ?? Number.POSITIVE_INFINITY,
-  };
-  checkInteger('connections', resolved.connections, 1);
-  checkInteger('window', resolved.window, 1);
-  checkInteger('durationMs', resolved.durationMs, 1, Number.POSITIVE_INFINITY);
-  checkInteger('requestCount', resolved.requestCount, 1, Number.POSITIVE_INFINITY);
+  // Only a request count given alone lifts the time bound.
+  const timed = options.durationMs !== undefined || options.requestCount === undefined;
+  if (timed) checkInt('durationMs', o.durationMs);
+  if (options.requestCount !== undefined) checkInt('requestCount', options.requestCount);
+  for (const name of [
+    'connections',
+    'window',
+    'connectTimeoutMs',
+    'connectConcurrency',
+    'progressIntervalMs',
+  ] as const)
+    checkInt(name, o[name]);
   for (const name of ['warmupMs', 'stallTimeoutMs', 'drainTimeoutMs'] as const)
-    checkInteger(name, resolved[name], 0);
-  for (const name of ['connectTimeoutMs', 'connectConcurrency', 'progressIntervalMs'] as const)
-    checkInteger(name, resolved[name], 1);
-  return new WindowedRun(resolved).run();
+    checkInt(name, o[name], { min: 0 });
+  return new WindowedRun({
+    ...o,
+    durationMs: timed ? o.durationMs : Number.POSITIVE_INFINITY,
+    requestCount: options.requestCount ?? Number.POSITIVE_INFINITY,
+  }).run();
 }
 
 /** The shared state of one run: phases, counts, the histogram, failure. */
@@ -362,7 +366,7 @@ class WindowedRun implements ConnectionHost {
           ClientErrorCode.REQUEST_TIMEOUT,
           `${this.#name(c.index)} stalled: nothing received for ${Math.round(now - c.lastActivity)} ms ` +
             `with ${c.inFlight} requests in flight (${this.#phase} phase, ` +
-            `${formatCount(this.#completed)} replies counted in it; stall timeout ${limit} ms)`,
+            `${this.#completed.toLocaleString('en-US')} replies counted in it; stall timeout ${limit} ms)`,
         ),
       );
       return;
