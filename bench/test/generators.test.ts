@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { type FanoutResult, lengthPrefixedReplies } from '@sockworks/loadgen';
-import { scaled, tempDir } from '@sockworks/test-utils';
+import { freePort, scaled, tempDir } from '@sockworks/test-utils';
 import { createChatServer } from 'chat-rpc-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -100,11 +100,8 @@ describe('generator process', () => {
   });
 
   it('a windowed load that cannot connect fails, naming the connection and the address', async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    await new Promise((r) => server.close(r));
+    // A port nothing listens on any more: connections are refused.
+    const port = await freePort();
     await expect(
       runGenerator({
         kind: 'frames',
@@ -158,11 +155,8 @@ describe('generator process', () => {
   });
 
   it('reports refused connections as errors, with nothing completed', async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    await new Promise((r) => server.close(r));
+    // A port nothing listens on any more: connections are refused.
+    const port = await freePort();
     const result = await runGenerator<{ completed: number; errors: number }>({
       kind: 'http-close',
       target: { host: '127.0.0.1', port },
