@@ -46,6 +46,10 @@ describe('runLoad (programmatic performance mode)', () => {
   });
 
   it('rejects bad options and an unreachable server, with their codes', async () => {
+    await expect(runLoad({ type: 'broadcast' as 'echo' })).rejects.toMatchObject({
+      code: ServiceErrorCode.INVALID_CONFIG,
+      message: 'type must be one of echo, ping, got broadcast',
+    });
     for (const bad of [{ window: 0 }, { messageSize: -1 }]) {
       await expect(runLoad(bad)).rejects.toMatchObject({
         code: ServiceErrorCode.INVALID_CONFIG,

@@ -4,7 +4,7 @@
  * headers and checked by their first bytes, never parsed).
  */
 import { type LoadProgress, lengthPrefixedReplies, runWindowedLoad } from '@sockworks/loadgen';
-import { checkInt, withDefaults } from '@sockworks/service';
+import { ConfigError, checkInt, withDefaults } from '@sockworks/service';
 import { encodeFrame } from '../protocol/frame.js';
 
 export type { LoadProgress } from '@sockworks/loadgen';
@@ -83,6 +83,8 @@ const EXPECTED_REPLY: Record<LoadMessageType, Buffer> = {
 export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
   const o = withDefaults(LOAD_DEFAULTS, options);
   checkInt('messageSize', o.messageSize, { min: 0 });
+  if (!Object.hasOwn(EXPECTED_REPLY, o.type))
+    throw new ConfigError(`type must be one of ${Object.keys(EXPECTED_REPLY).join(', ')}, got ${o.type}`);
   const request = buildRequest(o.type, o.messageSize);
   const expectPrefix = EXPECTED_REPLY[o.type];
   const requests = [request];
