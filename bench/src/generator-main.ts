@@ -41,8 +41,8 @@ async function main(): Promise<unknown> {
     case 'http-close':
       return runHttpCloseLoad({ ...spec, onProgress });
     case 'chat-fanout': {
-      const { host, port, receivers, rooms, messages, intervalMs } = spec;
-      return runChatFanout({ target: { host, port }, receivers, rooms, messages, intervalMs, onProgress });
+      const { kind: _, host, port, ...load } = spec;
+      return runChatFanout({ target: { host, port }, ...load, onProgress });
     }
     case 'idle': {
       let release: () => void = () => {};

@@ -40,5 +40,7 @@ export type GeneratorSpec =
       rooms?: number;
       messages: number;
       intervalMs: number;
+      /** wait until the join notices have stopped arriving for this long before sending (0 or absent: no wait) */
+      settleMs?: number;
     }
   | { kind: 'idle'; target: Target; count: number; hello?: string };

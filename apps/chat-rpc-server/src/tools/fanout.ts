@@ -49,9 +49,17 @@ export type ChatFanoutOptions = Omit<FanoutOptions, 'protocol' | 'groups'> & {
 /**
  * Joins `receivers` chat clients and a sender, sends `messages` chat messages, and measures the time
  * from each write until every receiver has it; with `rooms`, until every member of the message's room
- * has it. Join replies list every user, so lines may be long: up to 4 MiB by default.
+ * has it. Join replies list every user, so lines may be long: up to 4 MiB by default. Each join is
+ * announced to everyone already there (n²/2 notices in all), so the last joins of a thousand wait
+ * behind that storm: a join has 30 s by default.
  */
 export function runChatFanout({ rooms = 0, ...options }: ChatFanoutOptions): Promise<FanoutResult> {
   const protocol = rooms > 0 ? CHAT_ROOM_FANOUT_PROTOCOL : CHAT_FANOUT_PROTOCOL;
-  return runFanout({ maxLineBytes: 4 * 1024 * 1024, ...options, protocol, groups: Math.max(1, rooms) });
+  return runFanout({
+    maxLineBytes: 4 * 1024 * 1024,
+    joinTimeoutMs: 30_000,
+    ...options,
+    protocol,
+    groups: Math.max(1, rooms),
+  });
 }
