@@ -2,12 +2,14 @@ export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from '@sockworks/
 export { HELP_TEXT, type InteractiveOptions, runInteractiveClient } from './cli/interactive.js';
 export { neutralize } from './cli/sanitize.js';
 export { ChatClient } from './client/client.js';
+export { compareIds } from './client/resume.js';
 export type {
   ChatClientEvents,
   ChatClientOptions,
   ChatEvent,
   HistoryMessage,
   HistoryOptions,
+  HistoryPage,
   JoinResult,
   PresenceEvent,
   PresenceStatus,
@@ -16,6 +18,7 @@ export type {
   RoomInfo,
   RoomJoinResult,
   SentMessage,
+  SentPrivate,
   SystemEvent,
   TypingEvent,
   UserInfo,
@@ -65,4 +68,9 @@ export {
   createChatServer,
 } from './server/server.js';
 export type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from './server/types.js';
-export { CHAT_FANOUT_PROTOCOL, type ChatFanoutOptions, runChatFanout } from './tools/fanout.js';
+export {
+  CHAT_FANOUT_PROTOCOL,
+  CHAT_ROOM_FANOUT_PROTOCOL,
+  type ChatFanoutOptions,
+  runChatFanout,
+} from './tools/fanout.js';
