@@ -40,16 +40,21 @@ describe.each(DIALECTS)('presence, typing, read marks, private messages (%s)', (
         { username: 'Spec', address: expect.any(String), status: 'online', text: '' },
       ],
       count: 3,
+      has_more: false,
     });
     expect(await bob.call('get_users', { room: 'general' })).toEqual({
       status: 'success',
       users: ['Alice', 'Bob', 'Spec'],
       count: 3,
+      has_more: false,
     });
+    expect(await bob.call('get_users', { room: 'general', offset: 2 })).toMatchObject({ users: ['Spec'] });
+    expect(await bob.call('get_users', { offset: -1 })).toMatchObject({ code: -32602 });
     expect(await bob.call('get_users', { room: 'nowhere' })).toEqual({
       status: 'success',
       users: [],
       count: 0,
+      has_more: false,
     });
     expect(await bob.call('get_users', { room: '\u0000' })).toMatchObject({ code: 'INVALID_ROOM' });
     for (const bad of [{ status: 'gone' }, {}, { status: 'away', text: 5 }])

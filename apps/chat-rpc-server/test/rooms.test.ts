@@ -56,6 +56,7 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
         { room: 'Dev', users: 2, joined: false },
       ],
       count: 2,
+      has_more: false,
     });
     expect(await bob.call('leave_room', { room: 'dev' })).toEqual({
       status: 'success',
@@ -167,6 +168,29 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
     await alice.call('leave_room', { room: 'busy' });
     expect(await alice.call('join_room', { room: 'old' })).toMatchObject({ status: 'success' });
     expect(await alice.call('get_history', { room: 'old' })).toMatchObject({ messages: [], count: 0 });
+  });
+
+  it('list_rooms and get_users page their lists within a quarter of --max-output-bytes', async () => {
+    const { port } = await startServer({ maxOutputBytes: 4096, rateBurst: 100, maxRoomsPerUser: 100 });
+    const alice = await V2Client.connect(port, dialect);
+    await alice.join('Alice');
+    const names = Array.from(
+      { length: 40 },
+      (_, i) => `room ${String(i).padStart(2, '0')} ${'é'.repeat(20)}`,
+    );
+    for (const room of names) await alice.call('join_room', { room });
+    const seen: string[] = [];
+    for (let offset = 0, more = true; more; ) {
+      const page = await alice.call('list_rooms', { offset });
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(1100);
+      const rooms = (page.rooms as { room: string }[]).map((r) => r.room);
+      expect(rooms.length).toBeGreaterThan(0);
+      seen.push(...rooms);
+      offset += rooms.length;
+      more = page.has_more === true;
+    }
+    expect(seen).toEqual(['general', ...names]);
+    expect(await alice.call('list_rooms', { offset: 'x' })).toMatchObject({ code: -32602 });
   });
 
   it('protocol-2 methods need protocol 2 and a join', async () => {
