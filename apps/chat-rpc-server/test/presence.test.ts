@@ -76,12 +76,7 @@ describe.each(DIALECTS)('presence, typing, read marks, private messages (%s)', (
   it('typing: other members get it, not stored, at most one per second per user and room', async () => {
     let now = 0;
     const { port } = await startServer({ now: () => now });
-    const alice = await V2Client.connect(port, dialect);
-    const bob = await V2Client.connect(port, dialect);
-    const carol = await V2Client.connect(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     await alice.call('join_room', { room: 'dev' });
     await bob.call('join_room', { room: 'dev' });
     expect(await alice.call('typing', { room: 'dev' })).toEqual({
@@ -148,12 +143,7 @@ describe.each(DIALECTS)('presence, typing, read marks, private messages (%s)', (
 
   it('send_private: only the recipient gets it; offline users (gone or disconnected and held) are USER_NOT_FOUND', async () => {
     const { port, server } = await startServer();
-    const alice = await V2Client.connect(port, dialect);
-    const bob = await V2Client.connect(port, dialect);
-    const carol = await V2Client.connect(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     const sent = await alice.call('send_private', { to: ' bob ', message: 'psst' });
     expect(sent).toEqual({ status: 'success', message: 'Private message sent', id: ID, to: 'Bob' });
     expect(await bob.notificationMatching({ type: 'private' })).toEqual({

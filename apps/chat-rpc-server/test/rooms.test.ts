@@ -21,10 +21,7 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
 
   it('join_room, leave_room and list_rooms: replies, notices to the other members, membership', async () => {
     const { port } = await startServer();
-    const [alice, bob, carol] = await V2Client.connectThree(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     expect(await alice.call('join_room', { room: 'Dev' })).toEqual({
       status: 'success',
       message: 'Joined Dev',
@@ -86,10 +83,7 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
 
   it('send_message: room members only, ids ordered, the room on every message, the sender left out', async () => {
     const { port } = await startServer();
-    const [alice, bob, carol] = await V2Client.connectThree(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     await alice.call('join_room', { room: 'dev' });
     await bob.call('join_room', { room: 'dev' });
     await alice.notificationMatching({ message: 'Bob has joined dev' });

@@ -7,16 +7,8 @@ import { DEFAULT_TEXT_LIMITS, type TextLimits } from './validation.js';
 /** What happens when a requested name is already in use. */
 export type DuplicateNamePolicy = 'suffix' | 'reject';
 
-/** Options of the chat layer. */
-export interface ChatOptions extends TextLimits {
-  /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
-  duplicateNames: DuplicateNamePolicy;
-  /** Token bucket size: calls that make the server send to others, allowed at once. @default 10 */
-  rateBurst: number;
-  /** Token bucket refill per second. @default 2 */
-  ratePerSecond: number;
-  /** Disconnect a client that has not joined within this many ms (0: never). @default 60000 */
-  joinTimeoutMs: number;
+/** The limits of protocol 2's rooms, history and sessions (server options too). */
+export interface RoomsAndHistoryOptions {
   /** Rooms one user may be in, `general` included. @default 50 */
   maxRoomsPerUser: number;
   /** Rooms that may exist at once (with members or stored history). @default 10000 */
@@ -31,6 +23,18 @@ export interface ChatOptions extends TextLimits {
   sessionTtlMs: number;
   /** Sessions held at once; past it the oldest hold ends early. @default 10000 */
   maxHeldSessions: number;
+}
+
+/** Options of the chat layer. */
+export interface ChatOptions extends TextLimits, RoomsAndHistoryOptions {
+  /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
+  duplicateNames: DuplicateNamePolicy;
+  /** Token bucket size: calls that make the server send to others, allowed at once. @default 10 */
+  rateBurst: number;
+  /** Token bucket refill per second. @default 2 */
+  ratePerSecond: number;
+  /** Disconnect a client that has not joined within this many ms (0: never). @default 60000 */
+  joinTimeoutMs: number;
   /** A get_history reply stops short of `limit` rather than pass this many bytes. @default 262144 */
   historyReplyMaxBytes: number;
   /** Where membership, fan-out, history, presence, names and sessions live. @default a MemoryEngine */
