@@ -16,8 +16,12 @@ async function main(): Promise<void> {
     logger,
     graceMs: config.closeTimeoutMs,
     start: async () => {
-      const { logLevel: _level, logFile: _file, ...options } = config;
-      const server = createChatServer({ ...options, logger });
+      const { logLevel: _level, logFile: _file, defaultProtocol, ...options } = config;
+      const server = createChatServer({
+        ...options,
+        defaultProtocol: defaultProtocol === '2' ? 2 : 1,
+        logger,
+      });
       await server.listen();
       return server;
     },

@@ -217,6 +217,28 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
   });
 });
 
+describe('--default-protocol 2', () => {
+  it('makes a join that names no protocol a protocol-2 join; "protocol": 1 still gets the spec shapes', async () => {
+    const { port } = await startServer({ defaultProtocol: 2 });
+    const plain = await V2Client.connect(port, 'plain');
+    const spec = await RawClient.connect(port);
+    const reply = await plain.call('join_chat', { username: 'Plain' });
+    expect(reply).toMatchObject({ session: expect.any(String), rooms: ['general'], resumed: false });
+    expect(await spec.call({ method: 'join_chat', params: { username: 'Spec', protocol: 1 } })).toEqual({
+      status: 'success',
+      message: 'Joined chat as Spec',
+      users: ['Plain', 'Spec'],
+    });
+    expect(await plain.call('join_room', { room: 'dev' })).toMatchObject({ status: 'success' });
+    await spec.call({ method: 'send_message', params: { message: 'hi' } });
+    expect(await plain.notificationMatching({ type: 'chat' })).toMatchObject({
+      room: 'general',
+      id: ID,
+      message: 'hi',
+    });
+  });
+});
+
 describe('compatibility: a client that speaks only the spec', () => {
   it('sees exactly the spec shapes while protocol-2 users use rooms, presence, typing and private messages', async () => {
     const { port } = await startServer();

@@ -80,6 +80,7 @@ export const CHAT_SERVER_DEFAULTS: Readonly<
   rateBurst: DEFAULT_CHAT_OPTIONS.rateBurst,
   ratePerSecond: DEFAULT_CHAT_OPTIONS.ratePerSecond,
   joinTimeoutMs: DEFAULT_CHAT_OPTIONS.joinTimeoutMs,
+  defaultProtocol: DEFAULT_CHAT_OPTIONS.defaultProtocol,
   maxRoomsPerUser: DEFAULT_CHAT_OPTIONS.maxRoomsPerUser,
   maxRooms: DEFAULT_CHAT_OPTIONS.maxRooms,
   historySize: DEFAULT_CHAT_OPTIONS.historySize,

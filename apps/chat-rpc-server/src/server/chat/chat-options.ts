@@ -1,6 +1,6 @@
 import type { Logger } from '@sockworks/logging';
 import { ConfigError } from '@sockworks/service';
-import type { ChatEngine } from './engine/types.js';
+import type { ChatEngine, ProtocolLevel } from './engine/types.js';
 import type { Clock } from './token-bucket.js';
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './validation.js';
 
@@ -9,6 +9,12 @@ export type DuplicateNamePolicy = 'suffix' | 'reject';
 
 /** The limits of protocol 2's rooms, history and sessions (server options too). */
 export interface RoomsAndHistoryOptions {
+  /**
+   * The protocol level of a `join_chat` that names none: 1 keeps such clients on the spec's exact
+   * shapes (protocol 2 is opted into); 2 gives every client protocol 2 unless it asks for 1.
+   * @default 1
+   */
+  defaultProtocol: ProtocolLevel;
   /** Rooms one user may be in, `general` included. @default 50 */
   maxRoomsPerUser: number;
   /** Rooms that may exist at once (with members or stored history). @default 10000 */
@@ -52,6 +58,7 @@ export const DEFAULT_CHAT_OPTIONS: Readonly<ChatOptions> = {
   rateBurst: 10,
   ratePerSecond: 2,
   joinTimeoutMs: 60_000,
+  defaultProtocol: 1,
   maxRoomsPerUser: 50,
   maxRooms: 10_000,
   historySize: 1000,
@@ -83,6 +90,8 @@ export function validateChatOptions(o: ChatOptions): void {
   if (o.duplicateNames !== 'suffix' && o.duplicateNames !== 'reject') {
     throw new ConfigError(`duplicateNames must be "suffix" or "reject" (got ${String(o.duplicateNames)})`);
   }
+  if (o.defaultProtocol !== 1 && o.defaultProtocol !== 2)
+    throw new ConfigError(`defaultProtocol must be 1 or 2 (got ${String(o.defaultProtocol)})`);
   if (o.historyFile !== undefined && o.historyFile.trim() === '')
     throw new ConfigError('historyFile must be a path (or unset)');
 }
