@@ -9,13 +9,12 @@ export type {
   ChatEvent,
   HistoryMessage,
   HistoryOptions,
-  HistoryPage,
+  HistoryResult,
   JoinResult,
   PresenceEvent,
-  PresenceStatus,
   PrivateEvent,
   ReadEvent,
-  RoomInfo,
+  RoomEntry,
   RoomJoinResult,
   SentMessage,
   SentPrivate,
@@ -29,9 +28,16 @@ export {
   type ChatBroadcast,
   chatMessage,
   type JsonObject,
+  type PresenceBroadcast,
+  type PresenceStatus,
+  type PrivateChatMessage,
+  type ReadBroadcast,
+  type RoomChatMessage,
+  type RoomSystemBroadcast,
   type SystemBroadcast,
   SystemText,
   systemMessage,
+  type TypingBroadcast,
 } from './protocol/messages.js';
 export {
   type ChatOptions,
@@ -44,15 +50,38 @@ export {
   type DetailedUsersReply,
   type UsersReply,
 } from './server/chat/chat-service.js';
+export { MemoryEngine, type MemoryEngineOptions } from './server/chat/engine/memory-engine.js';
+export {
+  type ChatEngine,
+  type ChatEngineEvent,
+  type ClaimedSession,
+  type HistoryPage,
+  type HistorySince,
+  type OnlineUser,
+  PRESENCE_STATUSES,
+  type ProtocolLevel,
+  type RoomInfo,
+  type RoomJoinRefusal,
+  type RoomRef,
+  roomChannel,
+  type SessionRecord,
+  type StoredMessage,
+  userChannel,
+} from './server/chat/engine/types.js';
+export { flow, type MaybePromise, wait } from './server/chat/flow.js';
+export { compareMessageIds, MessageIdGenerator, parseMessageId } from './server/chat/message-id.js';
 export { type Clock, TokenBucket, type TokenBucketOptions } from './server/chat/token-bucket.js';
 export {
   codePointLength,
   DEFAULT_TEXT_LIMITS,
+  GENERAL_ROOM,
   MAX_MARKS_PER_CHARACTER,
   nameKeys,
+  roomKey,
   type TextLimits,
   usernameKey,
   validateMessage,
+  validateRoomName,
   validateUsername,
 } from './server/chat/validation.js';
 export {
@@ -67,7 +96,13 @@ export {
   type ChatServerOptions,
   createChatServer,
 } from './server/server.js';
-export type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from './server/types.js';
+export type {
+  ChatCallContext,
+  ChatMethod,
+  ChatPeer,
+  ChatServiceHost,
+  DeferredChatMethod,
+} from './server/types.js';
 export {
   CHAT_FANOUT_PROTOCOL,
   CHAT_ROOM_FANOUT_PROTOCOL,

@@ -27,9 +27,14 @@ async function main(): Promise<void> {
         logFileSize: _size,
         logFileFrequency: _frequency,
         logFileCount: _count,
+        defaultProtocol,
         ...options
       } = config;
-      const server = createChatServer({ ...options, logger });
+      const server = createChatServer({
+        ...options,
+        defaultProtocol: defaultProtocol === '2' ? 2 : 1,
+        logger,
+      });
       await server.listen();
       return server;
     },

@@ -188,6 +188,24 @@ describe('ChatClient, protocol 2', () => {
     expect(bob.typing).toEqual([]); // nobody gets their own
     expect(bob.read).toEqual([]);
   });
+  it('listRooms and getUsers follow the pages of a long list to its end', async () => {
+    // A reply budget of a quarter of 4 KiB: a page holds about 15 of these rooms or 30 of these names.
+    const { port } = await startServer({ maxOutputBytes: 4096, rateBurst: 100 });
+    const alice = await joined(port, 'Alice');
+    const rooms = Array.from({ length: 40 }, (_, i) => `room-with-a-long-name-${String(i).padStart(2, '0')}`);
+    for (const room of rooms) await alice.c.joinRoom(room);
+    const raw = await alice.c.request('list_rooms', {});
+    expect(raw.has_more).toBe(true); // the server did page
+    const listed = await alice.c.listRooms();
+    expect(listed.map((r) => r.room)).toEqual(['general', ...rooms]);
+    expect(listed.every((r) => r.users === 1 && r.joined)).toBe(true);
+
+    const names = Array.from({ length: 40 }, (_, i) => `user-with-a-long-name-${i}`);
+    for (const name of names) await joined(port, name);
+    expect((await alice.c.request('get_users', {})).has_more).toBe(true);
+    expect(await alice.c.getUsers()).toEqual(['Alice', ...names]);
+    expect((await alice.c.getUsersDetailed()).map((u) => u.username)).toEqual(['Alice', ...names]);
+  });
 });
 
 describe('ChatClient session resume', () => {

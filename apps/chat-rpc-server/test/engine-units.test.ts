@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryEngine } from '../src/server/chat/engine/memory-engine.js';
 import { MemoryHistory } from '../src/server/chat/engine/memory-history.js';
 import type { StoredMessage } from '../src/server/chat/engine/types.js';
 import { type Flow, flow, wait } from '../src/server/chat/flow.js';
@@ -123,5 +124,54 @@ describe('MemoryHistory', () => {
     const ids = [...history.messages()].map((e) => Number(e.message.id.split('-')[0]));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(ids).toHaveLength(20);
+  });
+});
+
+describe('MemoryEngine sessions', () => {
+  function engine(maxHeldSessions = 10) {
+    return new MemoryEngine({
+      perRoom: 10,
+      maxBytes: 1e9,
+      maxRooms: 10,
+      maxHeldSessions,
+      wallClock: () => 0,
+    });
+  }
+  const record = (token: string, name: string) => ({
+    token,
+    username: name,
+    keys: [`k:${name}`, `s:${name}`],
+    protocol: 2 as const,
+    rooms: [{ key: 'general', name: 'general' }],
+    status: 'online' as const,
+    text: '',
+  });
+
+  it('a held session keeps its name until claimed or ended; only its own name claims it', () => {
+    const e = engine();
+    expect(e.claimName(['k:a', 's:a'], 't1')).toBe(true);
+    e.createSession(record('t1', 'a'));
+    expect(e.claimSession('t1', 'k:a')).toMatchObject({ live: true });
+    e.holdSession('t1', 60_000, '5-0');
+    expect(e.claimName(['k:a'], 'other')).toBe(false);
+    expect(e.claimSession('t1', 'k:b')).toBeUndefined();
+    expect(e.claimSession('t1', 'k:a')).toMatchObject({ live: false, dropId: '5-0' });
+    e.endSession('t1');
+    expect(e.claimSession('t1', 'k:a')).toBeUndefined();
+    expect(e.claimName(['k:a'], 'other')).toBe(true);
+    e.close();
+  });
+
+  it('past maxHeldSessions the oldest hold ends early and its name is free', () => {
+    const e = engine(2);
+    for (const n of ['a', 'b', 'c']) {
+      e.claimName([`k:${n}`, `s:${n}`], n);
+      e.createSession(record(n, n));
+      e.holdSession(n, 60_000, '0-0');
+    }
+    expect(e.claimSession('a', 'k:a')).toBeUndefined();
+    expect(e.claimName(['k:a'], 'new')).toBe(true);
+    expect(e.claimSession('b', 'k:b')).toMatchObject({ live: false });
+    e.close();
   });
 });

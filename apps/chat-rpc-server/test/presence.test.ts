@@ -40,16 +40,21 @@ describe.each(DIALECTS)('presence, typing, read marks, private messages (%s)', (
         { username: 'Spec', address: expect.any(String), status: 'online', text: '' },
       ],
       count: 3,
+      has_more: false,
     });
     expect(await bob.call('get_users', { room: 'general' })).toEqual({
       status: 'success',
       users: ['Alice', 'Bob', 'Spec'],
       count: 3,
+      has_more: false,
     });
+    expect(await bob.call('get_users', { room: 'general', offset: 2 })).toMatchObject({ users: ['Spec'] });
+    expect(await bob.call('get_users', { offset: -1 })).toMatchObject({ code: -32602 });
     expect(await bob.call('get_users', { room: 'nowhere' })).toEqual({
       status: 'success',
       users: [],
       count: 0,
+      has_more: false,
     });
     expect(await bob.call('get_users', { room: '\u0000' })).toMatchObject({ code: 'INVALID_ROOM' });
     for (const bad of [{ status: 'gone' }, {}, { status: 'away', text: 5 }])
@@ -71,12 +76,7 @@ describe.each(DIALECTS)('presence, typing, read marks, private messages (%s)', (
   it('typing: other members get it, not stored, at most one per second per user and room', async () => {
     let now = 0;
     const { port } = await startServer({ now: () => now });
-    const alice = await V2Client.connect(port, dialect);
-    const bob = await V2Client.connect(port, dialect);
-    const carol = await V2Client.connect(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     await alice.call('join_room', { room: 'dev' });
     await bob.call('join_room', { room: 'dev' });
     expect(await alice.call('typing', { room: 'dev' })).toEqual({
@@ -143,12 +143,7 @@ describe.each(DIALECTS)('presence, typing, read marks, private messages (%s)', (
 
   it('send_private: only the recipient gets it; offline users (gone or disconnected and held) are USER_NOT_FOUND', async () => {
     const { port, server } = await startServer();
-    const alice = await V2Client.connect(port, dialect);
-    const bob = await V2Client.connect(port, dialect);
-    const carol = await V2Client.connect(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     const sent = await alice.call('send_private', { to: ' bob ', message: 'psst' });
     expect(sent).toEqual({ status: 'success', message: 'Private message sent', id: ID, to: 'Bob' });
     expect(await bob.notificationMatching({ type: 'private' })).toEqual({

@@ -1,3 +1,4 @@
+import { scaled } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { startServer, waitFor } from './helpers.js';
 import { DIALECTS, V2Client } from './v2-client.js';
@@ -82,10 +83,15 @@ describe.each(DIALECTS)('resume (%s)', (dialect) => {
   });
 
   it('the name is held during --session-ttl, then released; an expired, unknown or foreign session is a new join', async () => {
-    const { port, server } = await startServer({ sessionTtlMs: 400, duplicateNames: 'reject' });
+    const { port, server } = await startServer({
+      sessionTtlMs: 400,
+      duplicateNames: 'reject',
+      rateBurst: 1000,
+    });
     const alice = await V2Client.connect(port, dialect);
     const joined = await alice.join('Alice');
     drop(alice);
+    const dropped = Date.now();
     await waitFor(() => server.sessions.length === 0, 'the server to notice the drop');
     const thief = await V2Client.connect(port, dialect);
     expect(await thief.call('join_chat', { username: 'alice', protocol: 2 })).toMatchObject({
@@ -96,11 +102,23 @@ describe.each(DIALECTS)('resume (%s)', (dialect) => {
     const other = await thief.join('Mallory', { session: joined.session });
     expect(other).toMatchObject({ message: 'Joined chat as Mallory', resumed: false });
     expect(other.session).not.toBe(joined.session);
-    // Once the hold ends the name is free, and the old session is no use.
+    // Once the hold ends the name is free (polled: the hold's timer is the server's), and the old
+    // session is no use any more.
     const late = await V2Client.connect(port, dialect);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const fresh = await late.join('Alice', { session: joined.session });
-    expect(fresh).toMatchObject({ message: 'Joined chat as Alice', resumed: false });
+    const deadline = Date.now() + scaled(5000);
+    for (;;) {
+      const reply = await late.call('join_chat', { username: 'Alice', protocol: 2 });
+      if (reply.status === 'success') break;
+      expect(reply).toMatchObject({ code: 'USERNAME_TAKEN' });
+      if (Date.now() > deadline) throw new Error('the hold did not end within 5 s of its 400 ms TTL');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(Date.now() - dropped).toBeGreaterThanOrEqual(350);
+    await late.notification();
+    await late.call('leave_chat');
+    const expired = await late.join('Alice', { session: joined.session });
+    expect(expired).toMatchObject({ message: 'Joined chat as Alice', resumed: false });
+    expect(expired.session).not.toBe(joined.session);
   });
 
   it('without last_id the replay starts after the last message stored before the drop', async () => {
@@ -219,8 +237,9 @@ describe('a replay larger than the output cap', () => {
     const again = await V2Client.connect(port, 'plain');
     again.raw.socket.pause();
     again.send('join_chat', { username: 'Alice', session: joined.session, last_id: lastId });
-    // The replay waits for the paused reader; these arrive meanwhile and are held back.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Attached means the replay has started (same tick); it waits for the paused reader, and these
+    // arrive meanwhile and are held back.
+    await waitFor(() => server.sessions.some((s) => s.username === 'Alice'), 'the resume');
     await bob.call('send_message', { message: 'live 1' });
     await bob.call('send_message', { message: 'live 2' });
     again.raw.socket.resume();

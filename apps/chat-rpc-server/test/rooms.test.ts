@@ -21,10 +21,7 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
 
   it('join_room, leave_room and list_rooms: replies, notices to the other members, membership', async () => {
     const { port } = await startServer();
-    const [alice, bob, carol] = await V2Client.connectThree(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     expect(await alice.call('join_room', { room: 'Dev' })).toEqual({
       status: 'success',
       message: 'Joined Dev',
@@ -56,6 +53,7 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
         { room: 'Dev', users: 2, joined: false },
       ],
       count: 2,
+      has_more: false,
     });
     expect(await bob.call('leave_room', { room: 'dev' })).toEqual({
       status: 'success',
@@ -85,10 +83,7 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
 
   it('send_message: room members only, ids ordered, the room on every message, the sender left out', async () => {
     const { port } = await startServer();
-    const [alice, bob, carol] = await V2Client.connectThree(port, dialect);
-    await alice.join('Alice');
-    await bob.join('Bob');
-    await carol.join('Carol');
+    const [alice, bob, carol] = await V2Client.trio(port, dialect);
     await alice.call('join_room', { room: 'dev' });
     await bob.call('join_room', { room: 'dev' });
     await alice.notificationMatching({ message: 'Bob has joined dev' });
@@ -169,6 +164,29 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
     expect(await alice.call('get_history', { room: 'old' })).toMatchObject({ messages: [], count: 0 });
   });
 
+  it('list_rooms and get_users page their lists within a quarter of --max-output-bytes', async () => {
+    const { port } = await startServer({ maxOutputBytes: 4096, rateBurst: 100, maxRoomsPerUser: 100 });
+    const alice = await V2Client.connect(port, dialect);
+    await alice.join('Alice');
+    const names = Array.from(
+      { length: 40 },
+      (_, i) => `room ${String(i).padStart(2, '0')} ${'é'.repeat(20)}`,
+    );
+    for (const room of names) await alice.call('join_room', { room });
+    const seen: string[] = [];
+    for (let offset = 0, more = true; more; ) {
+      const page = await alice.call('list_rooms', { offset });
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(1100);
+      const rooms = (page.rooms as { room: string }[]).map((r) => r.room);
+      expect(rooms.length).toBeGreaterThan(0);
+      seen.push(...rooms);
+      offset += rooms.length;
+      more = page.has_more === true;
+    }
+    expect(seen).toEqual(['general', ...names]);
+    expect(await alice.call('list_rooms', { offset: 'x' })).toMatchObject({ code: -32602 });
+  });
+
   it('protocol-2 methods need protocol 2 and a join', async () => {
     const { port } = await startServer();
     const spec = await V2Client.connect(port, dialect);
@@ -195,6 +213,28 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
     expect(await spec.call('get_history', { room: 'general' })).toMatchObject({
       status: 'success',
       messages: [],
+    });
+  });
+});
+
+describe('--default-protocol 2', () => {
+  it('makes a join that names no protocol a protocol-2 join; "protocol": 1 still gets the spec shapes', async () => {
+    const { port } = await startServer({ defaultProtocol: 2 });
+    const plain = await V2Client.connect(port, 'plain');
+    const spec = await RawClient.connect(port);
+    const reply = await plain.call('join_chat', { username: 'Plain' });
+    expect(reply).toMatchObject({ session: expect.any(String), rooms: ['general'], resumed: false });
+    expect(await spec.call({ method: 'join_chat', params: { username: 'Spec', protocol: 1 } })).toEqual({
+      status: 'success',
+      message: 'Joined chat as Spec',
+      users: ['Plain', 'Spec'],
+    });
+    expect(await plain.call('join_room', { room: 'dev' })).toMatchObject({ status: 'success' });
+    await spec.call({ method: 'send_message', params: { message: 'hi' } });
+    expect(await plain.notificationMatching({ type: 'chat' })).toMatchObject({
+      room: 'general',
+      id: ID,
+      message: 'hi',
     });
   });
 });

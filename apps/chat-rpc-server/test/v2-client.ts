@@ -26,13 +26,15 @@ export class V2Client {
     return new V2Client(await RawClient.connect(port), dialect);
   }
 
-  /** Three clients at once. */
-  static async connectThree(port: number, dialect: Dialect): Promise<[V2Client, V2Client, V2Client]> {
-    return [
+  /** Alice, Bob and Carol, joined with protocol 2 in that order (welcomes read). */
+  static async trio(port: number, dialect: Dialect): Promise<[V2Client, V2Client, V2Client]> {
+    const trio: [V2Client, V2Client, V2Client] = [
       await V2Client.connect(port, dialect),
       await V2Client.connect(port, dialect),
       await V2Client.connect(port, dialect),
     ];
+    for (const [i, name] of ['Alice', 'Bob', 'Carol'].entries()) await trio[i]?.join(name);
+    return trio;
   }
 
   /** Every notification received so far (unwrapped). */

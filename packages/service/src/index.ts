@@ -13,6 +13,7 @@ export {
   type ConnectionListener,
   ConnectionTracker,
 } from './connection-tracker.js';
+export { replaceFileDurably, syncDirectory, writeAll, writeFileDurably } from './durable-file.js';
 export {
   type TrackedHttpServer,
   type TrackHttpServerOptions,

@@ -143,6 +143,15 @@ export const serverCli = defineCli({
       description:
         'Most bytes of unfinished requests held across all clients; the request that passes it gets PARTIAL_BUDGET_EXCEEDED (-32012) and a close (0 = no budget)',
     },
+    defaultProtocol: {
+      type: 'enum',
+      flag: '--default-protocol',
+      env: 'CHAT_DEFAULT_PROTOCOL',
+      choices: ['1', '2'] as const,
+      default: String(D.defaultProtocol) as '1' | '2',
+      description:
+        "Protocol of a join_chat that names none: 1 = the spec's exact shapes unless the client asks for 2; 2 = protocol 2 unless it asks for 1",
+    },
     maxRoomsPerUser: {
       type: 'int',
       flag: '--max-rooms-per-user',

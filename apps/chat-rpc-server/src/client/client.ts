@@ -7,12 +7,12 @@ import { ClientConnection, type WireObject } from './connection.js';
 import { clientError } from './errors.js';
 import {
   chatEvent,
-  historyPage,
+  historyResult,
   joinResult,
   presenceEvent,
   privateEvent,
   readEvent,
-  roomInfos,
+  roomEntries,
   str,
   strings,
   systemEvent,
@@ -25,10 +25,10 @@ import type {
   ChatClientOptions,
   ChatEvent,
   HistoryOptions,
-  HistoryPage,
+  HistoryResult,
   JoinResult,
   PresenceStatus,
-  RoomInfo,
+  RoomEntry,
   RoomJoinResult,
   SentMessage,
   SentPrivate,
@@ -38,6 +38,8 @@ import type {
 
 /** The most history a catch-up asks for (the server's maximum page). */
 const CATCH_UP_LIMIT = 200;
+/** Most requests one paged list may take. */
+const MAX_PAGES = 100;
 /** Most room messages held back while a resume is under way; past it they are let through. */
 const MAX_HELD = 10_000;
 
@@ -155,9 +157,9 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     this.#resume.left(str(reply.room) ?? room);
   }
 
-  /** Rooms with their member counts. */
-  async listRooms(): Promise<RoomInfo[]> {
-    return roomInfos(await this.request('list_rooms', {}));
+  /** Every room with its member count and whether we are in it (`general` first, then by name). */
+  async listRooms(): Promise<RoomEntry[]> {
+    return roomEntries(await this.#allPages('list_rooms', {}, 'rooms'));
   }
 
   /** Posts a message to `room` (default: `general`, where every joined user is); resolves with its id. */
@@ -182,11 +184,11 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
   }
 
   /** A room's latest messages (or those before `before`), oldest first; members only. */
-  async getHistory(room: string, options: HistoryOptions = {}): Promise<HistoryPage> {
+  async getHistory(room: string, options: HistoryOptions = {}): Promise<HistoryResult> {
     const params: WireObject = { room };
     if (options.limit !== undefined) params.limit = options.limit;
     if (options.before !== undefined) params.before = options.before;
-    return historyPage(await this.request('get_history', params), room);
+    return historyResult(await this.request('get_history', params), room);
   }
 
   /** Sets our presence, shown to everyone sharing a room with us. */
@@ -206,12 +208,12 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
 
   /** Names of the joined users (of one room with `room`). */
   async getUsers(options: UsersOptions = {}): Promise<string[]> {
-    return strings((await this.request('get_users', { ...options })).users);
+    return strings((await this.#allPages('get_users', { ...options }, 'users')).users);
   }
 
   /** Names, addresses and presence of the joined users (of one room with `room`). */
   async getUsersDetailed(options: UsersOptions = {}): Promise<UserInfo[]> {
-    return userInfos(await this.request('get_users', { format: 'detailed', ...options }));
+    return userInfos(await this.#allPages('get_users', { format: 'detailed', ...options }, 'users'));
   }
 
   /** Leaves the chat and ends the session; the connection stays open. */
@@ -239,6 +241,23 @@ export class ChatClient extends EventEmitter<ChatClientEvents> {
     const conn = this.#conn;
     if (!conn) return Promise.reject(clientError(ClientErrorCode.CONNECTION_CLOSED, 'not connected'));
     return conn.request(method, params);
+  }
+
+  /**
+   * A list the server pages (`has_more`; the next page from `offset` = the items so far), all of it
+   * as one reply: at most {@link MAX_PAGES} requests, which at the server's page size is far more
+   * than its room and connection limits allow.
+   */
+  async #allPages(method: string, params: WireObject, key: string): Promise<WireObject> {
+    const items: unknown[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const reply = await this.request(method, page === 0 ? params : { ...params, offset: items.length });
+      const list = reply[key];
+      if (!Array.isArray(list)) return reply;
+      items.push(...list);
+      if (reply.has_more !== true || list.length === 0) break;
+    }
+    return { [key]: items };
   }
 
   /** Records a successful join. */

@@ -2,13 +2,13 @@ import type { WireObject } from './connection.js';
 import type {
   ChatEvent,
   HistoryMessage,
-  HistoryPage,
+  HistoryResult,
   JoinResult,
   PresenceEvent,
   PresenceStatus,
   PrivateEvent,
   ReadEvent,
-  RoomInfo,
+  RoomEntry,
   SystemEvent,
   TypingEvent,
   UserInfo,
@@ -94,7 +94,7 @@ export function userInfos(reply: WireObject): UserInfo[] {
   );
 }
 
-export function roomInfos(reply: WireObject): RoomInfo[] {
+export function roomEntries(reply: WireObject): RoomEntry[] {
   return objects(reply.rooms).map((r) => ({
     room: String(r.room ?? ''),
     users: num(r.users) ?? 0,
@@ -102,7 +102,7 @@ export function roomInfos(reply: WireObject): RoomInfo[] {
   }));
 }
 
-export function historyPage(reply: WireObject, room: string): HistoryPage {
+export function historyResult(reply: WireObject, room: string): HistoryResult {
   const messages = objects(reply.messages).map(
     (m): HistoryMessage =>
       withOptional(

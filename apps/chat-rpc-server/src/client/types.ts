@@ -1,8 +1,8 @@
 import type { Logger } from '@sockworks/logging';
 import type { BackoffOptions } from '@sockworks/service';
+import type { PresenceStatus } from '../protocol/messages.js';
 
-/** A user's presence as `set_status` sets it. */
-export type PresenceStatus = 'online' | 'away' | 'busy';
+export type { PresenceStatus };
 
 /** A chat message from another user (live, or replayed after a resume). */
 export interface ChatEvent {
@@ -88,7 +88,7 @@ export interface RoomJoinResult {
 }
 
 /** A room as list_rooms lists it. */
-export interface RoomInfo {
+export interface RoomEntry {
   room: string;
   /** Members online now. */
   users: number;
@@ -106,7 +106,7 @@ export interface HistoryMessage {
 }
 
 /** A page of a room's history, oldest first. */
-export interface HistoryPage {
+export interface HistoryResult {
   room: string;
   messages: HistoryMessage[];
   /** Older messages are stored: ask again with `before` = the first message's id. */

@@ -18,6 +18,63 @@ export interface SystemBroadcast extends JsonObject {
   code?: string;
 }
 
+/** A user's presence status (protocol 2). */
+export type PresenceStatus = 'online' | 'away' | 'busy';
+
+/**
+ * A chat message as protocol 2 delivers it, stores it and returns it from `get_history`: the
+ * spec's chat broadcast plus `room`, `id` (`"<ms>-<seq>"`, ordered) and `timestamp` (ms).
+ */
+export interface RoomChatMessage extends JsonObject {
+  readonly type: 'chat';
+  readonly room: string;
+  readonly id: string;
+  readonly username: string;
+  readonly message: string;
+  readonly timestamp: number;
+}
+
+/** A private message, to its recipient only (protocol 2). */
+export interface PrivateChatMessage extends JsonObject {
+  readonly type: 'private';
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly message: string;
+  readonly timestamp: number;
+}
+
+/** A notice about one room (joins and leaves of `join_room`/`leave_room`; protocol 2). */
+export interface RoomSystemBroadcast extends JsonObject {
+  type: 'system';
+  room: string;
+  message: string;
+  username: typeof SYSTEM_USERNAME;
+}
+
+/** Someone's new status (protocol 2). */
+export interface PresenceBroadcast extends JsonObject {
+  type: 'presence';
+  username: string;
+  status: PresenceStatus;
+  text: string;
+}
+
+/** Someone is typing in a room (protocol 2). */
+export interface TypingBroadcast extends JsonObject {
+  type: 'typing';
+  room: string;
+  username: string;
+}
+
+/** Someone has read a room up to a message (protocol 2). */
+export interface ReadBroadcast extends JsonObject {
+  type: 'read';
+  room: string;
+  username: string;
+  id: string;
+}
+
 /** Builds a chat broadcast. */
 export function chatMessage(username: string, message: string): ChatBroadcast {
   return { type: 'chat', message, username };

@@ -4,7 +4,11 @@ import { type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, NetService } from '@sockworks/service';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
 import { type JsonObject, SystemText, systemMessage } from '../protocol/messages.js';
-import { DEFAULT_CHAT_OPTIONS, type DuplicateNamePolicy } from './chat/chat-options.js';
+import {
+  DEFAULT_CHAT_OPTIONS,
+  type DuplicateNamePolicy,
+  type RoomsAndHistoryOptions,
+} from './chat/chat-options.js';
 import { ChatService, type ChatSession } from './chat/chat-service.js';
 import type { ChatEngine } from './chat/engine/types.js';
 import type { Clock } from './chat/token-bucket.js';
@@ -14,7 +18,7 @@ import { ChatRouter } from './router.js';
 import type { ChatPeer, ChatServiceHost, DeferredChatMethod } from './types.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
-export interface ChatServerOptions {
+export interface ChatServerOptions extends RoomsAndHistoryOptions {
   /** Address to listen on. @default '127.0.0.1' */
   host: string;
   /** TCP port (0: any free port). @default 65432 */
@@ -47,20 +51,6 @@ export interface ChatServerOptions {
   messageTimeoutMs: number;
   /** Bytes of unfinished requests held across all clients; the one passing it gets PARTIAL_BUDGET_EXCEEDED and a close (0: off). @default 67108864 */
   partialBudgetBytes: number;
-  /** Rooms one user may be in, `general` included. @default 50 */
-  maxRoomsPerUser: number;
-  /** Rooms that may exist at once (with members or stored history). @default 10000 */
-  maxRooms: number;
-  /** Messages of history kept per room (0: none). @default 1000 */
-  historySize: number;
-  /** Approximate memory of all stored history; past it the server's oldest messages go first. @default 67108864 */
-  historyMaxBytes: number;
-  /** Append-only file that keeps the history across restarts (unset: memory only). @default undefined */
-  historyFile?: string;
-  /** How long a dropped protocol-2 session is held for a resume (0: no resume). @default 60000 */
-  sessionTtlMs: number;
-  /** Sessions held for a resume at once; past it the oldest hold ends early. @default 10000 */
-  maxHeldSessions: number;
   /** Where membership, fan-out, history, presence, names and sessions live. @default a MemoryEngine */
   engine?: ChatEngine;
   /** Drain deadline on close, then remaining sockets are destroyed. @default 10000 */
@@ -90,6 +80,7 @@ export const CHAT_SERVER_DEFAULTS: Readonly<
   rateBurst: DEFAULT_CHAT_OPTIONS.rateBurst,
   ratePerSecond: DEFAULT_CHAT_OPTIONS.ratePerSecond,
   joinTimeoutMs: DEFAULT_CHAT_OPTIONS.joinTimeoutMs,
+  defaultProtocol: DEFAULT_CHAT_OPTIONS.defaultProtocol,
   maxRoomsPerUser: DEFAULT_CHAT_OPTIONS.maxRoomsPerUser,
   maxRooms: DEFAULT_CHAT_OPTIONS.maxRooms,
   historySize: DEFAULT_CHAT_OPTIONS.historySize,

@@ -1,22 +1,20 @@
 import type { Logger } from '@sockworks/logging';
 import { ConfigError } from '@sockworks/service';
-import type { ChatEngine } from './engine/types.js';
+import type { ChatEngine, ProtocolLevel } from './engine/types.js';
 import type { Clock } from './token-bucket.js';
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './validation.js';
 
 /** What happens when a requested name is already in use. */
 export type DuplicateNamePolicy = 'suffix' | 'reject';
 
-/** Options of the chat layer. */
-export interface ChatOptions extends TextLimits {
-  /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
-  duplicateNames: DuplicateNamePolicy;
-  /** Token bucket size: calls that make the server send to others, allowed at once. @default 10 */
-  rateBurst: number;
-  /** Token bucket refill per second. @default 2 */
-  ratePerSecond: number;
-  /** Disconnect a client that has not joined within this many ms (0: never). @default 60000 */
-  joinTimeoutMs: number;
+/** The limits of protocol 2's rooms, history and sessions (server options too). */
+export interface RoomsAndHistoryOptions {
+  /**
+   * The protocol level of a `join_chat` that names none: 1 keeps such clients on the spec's exact
+   * shapes (protocol 2 is opted into); 2 gives every client protocol 2 unless it asks for 1.
+   * @default 1
+   */
+  defaultProtocol: ProtocolLevel;
   /** Rooms one user may be in, `general` included. @default 50 */
   maxRoomsPerUser: number;
   /** Rooms that may exist at once (with members or stored history). @default 10000 */
@@ -31,6 +29,18 @@ export interface ChatOptions extends TextLimits {
   sessionTtlMs: number;
   /** Sessions held at once; past it the oldest hold ends early. @default 10000 */
   maxHeldSessions: number;
+}
+
+/** Options of the chat layer. */
+export interface ChatOptions extends TextLimits, RoomsAndHistoryOptions {
+  /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
+  duplicateNames: DuplicateNamePolicy;
+  /** Token bucket size: calls that make the server send to others, allowed at once. @default 10 */
+  rateBurst: number;
+  /** Token bucket refill per second. @default 2 */
+  ratePerSecond: number;
+  /** Disconnect a client that has not joined within this many ms (0: never). @default 60000 */
+  joinTimeoutMs: number;
   /** A get_history reply stops short of `limit` rather than pass this many bytes. @default 262144 */
   historyReplyMaxBytes: number;
   /** Where membership, fan-out, history, presence, names and sessions live. @default a MemoryEngine */
@@ -48,6 +58,7 @@ export const DEFAULT_CHAT_OPTIONS: Readonly<ChatOptions> = {
   rateBurst: 10,
   ratePerSecond: 2,
   joinTimeoutMs: 60_000,
+  defaultProtocol: 1,
   maxRoomsPerUser: 50,
   maxRooms: 10_000,
   historySize: 1000,
@@ -79,6 +90,8 @@ export function validateChatOptions(o: ChatOptions): void {
   if (o.duplicateNames !== 'suffix' && o.duplicateNames !== 'reject') {
     throw new ConfigError(`duplicateNames must be "suffix" or "reject" (got ${String(o.duplicateNames)})`);
   }
+  if (o.defaultProtocol !== 1 && o.defaultProtocol !== 2)
+    throw new ConfigError(`defaultProtocol must be 1 or 2 (got ${String(o.defaultProtocol)})`);
   if (o.historyFile !== undefined && o.historyFile.trim() === '')
     throw new ConfigError('historyFile must be a path (or unset)');
 }

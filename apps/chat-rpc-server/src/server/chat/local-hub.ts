@@ -2,7 +2,7 @@ import type { Logger } from '@sockworks/logging';
 import { SYSTEM_USERNAME } from '../../protocol/constants.js';
 import { type JsonObject, systemMessage } from '../../protocol/messages.js';
 import type { ChatPeer, ChatServiceHost } from '../types.js';
-import type { ChatEngine, ChatEvent, ProtocolLevel } from './engine/types.js';
+import type { ChatEngine, ChatEngineEvent, ProtocolLevel } from './engine/types.js';
 import { isThenable, type MaybePromise } from './flow.js';
 import { compareMessageIds } from './message-id.js';
 
@@ -15,7 +15,7 @@ export interface LocalMember {
   /** Names this attachment of the session (a takeover says which one stays). */
   readonly attachId: string;
   /** While set, events for this member wait here: its resume replay is being sent first. */
-  held: ChatEvent[] | undefined;
+  held: ChatEngineEvent[] | undefined;
 }
 
 /** Most events held back for one member during its replay; past it the member is disconnected. */
@@ -100,7 +100,7 @@ export class LocalHub {
     }
   }
 
-  #deliver(channel: string, event: ChatEvent): void {
+  #deliver(channel: string, event: ChatEngineEvent): void {
     const members = this.#channels.get(channel);
     if (!members) return;
     if (event.kind === 'takeover') {
@@ -119,7 +119,11 @@ export class LocalHub {
     }
   }
 
-  *#recipients(members: Set<LocalMember>, except: string | undefined, event: ChatEvent): Generator<ChatPeer> {
+  *#recipients(
+    members: Set<LocalMember>,
+    except: string | undefined,
+    event: ChatEngineEvent,
+  ): Generator<ChatPeer> {
     for (const member of members) {
       if (member.userKey === except) continue;
       if (member.held === undefined) {
@@ -140,7 +144,7 @@ export class LocalHub {
  * What a member of `protocol` level receives for `event` (undefined: nothing). Protocol 1 gets
  * exactly the spec's shapes and only the spec's kinds (chat and room-less system notices).
  */
-export function wireForm(event: ChatEvent, protocol: ProtocolLevel): JsonObject | undefined {
+export function wireForm(event: ChatEngineEvent, protocol: ProtocolLevel): JsonObject | undefined {
   switch (event.kind) {
     case 'chat':
       // The stored message is the protocol-2 form; the spec's form is built once per delivery.

@@ -3,9 +3,10 @@ import { SystemText } from '../../protocol/messages.js';
 import { invalidParams, paramsObject, stringParam } from '../errors.js';
 import { type ChatCallContext, defineChatMethod } from '../types.js';
 import { type ChatCore, GENERAL } from './chat-core.js';
-import { roomChannel, type StoredMessage } from './engine/types.js';
+import { roomChannel } from './engine/types.js';
 import { type Flow, flow, runDetached, wait } from './flow.js';
 import { messageIdParam } from './message-id.js';
+import { countWithin, offsetParam, pageWithin } from './reply-budget.js';
 import { roomKey, validateRoomName } from './validation.js';
 
 /** Most messages one get_history returns. */
@@ -51,9 +52,9 @@ export function registerRoomMethods(core: ChatCore): void {
   host.register(
     'list_rooms',
     defineChatMethod({
-      description: 'List the rooms with their member counts.',
-      parseParams: (p) => paramsObject(p),
-      handler: (_params, { peer }) =>
+      description: 'List the rooms with their member counts (paged with offset).',
+      parseParams: (p) => offsetParam(p) ?? 0,
+      handler: (offset, { peer }) =>
         flow(
           (function* () {
             const rooms = yield* wait(core.engine.listRooms());
@@ -65,7 +66,8 @@ export function registerRoomMethods(core: ChatCore): void {
                 users: room.users,
                 joined: session?.room(room.key) !== undefined,
               }));
-            return { status: 'success', rooms: list, count: list.length };
+            const { page, hasMore } = pageWithin(list, offset, core.options.historyReplyMaxBytes);
+            return { status: 'success', rooms: page, count: page.length, has_more: hasMore };
           })(),
         ),
     }),
@@ -82,13 +84,14 @@ export function registerRoomMethods(core: ChatCore): void {
             const page = yield* wait(
               core.engine.history(room.key, { limit: params.limit, before: params.before }),
             );
-            const { messages, cut } = newestWithin(page.messages, core.options.historyReplyMaxBytes);
+            const fit = countWithin(page.messages, core.options.historyReplyMaxBytes, true);
+            const messages = page.messages.slice(page.messages.length - fit);
             return {
               status: 'success',
               room: room.name,
               messages,
               count: messages.length,
-              has_more: page.hasMore || cut,
+              has_more: page.hasMore || fit < page.messages.length,
             };
           })(),
         ),
@@ -182,23 +185,4 @@ function rank(key: string): number {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * The newest of `messages` (oldest first) whose JSON fits in `maxBytes` together; `cut` when some
- * had to be left out, so a reply never nears the output cap whatever the messages hold.
- */
-function newestWithin(
-  messages: readonly StoredMessage[],
-  maxBytes: number,
-): { messages: StoredMessage[]; cut: boolean } {
-  let bytes = 0;
-  let start = messages.length;
-  while (start > 0) {
-    const size = Buffer.byteLength(JSON.stringify(messages[start - 1])) + 1;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    start--;
-  }
-  return { messages: messages.slice(start), cut: start > 0 };
 }

@@ -26,12 +26,13 @@ interface JoinParams {
   lastId: string | undefined;
 }
 
-function parseJoinParams(p: unknown): JoinParams {
+/** Reads `join_chat`'s params; `defaultProtocol` is the level of a join that names none. */
+function parseJoinParams(p: unknown, defaultProtocol: ProtocolLevel): JoinParams {
   const username = stringParam(p, 'username');
   const o = paramsObject(p);
   const session = o.session;
   if (session !== undefined && typeof session !== 'string') throw invalidParams('session must be a string');
-  const protocol = o.protocol ?? (session === undefined ? 1 : 2);
+  const protocol = o.protocol ?? (session === undefined ? defaultProtocol : 2);
   if (protocol !== 1 && protocol !== 2) throw invalidParams('protocol must be 1 or 2');
   if (session !== undefined && protocol !== 2) throw invalidParams('a session is resumed with protocol 2');
   const lastId = o.last_id === undefined ? undefined : messageIdParam(o.last_id, 'last_id');
@@ -56,7 +57,7 @@ export class SessionMethods {
       defineChatMethod({
         description:
           'Join the chat with a username; {"protocol": 2} for rooms, history and a session to resume with {"session", "last_id"}.',
-        parseParams: parseJoinParams,
+        parseParams: (p) => parseJoinParams(p, this.#core.options.defaultProtocol),
         handler: (params, ctx) => flow(this.#join(params, ctx)),
       }),
     );

@@ -3,11 +3,13 @@ import { defineChatMethod } from '../types.js';
 import { type ChatCore, GENERAL } from './chat-core.js';
 import { type OnlineUser, PRESENCE_STATUSES, type PresenceStatus, roomChannel } from './engine/types.js';
 import { flow, wait } from './flow.js';
+import { offsetParam, pageWithin } from './reply-budget.js';
 import { roomKey, validateRoomName, validateStatusText } from './validation.js';
 
 interface UsersParams {
   format: 'simple' | 'detailed';
   room: string | undefined;
+  offset: number | undefined;
 }
 
 function parseUsersParams(p: unknown): UsersParams {
@@ -16,7 +18,7 @@ function parseUsersParams(p: unknown): UsersParams {
   if (format !== 'simple' && format !== 'detailed')
     throw invalidParams('format must be "simple" or "detailed"');
   if (o.room !== undefined && typeof o.room !== 'string') throw invalidParams('room must be a string');
-  return { format, room: o.room };
+  return { format, room: o.room, offset: offsetParam(p) };
 }
 
 function parseStatusParams(p: unknown): { status: PresenceStatus; text: string } {
@@ -36,28 +38,49 @@ export function registerUserMethods(core: ChatCore): void {
       description:
         'List joined users: names (default) or {"format":"detailed"} for names and addresses (and statuses); {"room"} for one room.',
       parseParams: parseUsersParams,
-      handler: ({ format, room }, { peer }) =>
+      handler: ({ format, room, offset }, { peer }) =>
         flow(
           (function* () {
             const users: readonly OnlineUser[] =
               room === undefined
                 ? yield* wait(core.engine.listUsers())
                 : yield* wait(core.engine.roomUsers(roomKey(validateRoomName(room))));
-            if (format === 'simple')
-              return { status: 'success', users: users.map((u) => u.username), count: users.length };
-            // The spec's detailed entries are exact for a spec client; statuses are protocol 2's.
-            const withStatus = room !== undefined || core.protocolOf(peer) === 2;
-            const list = users.map((u) =>
-              withStatus
-                ? { username: u.username, address: u.address, status: u.status, text: u.text }
-                : { username: u.username, address: u.address },
+            // The spec's replies stay exactly the spec's for a spec client; protocol 2's (a
+            // protocol-2 caller, or new params) carry statuses and are paged.
+            if (room === undefined && offset === undefined && core.protocolOf(peer) === 1) {
+              if (format === 'simple')
+                return { status: 'success', users: users.map((u) => u.username), count: users.length };
+              const list = users.map((u) => ({ username: u.username, address: u.address }));
+              return {
+                status: 'success',
+                message: 'Users retrieved successfully',
+                users: list,
+                count: list.length,
+              };
+            }
+            const entries =
+              format === 'simple'
+                ? users.map((u) => u.username)
+                : users.map((u) => ({
+                    username: u.username,
+                    address: u.address,
+                    status: u.status,
+                    text: u.text,
+                  }));
+            const { page, hasMore } = pageWithin<unknown>(
+              entries,
+              offset ?? 0,
+              core.options.historyReplyMaxBytes,
             );
-            return {
-              status: 'success',
-              message: 'Users retrieved successfully',
-              users: list,
-              count: list.length,
-            };
+            return format === 'simple'
+              ? { status: 'success', users: page, count: page.length, has_more: hasMore }
+              : {
+                  status: 'success',
+                  message: 'Users retrieved successfully',
+                  users: page,
+                  count: page.length,
+                  has_more: hasMore,
+                };
           })(),
         ),
     }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import type { Logger } from '@sockworks/logging';
+import { replaceFileDurably, syncDirectory, writeAll, writeFileDurably } from '@sockworks/service';
 import { compareMessageIds, parseMessageId } from '../message-id.js';
 import type { StoredMessage } from './types.js';
 
@@ -169,27 +170,8 @@ export class HistoryFile {
    * one, and the directory fsynced, so a crash leaves the old file or the new one, never a mix.
    */
   rewrite(lines: Iterable<Buffer>): void {
-    const tmp = `${this.path}.compact`;
     const before = this.#bytes;
-    const fd = fs.openSync(tmp, 'w');
-    let bytes = 0;
-    try {
-      const header = Buffer.from(HISTORY_FILE_HEADER, 'latin1');
-      writeAll(fd, header);
-      bytes += header.length;
-      for (const line of lines) {
-        writeAll(fd, line);
-        bytes += line.length;
-      }
-      fs.fsyncSync(fd);
-    } catch (err) {
-      fs.closeSync(fd);
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
-    fs.closeSync(fd);
-    fs.renameSync(tmp, this.path);
-    syncDirectory(path.dirname(this.path));
+    const bytes = replaceFileDurably(this.path, withHeader(lines));
     fs.closeSync(this.#fd);
     this.#fd = fs.openSync(this.path, 'a');
     this.#bytes = bytes;
@@ -216,6 +198,11 @@ export class HistoryFile {
       if (err) this.#log.error({ err, file: this.path }, 'fsync of the history file failed');
     });
   }
+}
+
+function* withHeader(lines: Iterable<Buffer>): Generator<Buffer> {
+  yield Buffer.from(HISTORY_FILE_HEADER, 'latin1');
+  yield* lines;
 }
 
 function empty(): LoadedHistory {
@@ -282,28 +269,4 @@ function corruptFileError(file: string, line: number, offset: number, after: num
       'records after it; refusing to start and leaving the file untouched. Delete the damaged line ' +
       '(or move the file away) and start again',
   );
-}
-
-function writeAll(fd: number, chunk: Buffer): void {
-  let offset = 0;
-  while (offset < chunk.length) offset += fs.writeSync(fd, chunk, offset, chunk.length - offset);
-}
-
-function writeFileDurably(file: string, content: Buffer): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    writeAll(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }

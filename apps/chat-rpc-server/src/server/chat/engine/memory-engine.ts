@@ -5,7 +5,7 @@ import { encodeHistoryLine, HistoryFile } from './history-file.js';
 import { type HistoryLimits, MemoryHistory } from './memory-history.js';
 import type {
   ChatEngine,
-  ChatEvent,
+  ChatEngineEvent,
   ClaimedSession,
   HistoryPage,
   HistorySince,
@@ -62,7 +62,7 @@ export class MemoryEngine implements ChatEngine {
   readonly #ids = new MessageIdGenerator();
   readonly #history: MemoryHistory;
   #file: HistoryFile | undefined;
-  #listener: (channel: string, event: ChatEvent) => void = () => {};
+  #listener: (channel: string, event: ChatEngineEvent) => void = () => {};
   /** Name key → owner. */
   readonly #names = new Map<string, string>();
   /** Online users by key, in join order. */
@@ -108,7 +108,7 @@ export class MemoryEngine implements ChatEngine {
     this.#file?.close();
   }
 
-  onEvent(listener: (channel: string, event: ChatEvent) => void): void {
+  onEvent(listener: (channel: string, event: ChatEngineEvent) => void): void {
     this.#listener = listener;
   }
 
@@ -116,7 +116,7 @@ export class MemoryEngine implements ChatEngine {
   subscribe(): void {}
   unsubscribe(): void {}
 
-  publish(channel: string, event: ChatEvent): void {
+  publish(channel: string, event: ChatEngineEvent): void {
     this.#listener(channel, event);
   }
 

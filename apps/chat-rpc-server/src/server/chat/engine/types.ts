@@ -1,7 +1,8 @@
+import type { PresenceStatus, PrivateChatMessage, RoomChatMessage } from '../../../protocol/messages.js';
 import type { MaybePromise } from '../flow.js';
 
-/** A user's presence status. */
-export type PresenceStatus = 'online' | 'away' | 'busy';
+export type { PresenceStatus };
+
 /** The statuses `set_status` accepts. */
 export const PRESENCE_STATUSES: readonly PresenceStatus[] = ['online', 'away', 'busy'];
 
@@ -19,26 +20,10 @@ export interface RoomRef {
  * deliveries all send this one object, so a message costs memory once however many rooms,
  * recipients and replays see it.
  */
-export interface StoredMessage {
-  readonly type: 'chat';
-  readonly room: string;
-  readonly id: string;
-  readonly username: string;
-  readonly message: string;
-  readonly timestamp: number;
-  readonly [key: string]: unknown;
-}
+export type StoredMessage = RoomChatMessage;
 
 /** A private message (its wire form). */
-export interface PrivateMessage {
-  readonly type: 'private';
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly message: string;
-  readonly timestamp: number;
-  readonly [key: string]: unknown;
-}
+export type PrivateMessage = PrivateChatMessage;
 
 /** A joined user as every instance sees it. */
 export interface OnlineUser {
@@ -96,7 +81,7 @@ export interface RoomInfo extends RoomRef {
  * What goes through the engine's channels (`room:<key>` and `user:<key>`): plain JSON data, so an
  * engine may carry it over Redis pub/sub. `from` is the sender's user key: it does not get its own.
  */
-export type ChatEvent =
+export type ChatEngineEvent =
   | {
       readonly kind: 'chat';
       readonly roomKey: string;
@@ -153,10 +138,10 @@ export interface ChatEngine {
   close(): MaybePromise<void>;
 
   /** Where this instance's events go (one listener). */
-  onEvent(listener: (channel: string, event: ChatEvent) => void): void;
+  onEvent(listener: (channel: string, event: ChatEngineEvent) => void): void;
   subscribe(channel: string): MaybePromise<void>;
   unsubscribe(channel: string): MaybePromise<void>;
-  publish(channel: string, event: ChatEvent): MaybePromise<void>;
+  publish(channel: string, event: ChatEngineEvent): MaybePromise<void>;
 
   /** Claims every key of a name for `owner`, atomically: all of them, or none when any is owned. */
   claimName(keys: readonly string[], owner: string): MaybePromise<boolean>;
