@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
-import { connectionsReach } from '@sockworks/test-utils';
+import { connectionsReach, openRawSocket } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ConnectionHandle, NetService, type NetServiceOptions } from '../src/index.js';
 import { connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
@@ -232,12 +232,7 @@ describe('NetService', () => {
     await readUntil(client, 'hello\n');
     const closing = service.close({ timeoutMs: 60_000 });
     expect(existsSync(path)).toBe(false);
-    const refused = await new Promise<string>((resolve) => {
-      const late = connect({ path });
-      late.once('connect', () => resolve('connected'));
-      late.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-    });
-    expect(refused).toBe('ENOENT');
+    await expect(openRawSocket({ path })).rejects.toMatchObject({ code: 'ENOENT' });
     client.end();
     await closing;
   });
