@@ -1,11 +1,5 @@
 /** Test helpers: a server on port 0 with cleanup, and a raw-socket client that reads frames. */
-import {
-  framings,
-  openRawSocket,
-  RawSocketClient,
-  scaled,
-  waitFor as testWaitFor,
-} from '@sockworks/test-utils';
+import { framings, RawSocketClient, scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import { createTcpServer, type TcpServer, type TcpServerOptions } from '../src/index.js';
 
@@ -56,8 +50,8 @@ const FRAMES = framings.map(framings.lengthPrefixedJson(), (value): Frame => {
 /** A raw TCP client that collects decoded frames; timeouts are in unscaled ms (scaled here). */
 export class RawClient extends RawSocketClient<Frame> {
   /** Connects to 127.0.0.1:port; destroyed when the test finishes. */
-  static async connect(port: number): Promise<RawClient> {
-    return new RawClient(await openRawSocket(port), FRAMES, { label: `raw client of 127.0.0.1:${port}` });
+  static connect(port: number): Promise<RawClient> {
+    return RawClient.open(port, FRAMES);
   }
 
   /** Every frame received so far. */

@@ -1,10 +1,4 @@
-import {
-  framings,
-  openRawSocket,
-  RawSocketClient,
-  scaled,
-  waitFor as testWaitFor,
-} from '@sockworks/test-utils';
+import { framings, RawSocketClient, scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { expect, onTestFinished } from 'vitest';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server/server.js';
 
@@ -36,8 +30,8 @@ const MESSAGES = framings.map(framings.compactNdjson(), (value) => value as Mess
  */
 export class RawClient extends RawSocketClient<Message> {
   /** Connects to the server on `port`; destroyed when the test ends. */
-  static async connect(port: number): Promise<RawClient> {
-    return new RawClient(await openRawSocket(port), MESSAGES, { label: `raw client of 127.0.0.1:${port}` });
+  static connect(port: number): Promise<RawClient> {
+    return RawClient.open(port, MESSAGES);
   }
 
   /** The lines received so far, as sent (without their "\n"). */

@@ -7,8 +7,8 @@ import {
   scaled,
   spawnTracked,
   type TrackedProcess,
-  tempDir as testTempDir,
-  tempSocketPath as testTempSocketPath,
+  tempDir,
+  tempSocketPath,
   waitFor as testWaitFor,
   tsxArgs,
 } from '@sockworks/test-utils';
@@ -17,15 +17,8 @@ import { createHttpLocalServer, type HttpLocalServer, type HttpLocalServerOption
 
 export const APP_DIR = resolve(import.meta.dirname, '..');
 
-/** A fresh directory under the temp dir (short, for the 107-byte socket path limit), removed after the test. */
-export function tempDir(): string {
-  return testTempDir('hls-');
-}
-
-/** A socket path in a fresh temp directory. */
-export function tempSocketPath(): string {
-  return testTempSocketPath('hls-');
-}
+/** Temp directories and socket paths removed after the test. */
+export { tempDir, tempSocketPath };
 
 /** Starts a server on port 0 (or a temp Unix socket) and closes it after the test. */
 export async function startServer(

@@ -3,13 +3,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   framings,
-  openRawSocket,
   RawSocketClient,
   scaled,
   spawnTracked,
   type TrackedProcess,
-  tempDir as testTempDir,
-  tempSocketPath as testTempSocketPath,
+  tempDir,
+  tempSocketPath,
   waitFor as testWaitFor,
   tsxArgs,
 } from '@sockworks/test-utils';
@@ -18,15 +17,8 @@ import { createKvServer, type KvServer, type KvServerOptions } from '../src/inde
 
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A fresh temp directory, removed after the test. */
-export function tempDir(): string {
-  return testTempDir('kv-');
-}
-
-/** A per-test socket path, well under the 107-byte limit. */
-export function tempSocketPath(): string {
-  return testTempSocketPath('kv-');
-}
+/** Temp directories and socket paths removed after the test. */
+export { tempDir, tempSocketPath };
 
 /** An in-process server on a temp socket, closed after the test. */
 export async function startServer(
@@ -47,8 +39,8 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 50
 /** A raw client of the Unix socket that reads reply lines; timeouts are in unscaled ms (scaled here). */
 export class RawClient extends RawSocketClient<string> {
   /** Connects to the socket at `path`; destroyed when the test ends. Rejects when nothing listens there. */
-  static async connect(path: string): Promise<RawClient> {
-    return new RawClient(await openRawSocket({ path }), framings.lines(), { label: `raw client of ${path}` });
+  static connect(path: string): Promise<RawClient> {
+    return RawClient.open({ path }, framings.lines());
   }
 
   /** Reply lines received and not taken by replies() yet. */

@@ -74,16 +74,12 @@ export async function openRawSocket(target: RawTarget, options: RawConnectOption
 }
 
 /** Connects a RawSocketClient to `target` that cuts what it receives with `framing` (see `framings`). */
-export async function connectRaw<T>(
+export function connectRaw<T>(
   target: RawTarget,
   framing: RawFraming<T>,
   options: RawConnectOptions & RawClientOptions = {},
 ): Promise<RawSocketClient<T>> {
-  const socket = await openRawSocket(target, options);
-  return new RawSocketClient(socket, framing, {
-    label: options.label ?? `raw client of ${describeTarget(target)}`,
-    maxBytes: options.maxBytes,
-  });
+  return RawSocketClient.open(target, framing, options);
 }
 
 /**
@@ -111,6 +107,27 @@ export class RawSocketClient<T = Buffer> {
   #error: Error | undefined;
   #errorReported = false;
   #listeners = new Set<() => void>();
+
+  /**
+   * Connects to `target` (see openRawSocket()) and wraps the socket in this class: an app's client
+   * class that extends RawSocketClient gets its own `open`.
+   */
+  static async open<M, C extends RawSocketClient<M>>(
+    this: new (
+      socket: Socket,
+      framing: RawFraming<M>,
+      options?: RawClientOptions,
+    ) => C,
+    target: RawTarget,
+    framing: RawFraming<M>,
+    options: RawConnectOptions & RawClientOptions = {},
+  ): Promise<C> {
+    const socket = await openRawSocket(target, options);
+    return new this(socket, framing, {
+      label: options.label ?? `raw client of ${describeTarget(target)}`,
+      maxBytes: options.maxBytes,
+    });
+  }
 
   constructor(socket: Socket, framing: RawFraming<T>, options: RawClientOptions = {}) {
     this.socket = socket;
