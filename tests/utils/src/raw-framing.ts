@@ -4,6 +4,7 @@
  * and frames split across chunks included) and no test keeps a hand-written parser.
  */
 import {
+  type DecoderEvents,
   JsonStreamDecoder,
   LengthPrefixedDecoder,
   LineDecoder,
@@ -38,124 +39,19 @@ export const RAW_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Nesting the JSON adapters accept: tests echo deep values on purpose, the client must not refuse them. */
 const RAW_MAX_DEPTH = 100_000;
 
-/** Each chunk as it arrives: no framing (HTTP, or a test that reads `received()` only). */
-function bytes(): RawFraming<Buffer> {
-  return { name: 'raw bytes', decoder: (sink) => ({ push: (chunk) => sink.message(chunk) }) };
-}
-
-/** `\n`-terminated UTF-8 lines (a `\r` before the `\n` dropped), without the terminator. */
-function lines(): RawFraming<string> {
+/** A framing over one of @sockworks/framing's push decoders; `create` gets the callbacks to give it. */
+function decoded<T>(name: string, create: (events: DecoderEvents<T>) => RawDecoder): RawFraming<T> {
   return {
-    name: 'text lines',
+    name,
     decoder: (sink) =>
-      new LineDecoder({
-        maxLineBytes: RAW_MAX_MESSAGE_BYTES,
-        onMessage: (line) => sink.message(line),
-        onError: (error) => sink.error(error),
-      }),
-  };
-}
-
-/** One JSON value per line; blank lines skipped. */
-function ndjson(): RawFraming<unknown> {
-  return {
-    name: 'newline-delimited JSON',
-    decoder: (sink) =>
-      new NdjsonDecoder({
-        maxLineBytes: RAW_MAX_MESSAGE_BYTES,
-        maxDepth: RAW_MAX_DEPTH,
-        onMessage: (value) => sink.message(value),
-        onError: (error) => sink.error(error),
-      }),
-  };
-}
-
-/**
- * One JSON value per line, each exactly as `JSON.stringify` writes it (no spaces, no `\r`): what a
- * server that promises compact NDJSON must send. Anything else is an error.
- */
-function compactNdjson(): RawFraming<unknown> {
-  return {
-    name: 'compact newline-delimited JSON',
-    decoder: (sink) => {
-      const lineDecoder = lines().decoder({
-        message: (line) => {
-          let value: unknown;
-          try {
-            value = JSON.parse(line);
-          } catch {
-            sink.error(new Error(`not JSON: ${line.slice(0, 200)}`));
-            return;
-          }
-          if (JSON.stringify(value) === line) sink.message(value);
-          else sink.error(new Error(`not compact JSON: ${line.slice(0, 200)}`));
-        },
-        error: (error) => sink.error(error),
-      });
-      return {
-        push(chunk) {
-          // The line decoder drops the `\r` of a `\r\n`; compact JSON never holds a raw CR byte.
-          if (chunk.includes(0x0d)) sink.error(new Error('a CR byte: compact JSON lines end in a bare \\n'));
-          lineDecoder.push(chunk);
-        },
-      };
-    },
-  };
-}
-
-/** Concatenated JSON values, with or without whitespace between them (a Python `raw_decode` loop). */
-function jsonStream(): RawFraming<unknown> {
-  return {
-    name: 'concatenated JSON',
-    decoder: (sink) =>
-      new JsonStreamDecoder({
-        maxValueBytes: RAW_MAX_MESSAGE_BYTES,
-        maxDepth: RAW_MAX_DEPTH,
-        onMessage: (value) => sink.message(value),
-        onError: (error) => sink.error(error),
-      }),
-  };
-}
-
-/** Payloads of 4-byte big-endian length-prefixed frames, copied (the decoder hands out views). */
-function lengthPrefixed(): RawFraming<Buffer> {
-  return {
-    name: 'length-prefixed frames',
-    decoder: (sink) =>
-      new LengthPrefixedDecoder({
-        maxFrameBytes: RAW_MAX_MESSAGE_BYTES,
-        onMessage: (payload) => sink.message(Buffer.from(payload)),
-        onError: (error) => sink.error(error),
-      }),
-  };
-}
-
-/** Length-prefixed frames whose payloads are UTF-8 JSON. */
-function lengthPrefixedJson(): RawFraming<unknown> {
-  return {
-    name: 'length-prefixed JSON frames',
-    decoder: (sink) =>
-      new LengthPrefixedDecoder({
-        maxFrameBytes: RAW_MAX_MESSAGE_BYTES,
-        onMessage: (payload) => {
-          let value: unknown;
-          try {
-            value = parseJsonPayload(payload, { maxDepth: RAW_MAX_DEPTH });
-          } catch (error) {
-            sink.error(error as Error);
-            return;
-          }
-          sink.message(value);
-        },
-        onError: (error) => sink.error(error),
-      }),
+      create({ onMessage: (value) => sink.message(value), onError: (error) => sink.error(error) }),
   };
 }
 
 /** The framing `base` with every message passed through `convert` (which may throw to report bad input). */
-function map<A, B>(base: RawFraming<A>, convert: (value: A) => B): RawFraming<B> {
+function map<A, B>(base: RawFraming<A>, convert: (value: A) => B, name = base.name): RawFraming<B> {
   return {
-    name: base.name,
+    name,
     decoder: (sink) =>
       base.decoder({
         message: (value) => {
@@ -171,6 +67,86 @@ function map<A, B>(base: RawFraming<A>, convert: (value: A) => B): RawFraming<B>
         error: (error) => sink.error(error),
       }),
   };
+}
+
+/** Each chunk as it arrives: no framing (HTTP, or a test that reads `received()` only). */
+function bytes(): RawFraming<Buffer> {
+  return { name: 'raw bytes', decoder: (sink) => ({ push: (chunk) => sink.message(chunk) }) };
+}
+
+/** `\n`-terminated UTF-8 lines (a `\r` before the `\n` dropped), without the terminator. */
+function lines(): RawFraming<string> {
+  return decoded(
+    'text lines',
+    (events) => new LineDecoder({ maxLineBytes: RAW_MAX_MESSAGE_BYTES, ...events }),
+  );
+}
+
+/** One JSON value per line; blank lines skipped. */
+function ndjson(): RawFraming<unknown> {
+  return decoded(
+    'newline-delimited JSON',
+    (events) =>
+      new NdjsonDecoder({ maxLineBytes: RAW_MAX_MESSAGE_BYTES, maxDepth: RAW_MAX_DEPTH, ...events }),
+  );
+}
+
+/**
+ * One JSON value per line, each exactly as `JSON.stringify` writes it (no spaces, no `\r`): what a
+ * server that promises compact NDJSON must send. Anything else is an error.
+ */
+function compactNdjson(): RawFraming<unknown> {
+  const checked = map(
+    lines(),
+    (line) => {
+      const value: unknown = JSON.parse(line);
+      if (JSON.stringify(value) !== line) throw new Error(`not compact JSON: ${line.slice(0, 200)}`);
+      return value;
+    },
+    'compact newline-delimited JSON',
+  );
+  return {
+    name: checked.name,
+    decoder: (sink) => {
+      const lineDecoder = checked.decoder(sink);
+      return {
+        push(chunk) {
+          // The line decoder drops the `\r` of a `\r\n`; compact JSON never holds a raw CR byte.
+          if (chunk.includes(0x0d)) sink.error(new Error('a CR byte: compact JSON lines end in a bare \\n'));
+          lineDecoder.push(chunk);
+        },
+      };
+    },
+  };
+}
+
+/** Concatenated JSON values, with or without whitespace between them (a Python `raw_decode` loop). */
+function jsonStream(): RawFraming<unknown> {
+  return decoded(
+    'concatenated JSON',
+    (events) =>
+      new JsonStreamDecoder({ maxValueBytes: RAW_MAX_MESSAGE_BYTES, maxDepth: RAW_MAX_DEPTH, ...events }),
+  );
+}
+
+/** Payloads of 4-byte big-endian length-prefixed frames, copied (the decoder hands out views). */
+function lengthPrefixed(): RawFraming<Buffer> {
+  return map(
+    decoded<Buffer>(
+      'length-prefixed frames',
+      (events) => new LengthPrefixedDecoder({ maxFrameBytes: RAW_MAX_MESSAGE_BYTES, ...events }),
+    ),
+    (payload) => Buffer.from(payload),
+  );
+}
+
+/** Length-prefixed frames whose payloads are UTF-8 JSON. */
+function lengthPrefixedJson(): RawFraming<unknown> {
+  return map(
+    lengthPrefixed(),
+    (payload) => parseJsonPayload(payload, { maxDepth: RAW_MAX_DEPTH }),
+    'length-prefixed JSON frames',
+  );
 }
 
 /** The framings a raw test client understands (see {@link RawFraming}). */
