@@ -5,13 +5,14 @@
  * ~1 KB per connection more (see README, Performance).
  */
 import { runServer } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
 import { createTcpServer } from './server/server.js';
 
-runServer('binary-tcp-server', () => {
+runServer('binary-tcp-server', async () => {
   const { values } = serverCli.parse();
   return {
-    log: { level: values.logLevel, file: values.logFile },
+    log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: values.shutdownGraceMs,
     start: async (logger) => {
       const server = createTcpServer({

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 import { runServer } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { listenTargetOf, serverCli, serverOptionsOf } from './cli/server-options.js';
 import { createHttpLocalServer } from './server/server.js';
 
-runServer('http-local-server', () => {
+runServer('http-local-server', async () => {
   // Bad flags or env vars throw ConfigError here: one line and exit 2.
   const { values } = serverCli.parse();
   const options = serverOptionsOf(values);
   const target = listenTargetOf(values);
   return {
-    log: { level: values.logLevel, file: values.logFile },
+    log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: options.closeTimeoutMs,
     start: async (logger) => {
       const server = createHttpLocalServer({ ...options, logger });

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { ConfigError, runServer } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { parseOriginList, serverCli } from './cli/server-options.js';
 import { createWsRpcServer } from './server/server.js';
 
 const NAME = 'ws-jsonrpc-camera-skeleton';
 
-runServer(NAME, () => {
+runServer(NAME, async () => {
   const { values: config } = serverCli.parse();
   if (!config.path.startsWith('/'))
     throw new ConfigError(`--path: must start with "/", got ${JSON.stringify(config.path)}`);
@@ -17,7 +18,7 @@ runServer(NAME, () => {
     );
   const logFile = config.logFile === '' || config.logFile === 'none' ? undefined : resolve(config.logFile);
   return {
-    log: { level: config.logLevel, file: logFile },
+    log: { level: config.logLevel, file: await openLogFileOption(logFile, config) },
     graceMs: config.closeTimeoutMs,
     start: async (logger) => {
       const server = createWsRpcServer({

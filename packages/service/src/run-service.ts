@@ -158,14 +158,18 @@ export interface ServerSetup {
 export type RunServerIo = ProcessIo & Pick<RunServiceOptions, 'signals' | 'handleUncaught'>;
 
 /**
- * The whole `main` of a server, in the order every app needs: `setup()` reads flags and env (a
- * ConfigError is one line and exit 2, `--help` exits 0), then the root logger is created from it, then
- * runService() starts the server and drains it on SIGINT/SIGTERM.
+ * The whole `main` of a server, in the order every app needs: `setup()` reads flags and env and opens
+ * the log file (a ConfigError is one line and exit 2, `--help` exits 0), then the root logger is created
+ * from it, then runService() starts the server and drains it on SIGINT/SIGTERM.
  */
-export function runServer(name: string, setup: () => ServerSetup, io: RunServerIo = {}): void {
+export function runServer(
+  name: string,
+  setup: () => ServerSetup | Promise<ServerSetup>,
+  io: RunServerIo = {},
+): void {
   runCli(
     async () => {
-      const config = setup();
+      const config = await setup();
       const logger = createLogger({ ...config.log, service: name });
       await runService({ ...io, name, logger, graceMs: config.graceMs, start: () => config.start(logger) });
     },
