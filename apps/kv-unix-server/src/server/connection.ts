@@ -7,10 +7,10 @@ import {
   type PartialMessageGuard,
   type PartialMessageHolder,
 } from '@sockworks/framing';
+import type { LazyConnectionLogger } from '@sockworks/logging';
 import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
 import { peekRequestId } from '../protocol/messages.js';
 import { createRequestDecoder } from './codec.js';
-import type { KvConnectionLog } from './connection-log.js';
 import { framingReply } from './framing-reply.js';
 import type { RequestHandler } from './request-handler.js';
 
@@ -35,7 +35,7 @@ export interface KvConnectionDeps {
   /** The server's bound on unfinished request lines (deadline from the first byte, total budget). */
   partials: PartialMessageGuard<KvConnection>;
   /** The connection's logger, used only when a line is actually written. */
-  log: KvConnectionLog;
+  log: LazyConnectionLogger;
 }
 
 type ConnectionState = 'open' | 'draining' | 'closing' | 'ended';
@@ -55,7 +55,7 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   readonly #socket: Socket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
-  readonly #log: KvConnectionLog;
+  readonly #log: LazyConnectionLogger;
   readonly #hwm: number;
   readonly #stallMs: number;
   /** Decoded messages and framing errors, in stream order; `#head` is the next to process. */
