@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LoadTarget } from '@sockworks/loadgen';
 
 /** Where a load generator connects: a TCP port on loopback or a Unix socket path. */
-export type Target = { host: string; port: number } | { path: string };
+export type Target = LoadTarget;
 
 /** A TCP port on 127.0.0.1 that the OS reported free a moment ago. */
 export function freePort(): Promise<number> {
@@ -22,9 +23,4 @@ let socketCounter = 0;
 /** A fresh Unix socket path for one benchmark server. */
 export function tempSocketPath(tag: string): string {
   return join(tmpdir(), `sw-bench-${process.pid}-${tag}-${socketCounter++}.sock`);
-}
-
-/** `net.connect` options for a target. */
-export function connectOptions(target: Target): { host: string; port: number } | { path: string } {
-  return 'path' in target ? { path: target.path } : { host: target.host, port: target.port };
 }

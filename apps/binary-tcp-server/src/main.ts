@@ -6,6 +6,7 @@
  */
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
 import { createTcpServer } from './server/server.js';
 
@@ -15,7 +16,7 @@ runCli(
     const logger = createLogger({
       service: 'binary-tcp-server',
       level: values.logLevel,
-      ...(values.logFile === undefined ? {} : { file: values.logFile }),
+      file: await openLogFileOption(values.logFile, values),
     });
     await runService({
       name: 'binary-tcp-server',

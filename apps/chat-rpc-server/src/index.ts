@@ -54,3 +54,4 @@ export {
   createChatServer,
 } from './server/server.js';
 export type { ChatCallContext, ChatMethod, ChatPeer, ChatServiceHost } from './server/types.js';
+export { CHAT_FANOUT_PROTOCOL, type ChatFanoutOptions, runChatFanout } from './tools/fanout.js';

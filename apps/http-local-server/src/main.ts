@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { listenTargetOf, serverCli, serverOptionsOf } from './cli/server-options.js';
 import { createHttpLocalServer } from './server/server.js';
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const logger = createLogger({
     service: NAME,
     level: values.logLevel,
-    ...(values.logFile === undefined ? {} : { file: values.logFile }),
+    file: await openLogFileOption(values.logFile, values),
   });
   await runService({
     name: NAME,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createLogger } from '@sockworks/logging';
 import { runCli, runService } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli, serverOptionsFromConfig } from './cli/server-options.js';
 import { createKvServer } from './server/server.js';
 
@@ -11,7 +12,7 @@ runCli(
     const logger = createLogger({
       service: 'kv-unix-server',
       level: values.logLevel,
-      ...(values.logFile === undefined ? {} : { file: values.logFile }),
+      file: await openLogFileOption(values.logFile, values),
     });
     await runService({
       name: 'kv-unix-server',

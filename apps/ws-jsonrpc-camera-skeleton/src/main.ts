@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { createLogger } from '@sockworks/logging';
 import { ConfigError, runCli, runService } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { parseOriginList, serverCli } from './cli/server-options.js';
 import { createWsRpcServer } from './server/server.js';
 
@@ -17,7 +18,11 @@ async function main(): Promise<void> {
       `--headers-timeout: ${config.headersTimeoutMs} ms must not exceed --request-timeout (${config.requestTimeoutMs} ms)`,
     );
   const logFile = config.logFile === '' || config.logFile === 'none' ? undefined : resolve(config.logFile);
-  const logger = createLogger({ service: NAME, level: config.logLevel, file: logFile });
+  const logger = createLogger({
+    service: NAME,
+    level: config.logLevel,
+    file: await openLogFileOption(logFile, config),
+  });
   await runService({
     name: NAME,
     logger,
