@@ -1,5 +1,5 @@
+import type { LoadResult } from '@sockworks/loadgen';
 import { redisAvailable, redisBenchmark, startRedis } from '../anchors/redis.ts';
-import type { LoadResult } from '../generators/windowed.ts';
 import { type InterleavedSubject, measureInterleaved, measureLoad, withServer } from '../measure.ts';
 import { sampleProcess } from '../proc.ts';
 import type { ServerProcess } from '../server-process.ts';
@@ -38,10 +38,13 @@ function redisSubject(clients: number, window: number, roundMs: number): Interle
         elapsedMs: ((2 * n) / perSecond) * 1000,
         perSecond,
         latency: {
+          count: 2 * n,
+          meanMs: (set.meanMs + get.meanMs) / 2,
           p50Ms: Math.max(set.p50Ms, get.p50Ms),
+          // redis-benchmark reports no p90 (nothing here shows one).
+          p90Ms: Number.NaN,
           p99Ms: Math.max(set.p99Ms, get.p99Ms),
           maxMs: Math.max(set.maxMs, get.maxMs),
-          samples: 2 * n,
         },
         errors: 0,
       };
