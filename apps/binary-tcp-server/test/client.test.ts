@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Socket } from 'node:net';
-import { connectionsReach } from '@sockworks/test-utils';
+import { connectionsReach, startTcpServer } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTcpServer, TcpClient, TcpRequestError } from '../src/index.js';
 import { ISO_UTC, startServer, waitFor } from './helpers.js';
@@ -94,22 +93,8 @@ describe('TcpClient', () => {
   });
 
   it('fails with REQUEST_TIMEOUT when the server never answers', async () => {
-    const sockets: Socket[] = [];
-    const silent = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-    });
-    onTestFinished(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const s of sockets) s.destroy();
-          silent.close(() => resolve());
-        }),
-    );
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const address = silent.address();
-    if (address === null || typeof address === 'string') throw new Error('no address');
-    const client = await connectedClient(address.port, { requestTimeoutMs: 100 });
+    const silent = await startTcpServer();
+    const client = await connectedClient(silent.port, { requestTimeoutMs: 100 });
     const results = await Promise.allSettled([client.ping(), client.echo(1)]);
     for (const r of results) {
       expect(r.status).toBe('rejected');

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
+import { startTcpServer } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ChatClient } from '../src/client/client.js';
 import type { ChatEvent, JoinResult } from '../src/client/types.js';
 import { waitFor } from './helpers.js';
-import { startTcpServer } from './tcp-test-server.js';
 
 // The client's side of a resume, against a scripted server that sends what a misbehaving (or
 // differently built) server might: ids the client already has, its own messages, live messages

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { startTcpServer } from './tcp-test-server.js';
+import { startTcpServer } from '@sockworks/test-utils';
 
 /**
  * A TCP proxy in front of the chat server whose link can be cut, as a network failure would: `cut()`

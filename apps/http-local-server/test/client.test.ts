@@ -1,28 +1,13 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { ClientErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { startTcpServer } from '@sockworks/test-utils';
+import { describe, expect, it } from 'vitest';
 import { describeTarget, RequestError, request } from '../src/index.js';
 import { tempSocketPath } from './helpers.js';
 
 /** A raw TCP server that reacts to each connection with `onSocket`; closed after the test. */
 async function rawServer(onSocket: (socket: Socket) => void): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    onSocket(socket);
-  });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  return (await startTcpServer(onSocket)).port;
 }
 
 describe('request()', () => {

@@ -30,6 +30,7 @@ export {
   TrackedProcess,
   tsxArgs,
 } from './spawn.js';
+export { startTcpServer, type TestTcpServer } from './tcp-server.js';
 export { tempDir, tempSocketPath } from './temp.js';
 export { DEADLINES, scaled, TIMEOUT_SCALE_ENV, timeoutScale } from './timeouts.js';
 export {
