@@ -1,29 +1,23 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { HELP_TEXT, splitRecipient } from '../src/cli/commands.js';
 import { runInteractiveClient } from '../src/cli/interactive.js';
 import type { ChatClientOptions } from '../src/client/types.js';
 import { startCutProxy } from './cut-proxy.js';
 import { RawClient, startServer, waitFor } from './helpers.js';
+import { terminalIo } from './terminal-io.js';
 
 // The terminal client's protocol-2 commands, driven through its input/output streams against the
 // real server, with a raw protocol-2 peer on the other side.
 
 /** Runs the interactive client as `username` on in-memory streams. */
 function terminal(username: string, client: ChatClientOptions, tty = false) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let text = '';
-  output.setEncoding('utf8');
-  output.on('data', (chunk: string) => {
-    text += chunk;
-  });
+  const { input, output, text } = terminalIo();
   const done = runInteractiveClient({ username, input, output, terminal: tty, client });
   const type = (line: string) => input.write(`${line}\n`);
   /** Waits until the output (from `from` on) contains `wanted`. */
   const shows = (wanted: string, from = 0) =>
-    waitFor(() => text.slice(from).includes(wanted), `terminal output ${JSON.stringify(wanted)}`);
-  return { input, type, shows, text: () => text, done };
+    waitFor(() => text().slice(from).includes(wanted), `terminal output ${JSON.stringify(wanted)}`);
+  return { input, type, shows, text, done };
 }
 
 /** A raw protocol-2 peer joined as `name` (welcome consumed). */

@@ -1,19 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runInteractiveClient } from '../src/cli/interactive.js';
 import { neutralize } from '../src/cli/sanitize.js';
 import { RawClient, startServer, waitFor } from './helpers.js';
-
-function terminalIo() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let text = '';
-  output.setEncoding('utf8');
-  output.on('data', (chunk: string) => {
-    text += chunk;
-  });
-  return { input, output, text: () => text };
-}
+import { terminalIo } from './terminal-io.js';
 
 /** Runs the interactive client as `username` against `port`, on in-memory streams. */
 function runOnStreams(port: number, username: string, terminal: boolean, columns?: number) {
