@@ -196,4 +196,33 @@ describe('interactive client, rooms and the other protocol-2 commands', () => {
     t.input.end();
     expect(await t.done).toBe(0);
   });
+
+  it('says so when the server no longer had every missed message', async () => {
+    // Two messages of history per room: of three missed ones, the first is gone.
+    const { port } = await startServer({ historySize: 2 });
+    const proxy = await startCutProxy(port);
+    const bob = await peer(port, 'Bob');
+    const t = terminal('Alice', { port: proxy.port, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+    await t.shows('* joined as Alice');
+    await bob.call({ method: 'send_message', params: { message: 'seen' } });
+    await t.shows('#general [Bob] seen');
+    proxy.cut();
+    await waitFor(
+      () => bob.messages.some((m) => m.message === 'Alice has left the chat!'),
+      'drop seen by the server',
+    );
+    for (const message of ['lost', 'kept 1', 'kept 2'])
+      expect(await bob.call({ method: 'send_message', params: { message } })).toMatchObject({
+        status: 'success',
+      });
+    proxy.restore();
+    await t.shows(
+      '* reconnected as Alice (session resumed; rooms: #general; some messages were lost, /history shows what is stored)',
+    );
+    await t.shows('#general [Bob] kept 2');
+    expect(t.text()).not.toContain('[Bob] lost');
+    expect(t.text()).toContain('#general [Bob] kept 1\n');
+    t.input.end();
+    expect(await t.done).toBe(0);
+  });
 });

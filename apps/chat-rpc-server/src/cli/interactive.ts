@@ -40,7 +40,10 @@ function reconnectLine(join: JoinResult | undefined): string {
   if (!join) return '* reconnected';
   const how = join.resumed ? 'session resumed' : 'new session';
   const rooms = join.rooms ?? [];
-  return `* reconnected as ${neutralize(join.username)} (${how}${rooms.length ? `; rooms: ${rooms.map(roomTag).join(', ')}` : ''})`;
+  const where = rooms.length ? `; rooms: ${rooms.map(roomTag).join(', ')}` : '';
+  // The server's history no longer reached back to the last message we had.
+  const gap = join.recovered === false ? '; some messages were lost, /history shows what is stored' : '';
+  return `* reconnected as ${neutralize(join.username)} (${how}${where}${gap})`;
 }
 
 /**
