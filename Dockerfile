@@ -18,12 +18,14 @@ RUN turbo prune binary-tcp-server chat-rpc-server http-local-server kv-unix-serv
 
 # Install with the frozen lockfile (cached while no package.json or the lockfile changes), build, then
 # deploy each app with its production dependencies only. turbo prune leaves out root files the build
-# reads, so tsconfig.base.json (every package's tsconfig extends it) is copied on its own.
+# reads, so tsconfig.base.json (every package's tsconfig extends it) and tsup.base.ts (every
+# tsup.config.ts imports it) are copied on their own.
 FROM base AS builder
 COPY --from=pruner /repo/out/json/ .
 RUN pnpm install --frozen-lockfile
 COPY --from=pruner /repo/out/full/ .
 COPY tsconfig.base.json ./
+COPY tsup.base.ts ./
 RUN pnpm turbo run build \
  && for app in binary-tcp-server chat-rpc-server http-local-server kv-unix-server ws-jsonrpc-camera-skeleton; do \
       pnpm --filter="$app" deploy --prod --legacy "/prod/$app" || exit 1; \

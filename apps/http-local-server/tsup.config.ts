@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { appConfig } from '../../tsup.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts', 'src/cli/request.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-});
+export default appConfig(['src/index.ts', 'src/main.ts', 'src/cli/request.ts']);

@@ -35,7 +35,10 @@ process.env.WS_NO_UTF_8_VALIDATE ??= '1';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let args: ReturnType<typeof parseArgs>['values'];
 try {
+  // `pnpm bench -- --quick` forwards the `--` too: a leading one is not an argument.
+  const argv = process.argv.slice(2);
   ({ values: args } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },

@@ -1,4 +1,4 @@
-import type { LoadResult } from './generators/windowed.ts';
+import type { LoadResult } from '@sockworks/loadgen';
 import type { ServerProcess } from './server-process.ts';
 
 /** One subject's numbers in one scenario (our server, or an anchor). */

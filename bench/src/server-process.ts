@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { connectOptions } from '@sockworks/loadgen';
 import { type ProcSample, sampleProcess } from './proc.ts';
-import { connectOptions, type Target } from './target.ts';
+import type { Target } from './target.ts';
 
 /** Resolves once a connection to `target` succeeds (the server is accepting). */
 function canConnect(target: Target): Promise<boolean> {

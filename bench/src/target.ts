@@ -1,30 +1,15 @@
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LoadTarget } from '@sockworks/loadgen';
+
+// The bench starts its servers on ports the OS just reported free, as the tests do (no vitest inside).
+export { freePort } from '@sockworks/test-utils/ports';
 
 /** Where a load generator connects: a TCP port on loopback or a Unix socket path. */
-export type Target = { host: string; port: number } | { path: string };
-
-/** A TCP port on 127.0.0.1 that the OS reported free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export type Target = LoadTarget;
 
 let socketCounter = 0;
 /** A fresh Unix socket path for one benchmark server. */
 export function tempSocketPath(tag: string): string {
   return join(tmpdir(), `sw-bench-${process.pid}-${tag}-${socketCounter++}.sock`);
-}
-
-/** `net.connect` options for a target. */
-export function connectOptions(target: Target): { host: string; port: number } | { path: string } {
-  return 'path' in target ? { path: target.path } : { host: target.host, port: target.port };
 }

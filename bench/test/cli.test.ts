@@ -33,6 +33,12 @@ describe('pnpm bench', () => {
     for (const s of SCENARIOS) expect(r.stdout).toContain(s.id);
   });
 
+  it('accepts the `--` that `pnpm bench -- --help` forwards', async () => {
+    const r = await bench(['--', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--only');
+  });
+
   it('a bad flag, a bad --seconds or an --only that matches nothing is one line and exit 2', async () => {
     for (const args of [['--bogus'], ['--seconds', 'abc'], ['--only', 'no-such-app']]) {
       const r = await bench(args);

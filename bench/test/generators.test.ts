@@ -1,10 +1,12 @@
 import { EventEmitter, once } from 'node:events';
 import { type AddressInfo, createServer, type Server } from 'node:net';
-import { scaled } from '@sockworks/test-utils';
+import { join } from 'node:path';
+import { type FanoutResult, lengthPrefixedReplies } from '@sockworks/loadgen';
+import { freePort, scaled, tempDir } from '@sockworks/test-utils';
+import { createChatServer } from 'chat-rpc-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { holdIdleConnections } from '../src/generators/idle.ts';
-import { frameCounter, lineCounter, runWindowedLoad } from '../src/generators/windowed.ts';
 import { runWsLoad } from '../src/generators/ws.ts';
 import { runGenerator } from '../src/run-generator.ts';
 
@@ -16,15 +18,18 @@ afterEach(async () => {
   servers = [];
 });
 
-/** A server that answers every line with one line, counting the requests it saw. */
-async function lineEcho(): Promise<{
+/** A server (TCP, or a Unix socket) that answers every line with one line, keeping the requests it saw. */
+async function lineEcho({ unix = false } = {}): Promise<{
   port: number;
+  path: string | undefined;
+  lines: () => string[];
   received: () => number;
   connections: () => number;
   closed: () => number;
   events: EventEmitter;
 }> {
   const events = new EventEmitter();
+  const seen: string[] = [];
   let received = 0;
   let connections = 0;
   let closed = 0;
@@ -40,15 +45,20 @@ async function lineEcho(): Promise<{
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       received += lines.length;
+      seen.push(...lines);
       events.emit('lines', received);
       if (lines.length > 0) socket.write(lines.map((l) => `ok ${l}\n`).join(''));
     });
   });
   servers.push(server);
-  server.listen(0, '127.0.0.1');
+  const path = unix ? join(tempDir('sw-bench-gen-'), 'echo.sock') : undefined;
+  if (path === undefined) server.listen(0, '127.0.0.1');
+  else server.listen(path);
   await once(server, 'listening');
   return {
-    port: (server.address() as AddressInfo).port,
+    port: path === undefined ? (server.address() as AddressInfo).port : 0,
+    path,
+    lines: () => seen,
     received: () => received,
     connections: () => connections,
     closed: () => closed,
@@ -56,52 +66,12 @@ async function lineEcho(): Promise<{
   };
 }
 
-describe('windowed load', () => {
-  it('keeps the window full on every connection and counts only answered requests', async () => {
-    const srv = await lineEcho();
-    const progress: number[] = [];
-    const result = await runWindowedLoad({
-      target: { host: '127.0.0.1', port: srv.port },
-      connections: 3,
-      window: 8,
-      durationMs: 300,
-      requests: (c) => [Buffer.from(`c${c}-a\n`), Buffer.from(`c${c}-b\n`)],
-      replyCounter: lineCounter,
-      onProgress: (n) => progress.push(n),
-    });
-    expect(srv.connections()).toBe(3);
-    expect(result.errors).toBe(0);
-    expect(result.completed).toBeGreaterThan(0);
-    // Everything counted was answered; the server saw at most a window more per connection.
-    expect(srv.received()).toBeGreaterThanOrEqual(result.completed);
-    expect(srv.received()).toBeLessThanOrEqual(result.completed + 3 * 8);
-    expect(result.perSecond).toBeCloseTo((result.completed * 1000) / result.elapsedMs, 6);
-    expect(result.latency.samples).toBeGreaterThanOrEqual(result.completed);
-    expect(result.latency.p50Ms).toBeLessThanOrEqual(result.latency.maxMs);
-    expect(progress.length).toBeGreaterThan(0);
-  });
-
-  it('counts connection failures as errors', async () => {
-    const srv = await lineEcho();
-    await new Promise((r) => servers.pop()?.close(r));
-    const result = await runWindowedLoad({
-      target: { host: '127.0.0.1', port: srv.port },
-      connections: 2,
-      window: 1,
-      durationMs: 50,
-      requests: () => [Buffer.from('x\n')],
-      replyCounter: lineCounter,
-    });
-    expect(result).toMatchObject({ completed: 0, errors: 2 });
-  });
-});
-
 describe('generator process', () => {
   it('runs a frames load in its own process and returns its numbers', async () => {
     let frames = 0;
     const server = createServer((socket) => {
       socket.on('error', () => {});
-      const counter = frameCounter();
+      const counter = lengthPrefixedReplies();
       socket.on('data', (chunk: Buffer) => {
         frames += counter.feed(chunk);
         socket.write(chunk); // echoing the bytes echoes the frames
@@ -129,12 +99,64 @@ describe('generator process', () => {
     expect(counts.length).toBeGreaterThan(0);
   });
 
+  it('a windowed load that cannot connect fails, naming the connection and the address', async () => {
+    // A port nothing listens on any more: connections are refused.
+    const port = await freePort();
+    await expect(
+      runGenerator({
+        kind: 'frames',
+        target: { host: '127.0.0.1', port },
+        connections: 2,
+        window: 1,
+        durationMs: 50,
+        messages: ['{}'],
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        `^generator frames exited with 1: generator failed: connection 1 of 2 to 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`,
+      ),
+    );
+  });
+
+  it('runs a lines load over a Unix socket with per-connection requests', async () => {
+    const srv = await lineEcho({ unix: true });
+    const result = await runGenerator<{ completed: number; errors: number }>({
+      kind: 'lines',
+      target: { path: srv.path ?? '' },
+      connections: 2,
+      window: 2,
+      durationMs: 300,
+      messages: ['c{c}-a', 'c{c}-b'],
+    });
+    expect(result.errors).toBe(0);
+    expect(result.completed).toBeGreaterThan(0);
+    expect(srv.lines().filter((l) => l.startsWith('c1-')).length).toBeGreaterThan(0);
+    expect(srv.lines().every((l) => /^c[01]-[ab]$/.test(l))).toBe(true);
+  });
+
+  it('runs the chat fan-out in its own process against a chat server', async () => {
+    const chat = createChatServer({ port: 0, host: '127.0.0.1', rateBurst: 1000, ratePerSecond: 1000 });
+    const address = await chat.listen();
+    try {
+      const port = address.kind === 'tcp' ? address.port : 0;
+      const result = await runGenerator<FanoutResult>({
+        kind: 'chat-fanout',
+        host: '127.0.0.1',
+        port,
+        receivers: 10,
+        messages: 5,
+        intervalMs: 5,
+      });
+      expect(result).toMatchObject({ receivers: 10, messages: 5, lost: 0, errors: 0 });
+      expect(result.allReceived.count).toBe(5);
+    } finally {
+      await chat.close();
+    }
+  });
+
   it('reports refused connections as errors, with nothing completed', async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    await new Promise((r) => server.close(r));
+    // A port nothing listens on any more: connections are refused.
+    const port = await freePort();
     const result = await runGenerator<{ completed: number; errors: number }>({
       kind: 'http-close',
       target: { host: '127.0.0.1', port },
@@ -239,7 +261,7 @@ describe('ws load', () => {
       expect(result.completed).toBeGreaterThan(0);
       // At one per 20 ms, 200 ms of warm-up sends several requests per connection before counting starts.
       expect(received() - result.completed).toBeGreaterThanOrEqual(2 * 5);
-      expect(result.latency.samples).toBe(result.completed);
+      expect(result.latency.count).toBe(result.completed);
     } finally {
       await close();
     }

@@ -1,5 +1,5 @@
+import type { LoadResult } from '@sockworks/loadgen';
 import { describe, expect, it } from 'vitest';
-import type { LoadResult } from '../src/generators/windowed.ts';
 import { measureInterleaved } from '../src/measure.ts';
 import type { ServerProcess } from '../src/server-process.ts';
 
@@ -18,7 +18,7 @@ const result = (perSecond: number, p99Ms: number): LoadResult => ({
   completed: perSecond,
   elapsedMs: 1000,
   perSecond,
-  latency: { p50Ms: p99Ms / 2, p99Ms, maxMs: p99Ms * 2, samples: perSecond },
+  latency: { count: perSecond, meanMs: p99Ms / 2, p50Ms: p99Ms / 2, p90Ms: p99Ms, p99Ms, maxMs: p99Ms * 2 },
   errors: 0,
 });
 

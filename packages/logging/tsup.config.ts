@@ -1,13 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-  // import.meta.url (the lazy require of pino-pretty) in the CommonJS build
-  shims: true,
-});
+// shims: import.meta.url (the lazy require of pino-pretty) in the CommonJS build
+export default packageConfig({ shims: true });

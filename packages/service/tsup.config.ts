@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-});
+export default packageConfig({ entry: { index: 'src/index.ts', cli: 'src/cli/index.ts' } });

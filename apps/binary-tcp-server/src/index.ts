@@ -18,7 +18,6 @@ export type {
 export { ECHOED_BY, ReplyType, RequestType } from './protocol/messages.js';
 export type { FrameHandler, HandlerPeer, HandlerServer } from './server/handlers.js';
 export { createTcpServer, TCP_SERVER_DEFAULTS, TcpServer, type TcpServerOptions } from './server/server.js';
-export { LatencyHistogram } from './tools/histogram.js';
 export {
   type IdleConnections,
   type IdleConnectionsOptions,

@@ -4,43 +4,34 @@
  * generation at 8 MiB semi-spaces: with the default (16 MiB) a burst of 10k connections grows RSS by
  * ~1 KB per connection more (see README, Performance).
  */
-import { createLogger } from '@sockworks/logging';
-import { runCli, runService } from '@sockworks/service';
+import { runServer } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
 import { createTcpServer } from './server/server.js';
 
-runCli(
-  async () => {
-    const { values } = serverCli.parse();
-    const logger = createLogger({
-      service: 'binary-tcp-server',
-      level: values.logLevel,
-      ...(values.logFile === undefined ? {} : { file: values.logFile }),
-    });
-    await runService({
-      name: 'binary-tcp-server',
-      logger,
-      graceMs: values.shutdownGraceMs,
-      start: async () => {
-        const server = createTcpServer({
-          host: values.host,
-          port: values.port,
-          maxFrameBytes: values.maxFrameBytes,
-          maxOutputQueueBytes: values.maxOutputQueueBytes,
-          maxConnections: values.maxConnections,
-          maxDepth: values.maxDepth,
-          heartbeatIntervalMs: values.heartbeatIntervalMs,
-          heartbeatTimeoutMs: values.heartbeatTimeoutMs,
-          messageTimeoutMs: values.messageTimeoutMs,
-          partialBudgetBytes: values.partialBudgetBytes,
-          closeTimeoutMs: values.shutdownGraceMs,
-          halfCloseTimeoutMs: values.halfCloseTimeoutMs,
-          logger,
-        });
-        await server.listen();
-        return server;
-      },
-    });
-  },
-  { name: 'binary-tcp-server' },
-);
+runServer('binary-tcp-server', async () => {
+  const { values } = serverCli.parse();
+  return {
+    log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
+    graceMs: values.shutdownGraceMs,
+    start: async (logger) => {
+      const server = createTcpServer({
+        host: values.host,
+        port: values.port,
+        maxFrameBytes: values.maxFrameBytes,
+        maxOutputQueueBytes: values.maxOutputQueueBytes,
+        maxConnections: values.maxConnections,
+        maxDepth: values.maxDepth,
+        heartbeatIntervalMs: values.heartbeatIntervalMs,
+        heartbeatTimeoutMs: values.heartbeatTimeoutMs,
+        messageTimeoutMs: values.messageTimeoutMs,
+        partialBudgetBytes: values.partialBudgetBytes,
+        closeTimeoutMs: values.shutdownGraceMs,
+        halfCloseTimeoutMs: values.halfCloseTimeoutMs,
+        logger,
+      });
+      await server.listen();
+      return server;
+    },
+  };
+});

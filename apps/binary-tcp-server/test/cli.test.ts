@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
 import type { OptionSpecs } from '@sockworks/service/cli';
+import { openRawSocket } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { serverCli } from '../src/cli/server-options.js';
 import { CLIENT_MODES, clientCli } from '../src/cli/tcp-client-options.js';
@@ -56,15 +56,7 @@ describe('binary-tcp-server process', () => {
 
     server.child.kill('SIGTERM');
     await until(() => (server.stdout().includes('shutting down') ? true : undefined), 10_000, 'shutdown log');
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port: server.port });
-      s.on('error', () => resolve(true));
-      s.on('connect', () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
-    expect(refused).toBe(true);
+    await expect(openRawSocket(server.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
     c.write(request.subarray(10));
     const frames = await c.waitFrames(2);

@@ -1,6 +1,7 @@
+import { ClientErrorCode, ServiceErrorCode } from '@sockworks/error-codes';
 import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
-import { LatencyHistogram, openIdleConnections, runLoad } from '../src/index.js';
+import { openIdleConnections, runLoad } from '../src/index.js';
 import { startServer } from './helpers.js';
 
 describe('runLoad (programmatic performance mode)', () => {
@@ -44,9 +45,21 @@ describe('runLoad (programmatic performance mode)', () => {
     expect(result.errors).toBe(0);
   });
 
-  it('rejects bad options and an unreachable server', async () => {
-    await expect(runLoad({ window: 0 })).rejects.toThrow(/window/);
-    await expect(runLoad({ host: '127.0.0.1', port: 1, durationMs: 10 })).rejects.toThrow();
+  it('rejects bad options and an unreachable server, with their codes', async () => {
+    await expect(runLoad({ type: 'broadcast' as 'echo' })).rejects.toMatchObject({
+      code: ServiceErrorCode.INVALID_CONFIG,
+      message: 'type must be one of echo, ping, got broadcast',
+    });
+    for (const bad of [{ window: 0 }, { messageSize: -1 }]) {
+      await expect(runLoad(bad)).rejects.toMatchObject({
+        code: ServiceErrorCode.INVALID_CONFIG,
+        message: expect.stringMatching(new RegExp(`^${Object.keys(bad)[0]} must be an integer`)),
+      });
+    }
+    await expect(runLoad({ host: '127.0.0.1', port: 1, durationMs: 10 })).rejects.toMatchObject({
+      code: ClientErrorCode.CONNECT_FAILED,
+      message: expect.stringMatching(/^connection 1 of 4 to 127\.0\.0\.1:1: /),
+    });
   });
 });
 
@@ -59,17 +72,10 @@ describe('openIdleConnections', () => {
     idle.close();
     await connectionsReach(server, 0, 'closed');
   });
-});
 
-describe('LatencyHistogram', () => {
-  it('gives percentiles within one 10 µs bucket', () => {
-    const h = new LatencyHistogram();
-    for (let i = 1; i <= 100; i++) h.record(i / 10);
-    expect(h.count).toBe(100);
-    expect(h.percentile(50)).toBeCloseTo(5, 1);
-    expect(h.percentile(99)).toBeCloseTo(9.9, 1);
-    expect(h.max()).toBe(10);
-    h.record(5000, 2);
-    expect(h.percentile(100)).toBe(5000);
+  it('rejects with the first failure, having closed every connection it opened', async () => {
+    await expect(openIdleConnections({ host: '127.0.0.1', port: 1, connections: 3 })).rejects.toMatchObject({
+      code: ClientErrorCode.CONNECT_FAILED,
+    });
   });
 });

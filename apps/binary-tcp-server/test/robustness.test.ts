@@ -1,7 +1,6 @@
-import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
-import { connectionsReach } from '@sockworks/test-utils';
+import { connectionsReach, connectRaw, framings } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type FrameHandler, TCP_SERVER_DEFAULTS } from '../src/index.js';
 import { handleFrame } from '../src/server/handlers.js';
@@ -77,22 +76,6 @@ describe('a handler that throws (a bug in the business layer)', () => {
   });
 });
 
-/** A raw socket that does not end its side when the server ends the connection. */
-async function halfOpenClient(
-  port: number,
-): Promise<{ socket: Socket; ended: Promise<void>; closed: Promise<void> }> {
-  const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  onTestFinished(() => {
-    socket.destroy();
-  });
-  socket.on('error', () => {});
-  socket.resume();
-  const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, ended, closed };
-}
-
 describe('a peer that never closes its side after the server ended the connection', () => {
   it('defaults to 5 s', () => {
     expect(TCP_SERVER_DEFAULTS.halfCloseTimeoutMs).toBe(5_000);
@@ -101,17 +84,18 @@ describe('a peer that never closes its side after the server ended the connectio
   /** A server with `halfCloseTimeoutMs` and a half-open peer whose connection the server has ended. */
   async function endedByServer(halfCloseTimeoutMs: number) {
     const { server, port } = await startServer({ halfCloseTimeoutMs });
-    const peer = await halfOpenClient(port);
+    // A peer that does not end its side when the server ends the connection.
+    const peer = await connectRaw(port, framings.bytes(), { allowHalfOpen: true });
     await connectionsReach(server, 1, 'connection');
-    peer.socket.write(header(0)); // EMPTY_FRAME: the server answers and ends its side
-    await peer.ended;
+    peer.write(header(0)); // EMPTY_FRAME: the server answers and ends its side
+    await peer.waitEnded();
     return { server, peer };
   }
 
   it('is kept while it closes in time, and released when it does', async () => {
     const { server, peer } = await endedByServer(60_000);
     expect(server.connections.size).toBe(1);
-    peer.socket.end();
+    peer.end();
     await connectionsReach(server, 0, 'connection released');
   });
 
@@ -123,7 +107,7 @@ describe('a peer that never closes its side after the server ended the connectio
   it('is destroyed after halfCloseTimeoutMs even while it keeps sending', async () => {
     const { server, peer } = await endedByServer(200);
     // Input after the end is ignored, and it must not count as activity that keeps the socket alive.
-    const timer = setInterval(() => peer.socket.write(frame({ type: 'ping' })), 10);
+    const timer = setInterval(() => peer.write(frame({ type: 'ping' })), 10);
     onTestFinished(() => clearInterval(timer));
     await connectionsReach(server, 0, 'half-open connection destroyed');
   });

@@ -90,3 +90,4 @@ export type {
   ChatServiceHost,
   DeferredChatMethod,
 } from './server/types.js';
+export { CHAT_FANOUT_PROTOCOL, type ChatFanoutOptions, runChatFanout } from './tools/fanout.js';

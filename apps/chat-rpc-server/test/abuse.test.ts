@@ -1,5 +1,4 @@
-import { connect } from 'node:net';
-import { connectionsReach } from '@sockworks/test-utils';
+import { connectionsReach, connectRaw, framings, openRawSocket } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RawClient, startServer, waitFor } from './helpers.js';
 
@@ -232,34 +231,16 @@ describe('shutdown', () => {
   it('close(): new connections are refused while a connected client is still draining', async () => {
     const { port, server } = await startServer({ lingerMs: 60_000 });
     // A client that keeps its sending side open after the server's goodbye: the drain waits for it.
-    const holder = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-    onTestFinished(() => {
-      holder.destroy();
-    });
-    holder.on('error', () => {});
-    let received = '';
-    holder.setEncoding('utf8').on('data', (text: string) => {
-      received += text;
-    });
-    const holderEnded = new Promise<void>((resolve) => holder.once('end', resolve));
-    await new Promise<void>((resolve) => holder.once('connect', resolve));
+    const holder = await connectRaw(port, framings.bytes(), { allowHalfOpen: true });
     holder.write('{"method":"join_chat","params":{"username":"Holder"}}');
-    await waitFor(() => received.includes('Welcome to the chat, Holder!'), 'join');
+    await holder.waitUntil(() => holder.text().includes('Welcome to the chat, Holder!'), 'join');
     let closed = false;
     const closing = server.close({ timeoutMs: 60_000 }).then(() => {
       closed = true;
     });
-    await holderEnded; // goodbye sent and our side of the connection ended by the server
-    expect(received).toContain('"message":"Server is shutting down"');
-    const refused = await new Promise<string | undefined>((resolve) => {
-      const late = connect({ host: '127.0.0.1', port });
-      late.once('connect', () => {
-        late.destroy();
-        resolve(undefined);
-      });
-      late.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
-    });
-    expect(refused).toBe('ECONNREFUSED');
+    await holder.waitEnded(); // goodbye sent and our side of the connection ended by the server
+    expect(holder.text()).toContain('"message":"Server is shutting down"');
+    await expect(openRawSocket(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect(closed).toBe(false); // still draining the holder
     holder.end();
     await closing;

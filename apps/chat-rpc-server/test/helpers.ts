@@ -1,13 +1,22 @@
-import { connect, type Socket } from 'node:net';
-import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
+import { framings, RawSocketClient, scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { expect, onTestFinished } from 'vitest';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server/server.js';
 
-/** Starts a server on 127.0.0.1 with an ephemeral port; closed when the test ends. */
+/**
+ * Starts a server on 127.0.0.1 with an ephemeral port; closed when the test ends. Its joins default to
+ * protocol 1 (the spec's exact shapes, which most tests compare against) unless `options` says
+ * otherwise; the server's own default, protocol 2, is tested in rooms.test.ts.
+ */
 export async function startServer(
   options: Partial<ChatServerOptions> = {},
 ): Promise<{ server: ChatServer; port: number }> {
-  const server = createChatServer({ port: 0, joinTimeoutMs: 0, closeTimeoutMs: 2000, ...options });
+  const server = createChatServer({
+    port: 0,
+    joinTimeoutMs: 0,
+    closeTimeoutMs: 2000,
+    defaultProtocol: 1,
+    ...options,
+  });
   onTestFinished(() => server.close({ timeoutMs: 500 }));
   const address = await server.listen();
   if (address.kind !== 'tcp') throw new Error('expected a TCP address');
@@ -19,52 +28,25 @@ export async function waitFor(check: () => boolean, what = 'condition', timeoutM
   await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs), intervalMs: 5 });
 }
 
-/**
- * A raw TCP client that splits what the server sends into lines and parses each as JSON, checking
- * that every message the server sends is exactly one compact JSON value followed by "\n".
- */
-export class RawClient {
-  readonly messages: Record<string, unknown>[] = [];
-  readonly lines: string[] = [];
-  closed = false;
-  #partial = '';
-  #read = 0;
-  #waiters: (() => void)[] = [];
+/** A message from the server: the spec's replies and broadcasts are JSON objects. */
+export type Message = Record<string, unknown>;
 
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      this.#partial += text;
-      let nl = this.#partial.indexOf('\n');
-      while (nl !== -1) {
-        const line = this.#partial.slice(0, nl);
-        this.#partial = this.#partial.slice(nl + 1);
-        this.lines.push(line);
-        const value = JSON.parse(line) as Record<string, unknown>;
-        if (JSON.stringify(value) !== line) throw new Error(`not compact JSON: ${line}`);
-        this.messages.push(value);
-        nl = this.#partial.indexOf('\n');
-      }
-      this.#wake();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      this.#wake();
-    });
+// Typed as objects for the tests' convenience; a batch reply is an array at run time.
+const MESSAGES = framings.map(framings.compactNdjson(), (value) => value as Message);
+
+/**
+ * A raw TCP client that reads the server's messages, checking that every one is exactly one compact
+ * JSON value followed by "\n". Timeouts are in unscaled ms (scaled here).
+ */
+export class RawClient extends RawSocketClient<Message> {
+  /** Connects to the server on `port`; destroyed when the test ends. */
+  static connect(port: number): Promise<RawClient> {
+    return RawClient.open(port, MESSAGES);
   }
 
-  /** Connects to the server on `port`; destroyed when the test ends. */
-  static async connect(port: number): Promise<RawClient> {
-    const socket = connect({ host: '127.0.0.1', port });
-    onTestFinished(() => {
-      socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    return new RawClient(socket);
+  /** The lines received so far, as sent (without their "\n"). */
+  get lines(): string[] {
+    return this.text().split('\n').slice(0, -1);
   }
 
   /** Local port of the socket (what the server sees as the client's port). */
@@ -72,44 +54,24 @@ export class RawClient {
     return this.socket.localPort ?? 0;
   }
 
-  /** Writes raw text. */
-  write(text: string | Buffer): void {
-    this.socket.write(text);
-  }
-
   /** Sends one request as a JSON line. */
   send(request: unknown): void {
-    this.socket.write(`${JSON.stringify(request)}\n`);
+    this.write(`${JSON.stringify(request)}\n`);
   }
 
   /** Sends a request and returns the next message (its reply). */
-  async request(request: unknown): Promise<Record<string, unknown>> {
+  async request(request: unknown): Promise<Message> {
     this.send(request);
     return this.next();
   }
 
   /** The next message not read yet. */
-  async next(timeoutMs = 5000): Promise<Record<string, unknown>> {
-    const ms = scaled(timeoutMs);
-    const deadline = Date.now() + ms;
-    while (this.#read >= this.messages.length) {
-      if (this.closed) throw new Error('connection closed while waiting for a message');
-      if (Date.now() > deadline) {
-        throw new Error(`timed out after ${ms} ms waiting for message ${this.#read + 1} from the server`);
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.#waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-    return this.messages[this.#read++] as Record<string, unknown>;
+  override next(timeoutMs = 5000): Promise<Message> {
+    return super.next(scaled(timeoutMs));
   }
 
   /** Sends a request and returns its reply, skipping broadcasts (messages with a `type`) before it. */
-  async call(request: unknown): Promise<Record<string, unknown>> {
+  async call(request: unknown): Promise<Message> {
     this.send(request);
     for (;;) {
       const message = await this.next();
@@ -117,14 +79,9 @@ export class RawClient {
     }
   }
 
-  /** Messages received but not read by next() yet. */
-  unread(): Record<string, unknown>[] {
-    return this.messages.slice(this.#read);
-  }
-
   /** Resolves once the server closed the connection. */
-  async waitClosed(timeoutMs = 5000): Promise<void> {
-    await waitFor(() => this.closed, 'connection close', timeoutMs);
+  override waitClosed(timeoutMs = 5000): Promise<void> {
+    return super.waitClosed(scaled(timeoutMs));
   }
 
   /** Joins with `username`, returns the reply and consumes the welcome message. */
@@ -136,11 +93,5 @@ export class RawClient {
         message: `Welcome to the chat, ${String(reply.message).slice('Joined chat as '.length)}!`,
       });
     return reply;
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w();
   }
 }

@@ -14,16 +14,11 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
       timeoutCheckIntervalMs: 50,
     });
     const slow = await openRaw(connectTo);
-    const slowReply = readUntilClose(slow);
-    let closed = false;
-    slow.once('close', () => {
-      closed = true;
-    });
     slow.write('GET / HTTP/1.1\r\nHost: x\r\n');
     let n = 0;
     // Each header line arrives well inside any idle timeout, so only the headers deadline can stop it.
     const drip = setInterval(() => {
-      if (!slow.destroyed) slow.write(`X-Drip-${n++}: y\r\n`);
+      if (!slow.closed) slow.write(`X-Drip-${n++}: y\r\n`);
     }, 50);
     try {
       // While the slow client drips, normal clients are served.
@@ -31,9 +26,9 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
         const res = await request(clientTargetOf(address));
         expect(res.status).toBe(200);
       }
-      const reply = await slowReply;
+      const reply = await readUntilClose(slow);
       expect(reply.startsWith('HTTP/1.1 408 Request Timeout\r\n')).toBe(true);
-      expect(closed).toBe(true);
+      expect(slow.closed).toBe(true);
       expect(n).toBeGreaterThan(2);
     } finally {
       clearInterval(drip);
@@ -48,8 +43,7 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
       timeoutCheckIntervalMs: 50,
     });
     const idle = await openRaw(connectTo);
-    const reply = readUntilClose(idle);
-    expect((await reply).startsWith('HTTP/1.1 408')).toBe(true);
+    expect((await readUntilClose(idle)).startsWith('HTTP/1.1 408')).toBe(true);
     await connectionsReach(server, 0, 'the idle connection to be dropped');
   });
 
@@ -57,14 +51,15 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
     // Default (30 s) request timeout: the close must come from the answer, not from a timeout.
     const { connectTo, server } = await startServer(kind);
     const slow = await openRaw(connectTo);
-    const reply = readUntilClose(slow);
     slow.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n');
     // A body byte every 50 ms: the connection is never idle and the body never ends.
     const drip = setInterval(() => {
-      if (!slow.destroyed) slow.write('x');
+      if (!slow.closed) slow.write('x');
     }, 50);
     try {
-      expect(await reply).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*\r\n\r\nMethod not allowed$/);
+      expect(await readUntilClose(slow)).toMatch(
+        /^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*\r\n\r\nMethod not allowed$/,
+      );
     } finally {
       clearInterval(drip);
     }
@@ -114,11 +109,11 @@ describe.each(['tcp', 'unix'] as const)('hardening over %s', (kind) => {
   it('a client that resets mid-request does not disturb the server', async () => {
     const { connectTo, address } = await startServer(kind);
     for (let i = 0; i < 5; i++) {
-      const socket = await openRaw(connectTo);
-      socket.write('GET / HTTP/1.1\r\nHo');
+      const client = await openRaw(connectTo);
+      client.write('GET / HTTP/1.1\r\nHo');
       // A TCP RST where the transport has one; a Unix socket can only be closed abruptly.
-      if (kind === 'tcp') socket.resetAndDestroy();
-      else socket.destroy();
+      if (kind === 'tcp') client.socket.resetAndDestroy();
+      else client.destroy();
     }
     expect((await request(clientTargetOf(address))).status).toBe(200);
   });

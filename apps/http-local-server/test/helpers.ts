@@ -1,11 +1,14 @@
-import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { BoundAddress } from '@sockworks/service';
 import {
+  connectRaw,
+  framings,
+  type RawSocketClient,
   scaled,
   spawnTracked,
   type TrackedProcess,
-  tempDir as testTempDir,
+  tempDir,
+  tempSocketPath,
   waitFor as testWaitFor,
   tsxArgs,
 } from '@sockworks/test-utils';
@@ -14,15 +17,8 @@ import { createHttpLocalServer, type HttpLocalServer, type HttpLocalServerOption
 
 export const APP_DIR = resolve(import.meta.dirname, '..');
 
-/** A fresh directory under the temp dir (short, for the 107-byte socket path limit), removed after the test. */
-export function tempDir(): string {
-  return testTempDir('hls-');
-}
-
-/** A socket path in a fresh temp directory. */
-export function tempSocketPath(): string {
-  return join(tempDir(), 's.sock');
-}
+/** Temp directories and socket paths removed after the test. */
+export { tempDir, tempSocketPath };
 
 /** Starts a server on port 0 (or a temp Unix socket) and closes it after the test. */
 export async function startServer(
@@ -52,38 +48,25 @@ export function clientTargetOf(
     : { socket: 'tcp', host: address.host, port: address.port };
 }
 
-/** Opens a raw socket (destroyed after the test). */
-export function openRaw(target: ConnectTarget): Promise<Socket> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = connect(target);
-    onTestFinished(() => {
-      socket.destroy();
-    });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolvePromise(socket);
-    });
-    socket.once('error', reject);
-  });
+/** Opens a raw client that keeps every byte it receives (destroyed after the test). */
+export function openRaw(target: ConnectTarget): Promise<RawSocketClient<Buffer>> {
+  return connectRaw(target, framings.bytes());
 }
 
-/** Everything the peer sends until it closes the connection, as latin1 text. */
-export function readUntilClose(socket: Socket): Promise<string> {
-  return new Promise((resolvePromise) => {
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // A reset after the answer still leaves the answer readable.
-    socket.on('error', () => {});
-    socket.once('close', () => resolvePromise(Buffer.concat(chunks).toString('latin1')));
-  });
+/**
+ * Everything the peer sent, as latin1 text, once it has closed the connection. The client keeps
+ * what arrives from the start, so this may be called as late as the test likes.
+ */
+export async function readUntilClose(client: RawSocketClient<Buffer>): Promise<string> {
+  await client.waitClosed();
+  return client.text('latin1');
 }
 
 /** Sends raw bytes on a fresh connection and returns all the server sends before closing. */
 export async function rawExchange(target: ConnectTarget, bytes: string | Buffer): Promise<string> {
-  const socket = await openRaw(target);
-  const reply = readUntilClose(socket);
-  socket.write(bytes);
-  return reply;
+  const client = await openRaw(target);
+  client.write(bytes);
+  return readUntilClose(client);
 }
 
 /** Polls `check` until it returns true, failing after the (scaled) deadline with a message naming `what`. */

@@ -62,7 +62,6 @@ describe('the server process', () => {
     const path = tempSocketPath();
     const server = await spawnServer(['--socket', 'unix', '--path', path]);
     const inFlight = await openRaw({ path });
-    const reply = readUntilClose(inFlight);
     inFlight.write('GET / HTTP/1.1\r\nHost: x\r\n');
     await waitFor(
       () => logLines(server.stdout()).some((l) => l.msg === 'New Unix domain socket connection'),
@@ -75,7 +74,7 @@ describe('the server process', () => {
     );
     await expect(request({ socket: 'unix', path })).rejects.toMatchObject({ code: 'CONNECT_FAILED' });
     inFlight.write('\r\n');
-    expect(await reply).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nrunning$/);
+    expect(await readUntilClose(inFlight)).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nrunning$/);
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(existsSync(path)).toBe(false);
   });

@@ -65,10 +65,9 @@ describe.each(['tcp', 'unix'] as const)('request smuggling over %s', (kind) => {
 
   it('a CONNECT that keeps sending is still answered and closed', async () => {
     const { connectTo } = await startServer(kind);
-    const socket = await openRaw(connectTo);
-    const reply = readUntilClose(socket);
-    socket.write('CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\ntunnelled bytes');
-    expect(await reply).toMatch(/^HTTP\/1\.1 405 /);
+    const client = await openRaw(connectTo);
+    client.write('CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\n\r\ntunnelled bytes');
+    expect(await readUntilClose(client)).toMatch(/^HTTP\/1\.1 405 /);
   });
 
   it('an HTTP version other than 1.x gets 505', async () => {
@@ -96,10 +95,9 @@ describe.each(['tcp', 'unix'] as const)('request smuggling over %s', (kind) => {
   it('close() drops a connection that never sent a byte at once', async () => {
     const { connectTo, server } = await startServer(kind);
     const silent = await openRaw(connectTo);
-    const gone = readUntilClose(silent);
     const t0 = Date.now();
     await server.close({ timeoutMs: 10_000 });
-    await gone;
+    await silent.waitClosed();
     expect(Date.now() - t0).toBeLessThan(1_000);
   });
 });

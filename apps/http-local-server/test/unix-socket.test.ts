@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { spawnTracked } from '@sockworks/test-utils';
+import { connectRaw, framings, spawnTracked } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHttpLocalServer, type HttpLocalServer, request } from '../src/index.js';
 import { tempDir, tempSocketPath, waitFor } from './helpers.js';
@@ -92,39 +92,26 @@ describe('Unix socket file handling', () => {
     const server = startOn();
     await server.listen({ path });
     const serverSide = nextServerSocket(server);
-    const socket = connect({ path });
-    onTestFinished(() => {
-      socket.destroy();
-    });
-    await new Promise((resolve) => socket.once('connect', resolve));
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    const client = await connectRaw({ path }, framings.bytes());
+    client.write('GET / HTTP/1.1\r\nHost: x\r\n');
     // Once the server has read the partial head, the request is in flight (not an idle connection).
     await waitForBytesRead(await serverSide);
     const closing = server.close({ timeoutMs: 5_000 });
-    socket.write('\r\n');
-    await closed;
+    client.write('\r\n');
+    await client.waitClosed();
     await closing;
-    expect(Buffer.concat(chunks).toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*running$/);
+    expect(client.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*running$/);
     expect(existsSync(path)).toBe(false);
 
     // A client that never finishes its request is destroyed at the deadline.
     const stuck = startOn();
     await stuck.listen({ path });
     const stuckSide = nextServerSocket(stuck);
-    const slow = connect({ path });
-    slow.on('error', () => {});
-    onTestFinished(() => {
-      slow.destroy();
-    });
-    await new Promise((resolve) => slow.once('connect', resolve));
+    const slow = await connectRaw({ path }, framings.bytes());
     slow.write('GET / HTTP/1.1\r\n');
-    const slowClosed = new Promise((resolve) => slow.once('close', resolve));
     await waitForBytesRead(await stuckSide);
     await stuck.close({ timeoutMs: 100 });
-    await slowClosed;
+    await slow.waitClosed();
     expect(existsSync(path)).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ export type {
 export { calculate } from './server/commands/calculate.js';
 export { createDefaultRegistry } from './server/commands/index.js';
 export { type CommandContext, type CommandDefinition, CommandRegistry } from './server/commands/registry.js';
+export { JsonText } from './server/json-text.js';
 export { FSYNC_POLICIES, type FsyncPolicy } from './server/persistence/data-file.js';
-export { RawJson } from './server/reply.js';
 export { createKvServer, KV_SERVER_DEFAULTS, type KvServer, type KvServerOptions } from './server/server.js';
 export { KvStore, type KvStoreLimits } from './server/store.js';

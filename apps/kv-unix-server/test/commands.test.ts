@@ -1,8 +1,7 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { silentLogger } from '@sockworks/logging';
+import { LazyConnectionLogger, silentLogger } from '@sockworks/logging';
 import { describe, expect, it } from 'vitest';
 import { CommandRegistry, calculate, createDefaultRegistry, KvStore } from '../src/index.js';
-import { eagerKvConnectionLog } from '../src/server/connection-log.js';
 import { RequestHandler } from '../src/server/request-handler.js';
 
 // Replies are arbitrary JSON inspected field by field; a precise type per command would only restate them.
@@ -16,7 +15,8 @@ function setup(limits = { maxKeyBytes: 64, maxKeys: 3, maxTotalBytes: 200 }) {
   const registry = createDefaultRegistry();
   const handler = new RequestHandler({ store, registry, now: () => NOW });
   const log = silentLogger();
-  const call = (message: unknown) => JSON.parse(handler.handle(message, eagerKvConnectionLog(log))) as Reply;
+  const call = (message: unknown) =>
+    JSON.parse(handler.handle(message, new LazyConnectionLogger(log, 'test'))) as Reply;
   const run = (command: string, data?: unknown, extra: Record<string, unknown> = {}) =>
     call({ command, ...(data === undefined ? {} : { data }), ...extra });
   return { store, registry, handler, call, run };
@@ -310,10 +310,15 @@ describe('help and the registry', () => {
     });
     const handler = new RequestHandler({ store, registry, now: () => NOW });
     const reply = JSON.parse(
-      handler.handle({ command: 'upper', data: { text: 'hi' } }, eagerKvConnectionLog(silentLogger())),
+      handler.handle(
+        { command: 'upper', data: { text: 'hi' } },
+        new LazyConnectionLogger(silentLogger(), 'test'),
+      ),
     );
     expect(reply.data).toEqual({ upper: 'HI' });
-    const help = JSON.parse(handler.handle({ command: 'help' }, eagerKvConnectionLog(silentLogger())));
+    const help = JSON.parse(
+      handler.handle({ command: 'help' }, new LazyConnectionLogger(silentLogger(), 'test')),
+    );
     expect(help.data.commands.upper.description).toBe('Upper-case a string');
     expect(() => registry.register('upper', registry.get('echo')!)).toThrow(/already registered/);
   });
@@ -339,7 +344,7 @@ describe('help and the registry', () => {
     const handler = new RequestHandler({ store, registry, now: () => NOW });
     for (const command of ['boom', 'cyclic']) {
       const reply = JSON.parse(
-        handler.handle({ command, request_id: 'x' }, eagerKvConnectionLog(silentLogger())),
+        handler.handle({ command, request_id: 'x' }, new LazyConnectionLogger(silentLogger(), 'test')),
       );
       expect(reply).toMatchObject({ success: false, request_id: 'x', error: { code: 'INTERNAL_ERROR' } });
       expect(reply.error.message).not.toContain('secret');

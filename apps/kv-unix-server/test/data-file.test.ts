@@ -2,11 +2,10 @@ import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } fro
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PartialMessageGuard } from '@sockworks/framing';
-import { silentLogger } from '@sockworks/logging';
+import { LazyConnectionLogger, silentLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createDefaultRegistry, KvClient, KvStore } from '../src/index.js';
 import { KvConnection } from '../src/server/connection.js';
-import { eagerKvConnectionLog } from '../src/server/connection-log.js';
 import { DataFile } from '../src/server/persistence/data-file.js';
 import { decodeLog, encodeRecord, LOG_MAGIC } from '../src/server/persistence/record.js';
 import { RequestHandler } from '../src/server/request-handler.js';
@@ -211,7 +210,7 @@ describe('DataFile', () => {
             throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
           },
           partials: new PartialMessageGuard(),
-          log: eagerKvConnectionLog(silentLogger()),
+          log: new LazyConnectionLogger(silentLogger(), 'test'),
         },
         { maxLineBytes: 1024, maxDepth: 64, outputHighWaterMark: 65536, outputStallTimeoutMs: 0 },
       );

@@ -1,12 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { createConnection, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  framings,
+  RawSocketClient,
   scaled,
   spawnTracked,
   type TrackedProcess,
-  tempDir as testTempDir,
+  tempDir,
+  tempSocketPath,
   waitFor as testWaitFor,
   tsxArgs,
 } from '@sockworks/test-utils';
@@ -15,15 +17,8 @@ import { createKvServer, type KvServer, type KvServerOptions } from '../src/inde
 
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A fresh temp directory (removed after the test) and a short socket path inside it. */
-export function tempDir(): string {
-  return testTempDir('kv-');
-}
-
-/** A per-test socket path, well under the 107-byte limit. */
-export function tempSocketPath(): string {
-  return join(tempDir(), 's.sock');
-}
+/** Temp directories and socket paths removed after the test. */
+export { tempDir, tempSocketPath };
 
 /** An in-process server on a temp socket, closed after the test. */
 export async function startServer(
@@ -41,61 +36,27 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 50
   await testWaitFor(check, { what, timeoutMs: scaled(timeoutMs) });
 }
 
-/** A raw socket client that collects reply lines. */
-export class RawClient {
-  readonly lines: string[] = [];
-  ended = false;
-  closed = false;
-  #partial = '';
-
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      const parts = (this.#partial + text).split('\n');
-      this.#partial = parts.pop() ?? '';
-      this.lines.push(...parts);
-    });
-    socket.on('end', () => {
-      this.ended = true;
-    });
-    socket.on('close', () => {
-      this.closed = true;
-    });
-    socket.on('error', () => {});
-  }
-
+/** A raw client of the Unix socket that reads reply lines; timeouts are in unscaled ms (scaled here). */
+export class RawClient extends RawSocketClient<string> {
+  /** Connects to the socket at `path`; destroyed when the test ends. Rejects when nothing listens there. */
   static connect(path: string): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection({ path });
-      socket.once('error', reject);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        const client = new RawClient(socket);
-        onTestFinished(() => {
-          socket.destroy();
-        });
-        resolve(client);
-      });
-    });
+    return RawClient.open({ path }, framings.lines());
   }
 
-  write(data: string | Buffer): void {
-    this.socket.write(data);
+  /** Reply lines received and not taken by replies() yet. */
+  get lines(): string[] {
+    return this.unread();
   }
 
   /** Sends one request object as a line. */
   send(request: unknown): void {
-    this.socket.write(`${JSON.stringify(request)}\n`);
+    this.write(`${JSON.stringify(request)}\n`);
   }
 
-  /** Waits for at least `count` lines and returns the first `count` parsed (removing them). */
+  /** Waits for the next `count` lines and returns them parsed (taking them). */
   async replies(count: number, timeoutMs = 5000): Promise<Array<Record<string, unknown>>> {
-    await waitFor(
-      () => this.lines.length >= count,
-      `${count} replies (have ${this.lines.length})`,
-      timeoutMs,
-    );
-    return this.lines.splice(0, count).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = await this.take(count, scaled(timeoutMs));
+    return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   /** One request, one parsed reply. */
@@ -105,8 +66,8 @@ export class RawClient {
     return reply!;
   }
 
-  async waitClosed(timeoutMs = 5000): Promise<void> {
-    await waitFor(() => this.closed, 'the connection to close', timeoutMs);
+  override waitClosed(timeoutMs = 5000): Promise<void> {
+    return super.waitClosed(scaled(timeoutMs));
   }
 }
 

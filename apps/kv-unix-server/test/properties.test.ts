@@ -1,10 +1,9 @@
 import { readFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { silentLogger } from '@sockworks/logging';
+import { LazyConnectionLogger, silentLogger } from '@sockworks/logging';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDefaultRegistry, KvStore } from '../src/index.js';
-import { eagerKvConnectionLog } from '../src/server/connection-log.js';
 import { DataFile } from '../src/server/persistence/data-file.js';
 import { decodeLog, LOG_MAGIC } from '../src/server/persistence/record.js';
 import { RequestHandler } from '../src/server/request-handler.js';
@@ -122,7 +121,7 @@ describe('properties', () => {
     );
     fc.assert(
       fc.property(message, (m) => {
-        const line = handler.handle(m, eagerKvConnectionLog(silentLogger()));
+        const line = handler.handle(m, new LazyConnectionLogger(silentLogger(), 'test'));
         expect(line.endsWith('\n')).toBe(true);
         expect(line.indexOf('\n')).toBe(line.length - 1);
         const reply = JSON.parse(line);

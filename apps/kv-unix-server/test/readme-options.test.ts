@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { optionTableProblems } from '@sockworks/service/cli';
+import { configExampleProblems, optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { repairCli } from '../src/cli/repair.js';
 import { clientCli } from '../src/cli/run.js';
@@ -18,5 +18,11 @@ describe('the README documents every option as --help shows it (flag, short flag
 
   it('kv-repair', () => {
     expect(optionTableProblems(README, '### Repair: `kv-repair`', repairCli)).toEqual([]);
+  });
+});
+
+describe('the README example config file', () => {
+  it('is accepted by --config (every key an option, every value valid)', () => {
+    expect(configExampleProblems(README, '### Configuration file', serverCli)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { createLogger } from '@sockworks/logging';
-import { connectionsReach } from '@sockworks/test-utils';
+import { connectionsReach, connectRaw, framings } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
 import { CommandRegistry, createDefaultRegistry } from '../src/index.js';
 import { RawClient, startServer, waitFor } from './helpers.js';
@@ -236,19 +236,11 @@ describe('framing and flow', () => {
   });
 
   it('a peer that keeps its side open after the error reply is dropped, freeing its slot', async () => {
-    const { createConnection } = await import('node:net');
     const { path, server } = await startServer({ maxLineBytes: 100 });
-    const socket = createConnection({ path, allowHalfOpen: true });
-    socket.on('error', () => {});
-    await new Promise((resolve) => socket.once('connect', resolve));
-    let got = '';
-    socket.setEncoding('utf8').on('data', (t: string) => {
-      got += t;
-    });
-    socket.write(`${'z'.repeat(500)}\n`);
+    const peer = await connectRaw({ path }, framings.bytes(), { allowHalfOpen: true });
+    peer.write(`${'z'.repeat(500)}\n`);
     await connectionsReach(server, 0, 'the server to drop the half-open peer');
-    expect(JSON.parse(got).error.code).toBe('MESSAGE_TOO_LARGE');
-    socket.destroy();
+    expect(JSON.parse(peer.text()).error.code).toBe('MESSAGE_TOO_LARGE');
   });
 
   it('exactly the limit is accepted', async () => {

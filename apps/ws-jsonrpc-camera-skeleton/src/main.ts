@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { createLogger } from '@sockworks/logging';
-import { ConfigError, runCli, runService } from '@sockworks/service';
+import { ConfigError, runServer } from '@sockworks/service';
+import { openLogFileOption } from '@sockworks/service/cli';
 import { parseOriginList, serverCli } from './cli/server-options.js';
 import { createWsRpcServer } from './server/server.js';
 
 const NAME = 'ws-jsonrpc-camera-skeleton';
 
-async function main(): Promise<void> {
+runServer(NAME, async () => {
   const { values: config } = serverCli.parse();
   if (!config.path.startsWith('/'))
     throw new ConfigError(`--path: must start with "/", got ${JSON.stringify(config.path)}`);
@@ -17,12 +17,10 @@ async function main(): Promise<void> {
       `--headers-timeout: ${config.headersTimeoutMs} ms must not exceed --request-timeout (${config.requestTimeoutMs} ms)`,
     );
   const logFile = config.logFile === '' || config.logFile === 'none' ? undefined : resolve(config.logFile);
-  const logger = createLogger({ service: NAME, level: config.logLevel, file: logFile });
-  await runService({
-    name: NAME,
-    logger,
+  return {
+    log: { level: config.logLevel, file: await openLogFileOption(logFile, config) },
     graceMs: config.closeTimeoutMs,
-    start: async () => {
+    start: async (logger) => {
       const server = createWsRpcServer({
         path: config.path,
         logger,
@@ -53,7 +51,5 @@ async function main(): Promise<void> {
       );
       return server;
     },
-  });
-}
-
-runCli(main, { name: NAME });
+  };
+});

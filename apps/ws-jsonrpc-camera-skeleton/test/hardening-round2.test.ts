@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connectRaw, framings } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { captureLogger } from './capture-logger.js';
@@ -50,31 +50,17 @@ describe('secrets in logs', () => {
 });
 
 describe('shutdown', () => {
-  function open(port: number): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      onTestFinished(() => void socket.destroy());
-      socket.once('connect', () => resolve(socket));
-      socket.once('error', reject);
-    });
-  }
-
   it('close() does not wait for a socket that never sent a byte, nor for an idle keep-alive one', async () => {
     const { server, port } = await startServer({ closeTimeoutMs: 10_000 });
-    const silent = await open(port);
-    const silentGone = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+    const silent = await connectRaw(port, framings.bytes());
     // A keep-alive socket that has had its /healthz answer and now sits idle between requests.
-    const keepAlive = await open(port);
-    const keepAliveGone = new Promise<void>((resolve) => keepAlive.once('close', () => resolve()));
-    keepAlive.on('error', () => {});
-    const answered = new Promise<string>((resolve) =>
-      keepAlive.once('data', (b: Buffer) => resolve(b.toString())),
-    );
+    const keepAlive = await connectRaw(port, framings.bytes());
     keepAlive.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
-    expect(await answered).toMatch(/^HTTP\/1\.1 200 /);
+    const answer = await keepAlive.waitUntil(() => keepAlive.text() || undefined, 'the /healthz answer');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     const t0 = Date.now();
     await server.close();
-    await Promise.all([silentGone, keepAliveGone]);
+    await Promise.all([silent.waitClosed(), keepAlive.waitClosed()]);
     expect(Date.now() - t0).toBeLessThan(1_000);
   });
 });

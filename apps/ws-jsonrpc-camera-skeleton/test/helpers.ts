@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
-import { scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
+import type { Socket } from 'node:net';
+import { connectRaw, framings, scaled, waitFor as testWaitFor } from '@sockworks/test-utils';
 import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { WsRpcClient } from '../src/client/client.js';
@@ -129,47 +129,33 @@ export function maskedFrame(opcode: number, payload: Buffer): Buffer {
 /** A raw TCP socket that completed the WebSocket handshake; `received` collects every later byte. */
 export interface RawSocket {
   socket: Socket;
-  /** Bytes received after the 101 response (only while reading). */
+  /** Bytes received after the 101 response. */
   received(): Buffer;
-  /** Resolves when the socket closed. */
-  closed: Promise<void>;
+  /** Resolves when the socket closed; rejects after the condition deadline, counted from this access. */
+  readonly closed: Promise<void>;
 }
 
-/** Performs the upgrade by hand on a net.Socket (for frames ws would refuse to send). */
+/** Performs the upgrade by hand on a raw client (for frames ws would refuse to send). */
 export async function rawHandshake(port: number, path = '/ws'): Promise<RawSocket> {
-  const socket = connect(port, '127.0.0.1');
-  onTestFinished(() => {
-    socket.destroy();
-  });
-  socket.on('error', () => {});
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
+  const client = await connectRaw(port, framings.bytes());
   const key = randomBytes(16).toString('base64');
-  socket.write(
+  client.write(
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
-  let buffer = Buffer.alloc(0);
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      buffer = Buffer.concat([buffer, chunk]);
-      const end = buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      socket.off('data', onData);
-      const head = buffer.subarray(0, end).toString();
-      buffer = buffer.subarray(end + 4);
-      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(`handshake failed: ${head.split('\r\n')[0]}`));
-      else resolve();
-    };
-    socket.on('data', onData);
-  });
-  socket.on('data', (chunk: Buffer) => {
-    buffer = Buffer.concat([buffer, chunk]);
-  });
-  return { socket, received: () => buffer, closed };
+  const headEnd = await client.waitUntil(() => {
+    const end = client.received().indexOf('\r\n\r\n');
+    return end < 0 ? undefined : end;
+  }, 'the handshake response');
+  const head = client.received().subarray(0, headEnd).toString();
+  if (!head.startsWith('HTTP/1.1 101')) throw new Error(`handshake failed: ${head.split('\r\n')[0]}`);
+  return {
+    socket: client.socket,
+    received: () => client.received().subarray(headEnd + 4),
+    get closed() {
+      return client.waitClosed();
+    },
+  };
 }
 
 /** Reads the status code of the first close frame in server output (unmasked), or null. */

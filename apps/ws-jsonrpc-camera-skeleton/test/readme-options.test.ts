@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { optionTableProblems } from '@sockworks/service/cli';
+import { configExampleProblems, optionTableProblems } from '@sockworks/service/cli';
 import { describe, expect, it } from 'vitest';
 import { serverCli } from '../src/cli/server-options.js';
 import { testClientCli } from '../src/cli/test-client-config.js';
@@ -13,5 +13,11 @@ describe('the README documents every option as --help shows it (flag, short flag
 
   it('ws-test-client', () => {
     expect(optionTableProblems(README, '## Test client', testClientCli)).toEqual([]);
+  });
+});
+
+describe('the README example config file', () => {
+  it('is accepted by --config (every key an option, every value valid)', () => {
+    expect(configExampleProblems(README, '### Configuration file', serverCli)).toEqual([]);
   });
 });

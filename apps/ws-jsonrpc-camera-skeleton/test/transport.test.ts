@@ -1,5 +1,4 @@
-import { connect, type Socket } from 'node:net';
-import { connectionsReach, scaled } from '@sockworks/test-utils';
+import { connectionsReach, connectRaw, framings, scaled } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { defineRpcMethod } from '../src/server/methods/define.js';
 import { methods } from '../src/server/methods/index.js';
@@ -49,19 +48,19 @@ describe('HTTP side', () => {
       timeoutCheckIntervalMs: 50,
     });
     const upgraded = await openRaw(url);
-    const slow = await plainSocket(port);
-    const silent = await plainSocket(port);
-    slow.socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n');
+    const slow = await connectRaw(port, framings.bytes());
+    const silent = await connectRaw(port, framings.bytes());
+    slow.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n');
     let n = 0;
     // Each header line arrives well inside any idle timeout, so only the headers deadline can stop it.
     const drip = setInterval(() => {
-      if (!slow.socket.destroyed) slow.socket.write(`X-Drip-${n++}: y\r\n`);
+      if (!slow.closed) slow.write(`X-Drip-${n++}: y\r\n`);
     }, 30);
     onTestFinished(() => clearInterval(drip));
-    await slow.closed;
-    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
-    await silent.closed; // connected, never sent a byte
-    expect(silent.received()).toMatch(/^HTTP\/1\.1 408 /);
+    await slow.waitClosed();
+    expect(slow.text('latin1')).toMatch(/^HTTP\/1\.1 408 /);
+    await silent.waitClosed(); // connected, never sent a byte
+    expect(silent.text('latin1')).toMatch(/^HTTP\/1\.1 408 /);
     // The upgraded client has been open longer than the headers timeout and is still served.
     expect(upgraded.ws.readyState).toBe(upgraded.ws.OPEN);
     expect(await upgraded.request('{"jsonrpc":"2.0","method":"ping","id":1}')).toMatchObject({
@@ -83,24 +82,6 @@ describe('HTTP side', () => {
     expect(await upgradeStatus(`ws://127.0.0.1:${port}/ws`)).toBe(404);
   });
 });
-
-/** A plain TCP connection to the server collecting what it receives. */
-async function plainSocket(
-  port: number,
-): Promise<{ socket: Socket; received(): string; closed: Promise<void> }> {
-  const socket = connect(port, '127.0.0.1');
-  onTestFinished(() => {
-    socket.destroy();
-  });
-  socket.on('error', () => {});
-  let text = '';
-  socket.on('data', (chunk: Buffer) => {
-    text += chunk.toString('latin1');
-  });
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  await new Promise<void>((resolve) => socket.once('connect', resolve));
-  return { socket, received: () => text, closed };
-}
 
 describe('framing limits', () => {
   it('a message over maxPayload closes with 1009; exactly maxPayload is answered', async () => {

@@ -12,6 +12,7 @@ export function redisAvailable(): boolean {
 export interface RedisResult {
   test: string;
   perSecond: number;
+  meanMs: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -59,10 +60,11 @@ export function redisBenchmark(args: string[]): RedisResult[] {
   const rows: RedisResult[] = [];
   for (const line of out.trim().split('\n').slice(1)) {
     const cells = line.split(',').map((c) => c.replaceAll('"', ''));
-    const [test, rps, , , p50, , p99, max] = cells;
+    const [test, rps, mean, , p50, , p99, max] = cells;
     rows.push({
       test: test ?? '',
       perSecond: Number(rps),
+      meanMs: Number(mean),
       p50Ms: Number(p50),
       p99Ms: Number(p99),
       maxMs: Number(max),

@@ -1,5 +1,5 @@
-import { connect, type Socket } from 'node:net';
-import { connectOptions, type Target } from '../target.ts';
+import { openIdleConnections } from '@sockworks/loadgen';
+import type { Target } from '../target.ts';
 
 /** Opens `count` idle connections and keeps them open until `release` resolves. */
 export async function holdIdleConnections(opts: {
@@ -10,33 +10,18 @@ export async function holdIdleConnections(opts: {
   onConnected(open: number): void;
   release: Promise<void>;
 }): Promise<{ open: number; errors: number }> {
-  const sockets: Socket[] = [];
-  let errors = 0;
-  for (let i = 0; i < opts.count; i += 500) {
-    const batch: Promise<void>[] = [];
-    for (let j = i; j < Math.min(opts.count, i + 500); j++) {
-      batch.push(
-        new Promise<void>((resolve) => {
-          const s = connect(connectOptions(opts.target));
-          sockets.push(s);
-          s.on('connect', () => {
-            if (opts.hello) s.write(opts.hello);
-            resolve();
-          });
-          // Read and discard whatever the server says (handshake replies, pings).
-          s.resume();
-          s.on('error', () => {
-            errors++;
-            resolve();
-          });
-        }),
-      );
-    }
-    await Promise.all(batch);
+  const idle = await openIdleConnections({
+    target: opts.target,
+    count: opts.count,
+    batch: 500,
+    hello: opts.hello === undefined ? undefined : Buffer.from(opts.hello),
+  });
+  try {
+    const open = idle.sockets.filter((s) => !s.destroyed).length;
+    opts.onConnected(open);
+    await opts.release;
+    return { open, errors: idle.failed };
+  } finally {
+    idle.close();
   }
-  const open = sockets.filter((s) => !s.destroyed).length;
-  opts.onConnected(open);
-  await opts.release;
-  for (const s of sockets) s.destroy();
-  return { open, errors };
 }

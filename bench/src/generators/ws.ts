@@ -1,7 +1,9 @@
+import { LatencyHistogram, type LoadResult } from '@sockworks/loadgen';
 import { WebSocket } from 'ws';
 import type { GeneratorSpec } from '../spec.ts';
-import { LatencyRecorder, nowUs } from '../stats.ts';
-import type { LoadResult } from './windowed.ts';
+
+/** A connection whose WebSocket handshake takes longer than this fails (counted in `errors`). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * Windowed request/response load over WebSocket text messages (one reply per request, in order).
@@ -16,26 +18,26 @@ export async function runWsLoad(
 ): Promise<LoadResult> {
   const paced = opts.intervalMs !== undefined && opts.intervalMs > 0;
   const window = paced ? 1 : opts.window;
-  let latency = new LatencyRecorder();
+  const latency = new LatencyHistogram();
   let completed = 0;
   let errors = 0;
   let running = true;
   const sockets: WebSocket[] = [];
   const opened: Promise<void>[] = [];
   for (let c = 0; c < opts.connections; c++) {
-    const ws = new WebSocket(opts.url, { perMessageDeflate: false });
+    const ws = new WebSocket(opts.url, { perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
     sockets.push(ws);
     const sentAt = new Float64Array(window);
     let head = 0;
     let tail = 0;
     const send = () => {
-      sentAt[tail] = nowUs();
+      sentAt[tail] = performance.now();
       tail = (tail + 1) % window;
       ws.send(opts.message);
     };
     const interval = opts.intervalMs ?? 0;
     const sendPaced = () => {
-      const wait = (sentAt[head] ?? 0) / 1000 + interval - nowUs() / 1000;
+      const wait = (sentAt[head] ?? 0) + interval - performance.now();
       if (wait <= 0) send();
       else setTimeout(() => running && send(), wait);
     };
@@ -49,7 +51,7 @@ export async function runWsLoad(
       }),
     );
     ws.on('message', () => {
-      latency.record(nowUs() - (sentAt[head] ?? 0));
+      latency.record(performance.now() - (sentAt[head] ?? 0));
       head = (head + 1) % window;
       completed++;
       if (!running) return;
@@ -65,14 +67,14 @@ export async function runWsLoad(
   await Promise.all(opened);
   if (opts.warmupMs !== undefined && opts.warmupMs > 0) {
     await new Promise((r) => setTimeout(r, opts.warmupMs));
-    latency = new LatencyRecorder();
+    latency.reset();
   }
   const base = completed;
-  const started = nowUs();
+  const started = performance.now();
   const progress = setInterval(() => opts.onProgress?.(completed), 250);
   await new Promise((r) => setTimeout(r, opts.durationMs));
   running = false;
-  const elapsedMs = (nowUs() - started) / 1000;
+  const elapsedMs = performance.now() - started;
   const counted = completed - base;
   clearInterval(progress);
   for (const ws of sockets) ws.terminate();

@@ -1,22 +1,10 @@
 // Peer server: `set_exposure` through @sockworks/jsonrpc on a bare `ws` server (the anchor's options).
 // The bench starts it without the sockworks-source condition, so the package runs from its build.
-import { defineMethod, JsonRpcEngine, namedParams } from '@sockworks/jsonrpc';
+import { JsonRpcEngine } from '@sockworks/jsonrpc';
 import { WebSocketServer } from 'ws';
-import { setExposure } from './method.ts';
+import { setExposureMethod } from './sockworks-method.ts';
 
-const engine = new JsonRpcEngine().register(
-  'set_exposure',
-  defineMethod({
-    params: namedParams({
-      camera: 'string',
-      exposureUs: 'integer',
-      gain: 'number',
-      auto: 'boolean',
-      mode: 'string',
-    }),
-    handler: setExposure,
-  }),
-);
+const engine = new JsonRpcEngine().register('set_exposure', setExposureMethod);
 
 const port = Number(process.argv[2] ?? 0);
 const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false, maxPayload: 1 << 20 });

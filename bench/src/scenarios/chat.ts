@@ -1,4 +1,4 @@
-import type { FanoutResult } from '../generators/chat-fanout.ts';
+import type { FanoutResult } from '@sockworks/loadgen';
 import { type Measurement, withServer } from '../measure.ts';
 import { runGenerator } from '../run-generator.ts';
 import { freePort } from '../target.ts';

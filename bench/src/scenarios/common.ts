@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult } from '../generators/windowed.ts';
+import type { LoadResult } from '@sockworks/loadgen';
 import { type Measurement, withServer } from '../measure.ts';
 import { benchScript, runGenerator } from '../run-generator.ts';
 import { type ServerProcess, startServerProcess } from '../server-process.ts';

@@ -16,6 +16,14 @@ export function parseJsonUnit(bytes: Uint8Array, maxDepth: number, unit: string)
       excerpt: excerptOf(bytes),
     });
   }
+  return parseJsonText(text, bytes, maxDepth, unit);
+}
+
+/**
+ * {@link parseJsonUnit} for a unit already decoded from valid UTF-8: `text` is `bytes` decoded (the
+ * bytes only serve the excerpt of an error).
+ */
+export function parseJsonText(text: string, bytes: Uint8Array, maxDepth: number, unit: string): unknown {
   if (exceedsJsonDepth(text, maxDepth)) {
     return new FramingError(FramingErrorCode.TOO_DEEP, `${unit} nests deeper than ${maxDepth} levels`, {
       fatal: false,

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FramingError, NdjsonDecoder } from '../src/index.js';
-import { cutAtFractions, cutFractions, decodeEveryWay, type Factory, msg, run, utf8 } from './helpers.js';
+import {
+  cutAt,
+  cutAtFractions,
+  cutFractions,
+  decodeEveryWay,
+  type Factory,
+  msg,
+  run,
+  utf8,
+} from './helpers.js';
 
 const ndjson =
   (maxLineBytes = 1024, maxDepth?: number): Factory =>
@@ -28,6 +37,34 @@ describe('NdjsonDecoder', () => {
   it('decodes multi-byte UTF-8 split across chunks', () => {
     const input = utf8('{"t":"héllo 世界 🎉"}\n{"e":"👩‍👩‍👧"}\n');
     expect(decodeEveryWay(ndjson(), input)).toEqual([msg({ t: 'héllo 世界 🎉' }), msg({ e: '👩‍👩‍👧' })]);
+  });
+
+  it('decodes a chunk of many lines the same as line by line, when some are not ASCII or not UTF-8', () => {
+    // Lines of one chunk are decoded from UTF-8 in one go while they are ASCII: a run with a
+    // multi-byte character or an invalid byte must still give every line's own value or error.
+    const ascii = Array.from({ length: 20 }, (_, i) => `{"command":"store","data":{"key":"k${i}"}}`);
+    const input = Buffer.concat([
+      utf8(`${ascii.slice(0, 10).join('\n')}\n{"t":"héllo"}\r\n`),
+      utf8('{"a":"'),
+      Buffer.from([0xff]),
+      utf8(`"}\nnot json\n${ascii.slice(10).join('\r\n')}\n[[[[1]]]]\n`),
+    ]);
+    const lineByLine = run(
+      ndjson(1024, 3),
+      cutAt(
+        input,
+        [...input.keys()].filter((i) => input[i - 1] === 0x0a),
+      ),
+    );
+    expect(run(ndjson(1024, 3), [input])).toEqual(lineByLine);
+    expect(lineByLine.map((e) => (e.kind === 'message' ? 'message' : e.code))).toEqual([
+      ...Array(10).fill('message'),
+      'message',
+      'INVALID_UTF8',
+      'INVALID_JSON',
+      ...Array(10).fill('message'),
+      'TOO_DEEP',
+    ]);
   });
 
   it('reports invalid JSON as non-fatal with an excerpt and keeps decoding', () => {

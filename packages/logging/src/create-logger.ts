@@ -1,11 +1,10 @@
-import { mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import type { PrettyOptions } from 'pino-pretty';
+import { openPlainLogFile } from './log-file.js';
 import { REDACTED, redactHttpText } from './redact.js';
 
-export type { Logger } from 'pino';
+export type { DestinationStream, Logger } from 'pino';
 
 /** Log levels, from most to least verbose, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -17,8 +16,12 @@ export interface LoggerOptions {
   service: string;
   /** Minimum level. @default process.env.LOG_LEVEL ?? 'info' */
   level?: string;
-  /** Also write JSON lines to this file (its directory is created). @default undefined */
-  file?: string;
+  /**
+   * Also write JSON lines to this file: a path (appended to, directory created, mode 0640 when new;
+   * a bad path throws at once) or a stream from {@link openLogFile} (which can rotate).
+   * @default undefined
+   */
+  file?: string | DestinationStream;
   /** Human-readable output instead of JSON. @default stdout is a TTY, or LOG_PRETTY=1 */
   pretty?: boolean;
   /** Where the console output goes. @default process.stdout */
@@ -96,12 +99,10 @@ export function createLogger(options: LoggerOptions): Logger {
       : (console as DestinationStream));
 
   const streams: StreamEntry<LogLevel>[] = [{ level, stream: consoleStream }];
-  if (options.file) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    // Opening the file here (not inside sonic-boom) makes a bad path a start-up error and the
-    // destination ready at once, so flushLogger() at shutdown really reaches the file.
-    const fd = openSync(options.file, 'a');
-    streams.push({ level, stream: pino.destination({ dest: fd, sync: false }) });
+  if (typeof options.file === 'string' && options.file !== '') {
+    streams.push({ level, stream: openPlainLogFile(options.file) });
+  } else if (typeof options.file === 'object') {
+    streams.push({ level, stream: options.file });
   }
 
   return pino(

@@ -5,27 +5,39 @@ interface Destination {
   flushSync?: () => void;
   streams?: ReadonlyArray<{ stream: unknown }>;
   _writing?: boolean;
-  once?(event: string, listener: () => void): unknown;
+  on?(event: string, listener: () => void): unknown;
   off?(event: string, listener: () => void): unknown;
 }
 
-/** Longest flushLogger() waits for a write already in flight, so a stuck disk cannot hang shutdown. */
+/** Longest flushLogger() waits for writes already in flight, so a stuck disk cannot hang shutdown. */
 const FLUSH_WAIT_MS = 1000;
 
-/** Resolves once a sonic-boom destination has no asynchronous write in flight (at once for others). */
-function whenIdle(dest: Destination): Promise<void> {
-  const { once, off } = dest;
-  if (dest._writing !== true || once === undefined || off === undefined) return Promise.resolve();
+/**
+ * sonic-boom's signals that `_writing` may have changed: a write completed ('drain'), a file was
+ * opened ('ready': the first open, or a rotation's reopen, which counts as writing until done), or
+ * the stream failed or closed.
+ */
+const IDLE_EVENTS = ['drain', 'ready', 'error', 'close'] as const;
+
+/** Resolves once a sonic-boom destination has no write or open in flight (at once for others). */
+function whenIdle(dest: Destination, deadline: number): Promise<void> {
+  const { on, off } = dest;
+  if (dest._writing !== true || on === undefined || off === undefined) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      for (const event of ['drain', 'error', 'close']) off.call(dest, event, done);
+      for (const event of IDLE_EVENTS) off.call(dest, event, onEvent);
       resolve();
     };
-    const timer = setTimeout(done, FLUSH_WAIT_MS);
+    // Checked after the emitting call has finished: right after 'ready' sonic-boom starts writing
+    // what was buffered during the open, and that write must complete first.
+    const onEvent = (): void =>
+      queueMicrotask(() => {
+        if (dest._writing !== true) done();
+      });
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
     timer.unref();
-    // sonic-boom emits 'drain' when its last queued write has completed.
-    for (const event of ['drain', 'error', 'close']) once.call(dest, event, done);
+    for (const event of IDLE_EVENTS) on.call(dest, event, onEvent);
   });
 }
 
@@ -41,11 +53,15 @@ export async function flushLogger(logger: Logger): Promise<void> {
   // sonic-boom's flush(cb) calls back at once (minLength 0) even while an fs.write is still running,
   // and flushSync() during one would write later lines before it: so first wait for writes in flight
   // (sonic-boom keeps writing until its queue is empty), then write out anything left synchronously.
-  await Promise.all(destinations.map(whenIdle));
-  try {
-    root.flushSync?.();
-  } catch {
-    // "not ready" or EAGAIN: the async flush below still runs.
+  const deadline = Date.now() + FLUSH_WAIT_MS;
+  await Promise.all(destinations.map((dest) => whenIdle(dest, deadline)));
+  // One by one: a multistream's own flushSync() stops at the first destination that throws.
+  for (const dest of destinations) {
+    try {
+      dest.flushSync?.();
+    } catch {
+      // "not ready" or EAGAIN: the async flush below still runs.
+    }
   }
   await new Promise<void>((resolve) => {
     try {

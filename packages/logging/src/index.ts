@@ -2,6 +2,7 @@ export {
   connectionLogger,
   createLogger,
   DEFAULT_REDACT_PATHS,
+  type DestinationStream,
   LOG_LEVELS,
   type Logger,
   type LoggerOptions,
@@ -13,6 +14,14 @@ export {
 } from './create-logger.js';
 export { flushLogger } from './flush-logger.js';
 export { LazyConnectionLogger } from './lazy-connection-logger.js';
+export {
+  LOG_FILE_DEFAULTS,
+  LOG_FILE_FREQUENCIES,
+  LOG_FILE_MAX_BUFFER,
+  type LogFileFrequency,
+  type LogFileOptions,
+  openLogFile,
+} from './log-file.js';
 export {
   isSecretHeader,
   isSecretParam,

@@ -37,9 +37,12 @@ export {
   exitCodeFor,
   oneLine,
   type ProcessIo,
+  type RunServerIo,
   type RunServiceOptions,
   runCli,
+  runServer,
   runService,
+  type ServerSetup,
 } from './run-service.js';
 export { destroySocketAfter } from './socket-error.js';
 export {

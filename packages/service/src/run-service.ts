@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { ProtocolError } from '@sockworks/error-codes';
-import { flushLogger, type Logger } from '@sockworks/logging';
+import { createLogger, flushLogger, type Logger, type LoggerOptions } from '@sockworks/logging';
 import { ConfigError } from './cli/config-error.js';
 import { HelpShown } from './cli/define-cli.js';
 
@@ -141,6 +141,39 @@ export function runCli(main: () => Promise<void>, options: ProcessIo & { name?: 
       stderr.write(`${name}: ${oneLine(err)}\n`);
       exit(exitCodeFor(err));
     },
+  );
+}
+
+/** What a server's main reads from its flags and env, for {@link runServer}. */
+export interface ServerSetup {
+  /** Options of the root logger (its `service` is the server's name): level, log file. */
+  log: Omit<LoggerOptions, 'service'>;
+  /** Drain deadline on SIGINT/SIGTERM. @default 10000 (runService's) */
+  graceMs?: number;
+  /** Creates the server with `logger`, listens, and returns what to close on a signal. */
+  start(logger: Logger): Promise<Closable>;
+}
+
+/** Test hooks of {@link runServer}: those of runService. */
+export type RunServerIo = ProcessIo & Pick<RunServiceOptions, 'signals' | 'handleUncaught'>;
+
+/**
+ * The whole `main` of a server, in the order every app needs: `setup()` reads flags and env and opens
+ * the log file (a ConfigError is one line and exit 2, `--help` exits 0), then the root logger is created
+ * from it, then runService() starts the server and drains it on SIGINT/SIGTERM.
+ */
+export function runServer(
+  name: string,
+  setup: () => ServerSetup | Promise<ServerSetup>,
+  io: RunServerIo = {},
+): void {
+  runCli(
+    async () => {
+      const config = await setup();
+      const logger = createLogger({ ...config.log, service: name });
+      await runService({ ...io, name, logger, graceMs: config.graceMs, start: () => config.start(logger) });
+    },
+    { ...io, name },
   );
 }
 

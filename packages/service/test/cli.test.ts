@@ -333,8 +333,12 @@ describe('defineCli help', () => {
   });
 
   it('parseArgs reports --help and -h without side effects', () => {
-    expect(cli.parseArgs(['--port', '1', '--help'], {})).toEqual({ help: true, text: cli.help() });
-    expect(cli.parseArgs(['-h'], {})).toEqual({ help: true, text: cli.help() });
+    expect(cli.parseArgs(['--port', '1', '--help'], {})).toEqual({
+      help: true,
+      kind: 'help',
+      text: cli.help(),
+    });
+    expect(cli.parseArgs(['-h'], {})).toEqual({ help: true, kind: 'help', text: cli.help() });
     // Help wins even over values that would not parse.
     expect(cli.parseArgs(['--port', 'x', '--bogus', '-h'], {})).toMatchObject({ help: true });
     // After `--`, -h is a positional.

@@ -9,7 +9,7 @@ import {
 import { connectionsReach } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type BoundAddress, closeHttpServer, trackHttpServer } from '../src/index.js';
-import { closed, connectTo, readAll, readUntil, tempSocketPath } from './helpers.js';
+import { connectTo, readAll, readUntil, tempSocketPath } from './helpers.js';
 
 function get(
   address: BoundAddress,
@@ -122,14 +122,13 @@ describe('trackHttpServer', () => {
     const tracked = trackHttpServer(server);
     const address = await tracked.listen({ host: '127.0.0.1', port: 0 });
     const silent = await connectTo(address);
-    const silentClosed = closed(silent);
     await connectionsReach(tracked, 1, 'the silent socket to be accepted');
     const slow = get(address, '/slow');
     await started;
     const t0 = Date.now();
     const closing = tracked.close({ timeoutMs: 10_000 });
     // Only the request in flight deserves the grace; the silent socket goes at once.
-    await silentClosed;
+    await silent.waitClosed();
     expect(Date.now() - t0).toBeLessThan(1_000);
     expect(tracked.connections.size).toBe(1);
     release();
@@ -161,9 +160,8 @@ describe('trackHttpServer', () => {
     const client = await connectTo(address);
     client.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n');
     await readUntil(client, '\r\n\r\n');
-    const clientClosed = closed(client);
     await tracked.close({ timeoutMs: 50 });
-    await clientClosed;
+    await client.waitClosed();
     expect(onShutdown).toBe(1);
     expect(tracked.connections.size).toBe(0);
   });

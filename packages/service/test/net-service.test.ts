@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@sockworks/logging';
-import { connectionsReach } from '@sockworks/test-utils';
+import { connectionsReach, openRawSocket } from '@sockworks/test-utils';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type ConnectionHandle, NetService, type NetServiceOptions } from '../src/index.js';
-import { closed, connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
+import { connectTo, readAll, readUntil, tempSocketPath, waitFor } from './helpers.js';
 
 /** A line protocol for tests: `work` waits for the test to release it, anything else is echoed. */
 class TestConnection implements ConnectionHandle {
@@ -166,16 +166,14 @@ describe('NetService', () => {
     const { service } = makeService({ maxConnections: 0, rejectGraceMs: 50, rejectConnection: () => {} });
     const address = await service.listen({ host: '127.0.0.1', port: 0 });
     const client = await connectTo(address);
-    client.on('error', () => {});
-    client.pause();
-    await closed(client);
+    client.socket.pause();
+    await client.waitClosed();
   });
 
   it('close() lets in-flight work finish and deliver its reply, then resolves', async () => {
     const { service, release } = makeService();
     const address = await service.listen({ host: '127.0.0.1', port: 0 });
     const client = await connectTo(address);
-    const received = readAll(client);
     client.write('work\n');
     await waitFor(() => release.length === 1, 5000, 'work to start');
 
@@ -187,7 +185,7 @@ describe('NetService', () => {
     expect(done).toBe(false);
     release[0]?.();
     await closing;
-    expect(await received).toBe('hello\nwork done\nbye\n');
+    expect(await readAll(client)).toBe('hello\nwork done\nbye\n');
     expect(service.connections.size).toBe(0);
     expect(service.server.listening).toBe(false);
   });
@@ -212,9 +210,8 @@ describe('NetService', () => {
     const address = await service.listen({ host: '127.0.0.1', port: 0 });
     const client = await connectTo(address);
     await readUntil(client, 'hello\n');
-    const clientClosed = closed(client);
     await service.close({ timeoutMs: 50 });
-    await clientClosed;
+    await client.waitClosed();
     expect(service.connections.size).toBe(0);
   });
 
@@ -224,7 +221,7 @@ describe('NetService', () => {
     const client = await connectTo(address);
     await readUntil(client, 'hello\n');
     await service.close();
-    await closed(client);
+    await client.waitClosed();
   });
 
   it('refuses new connections while closing and removes the socket file at once', async () => {
@@ -235,12 +232,7 @@ describe('NetService', () => {
     await readUntil(client, 'hello\n');
     const closing = service.close({ timeoutMs: 60_000 });
     expect(existsSync(path)).toBe(false);
-    const refused = await new Promise<string>((resolve) => {
-      const late = connect({ path });
-      late.once('connect', () => resolve('connected'));
-      late.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-    });
-    expect(refused).toBe('ENOENT');
+    await expect(openRawSocket({ path })).rejects.toMatchObject({ code: 'ENOENT' });
     client.end();
     await closing;
   });
@@ -287,8 +279,7 @@ describe('NetService', () => {
     });
     const address = await service.listen({ host: '127.0.0.1', port: 0 });
     const first = await connectTo(address);
-    first.on('error', () => {});
-    await closed(first);
+    await first.waitClosed();
     const second = await connectTo(address);
     expect(await readUntil(second, 'hello\n')).toBe('hello\n');
     expect(service.connections.size).toBe(1);
@@ -299,7 +290,7 @@ describe('NetService', () => {
     const address = await service.listen({ host: '127.0.0.1', port: 0 });
     const client = await connectTo(address);
     await readUntil(client, 'hello\n');
-    client.resetAndDestroy();
+    client.socket.resetAndDestroy();
     await connectionsReach(service, 0, 'reset connection to be dropped');
   });
 
@@ -362,9 +353,8 @@ describe('NetService', () => {
       clients.push(...(await Promise.all(Array.from({ length: 100 }, () => connectTo(address)))));
     }
     await connectionsReach(service, 1000, '1000 connections');
-    const ends = clients.map((client) => readAll(client));
     await service.close({ timeoutMs: 10_000 });
-    const texts = await Promise.all(ends);
+    const texts = await Promise.all(clients.map((client) => readAll(client)));
     expect(texts.every((text) => text.endsWith('bye\n'))).toBe(true);
     expect(service.connections.size).toBe(0);
     expect(existsSync(path)).toBe(false);

@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream';
 import { ProtocolError } from '@sockworks/error-codes';
 import { silentLogger } from '@sockworks/logging';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ConfigError, exitCodeFor, oneLine, runCli, runService } from '../src/index.js';
+import { ConfigError, exitCodeFor, oneLine, runCli, runServer, runService } from '../src/index.js';
 
 // In-process runs use SIGUSR2 (emitted, never sent) and handleUncaught: false, so the vitest worker's
 // own signal and error handling stay untouched. The real-signal paths are covered by child processes.
@@ -106,6 +107,65 @@ describe('runService in process', () => {
     await h.exited;
     expect(h.codes).toEqual([1]);
     expect(h.stderr()).toBe('svc: shutdown failed: disk on fire\n');
+  });
+});
+
+describe('runServer in process', () => {
+  const io = { signals: [SIGNAL], handleUncaught: false };
+
+  it('a ConfigError from setup() is one line and exit 2, before any signal handler exists', async () => {
+    const h = harness();
+    runServer(
+      'svc',
+      () => {
+        throw new ConfigError('--port: invalid value "x": expected a port number 0-65535');
+      },
+      { ...io, ...h.io },
+    );
+    await h.exited;
+    expect(h.codes).toEqual([2]);
+    expect(h.stderr()).toBe('svc: --port: invalid value "x": expected a port number 0-65535\n');
+    expect(process.listenerCount(SIGNAL)).toBe(0);
+  });
+
+  it('starts with a logger named after the server, then a signal closes with graceMs and exits 0', async () => {
+    const h = harness();
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const calls: Array<number | undefined> = [];
+    let up: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      up = resolve;
+    });
+    runServer(
+      'svc',
+      () => ({
+        log: { level: 'info', pretty: false, destination },
+        graceMs: 1234,
+        start: async (logger) => {
+          logger.info('listening');
+          up();
+          return {
+            close: async (opts?: { timeoutMs?: number }) => {
+              calls.push(opts?.timeoutMs);
+            },
+          };
+        },
+      }),
+      { ...io, ...h.io },
+    );
+    await started;
+    process.emit(SIGNAL, SIGNAL);
+    await h.exited;
+    expect(calls).toEqual([1234]);
+    expect(h.codes).toEqual([0]);
+    expect(h.stderr()).toBe('');
+    expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ service: 'svc' });
   });
 });
 

@@ -46,12 +46,11 @@ describe('runService (child process)', () => {
       const listening = await child.log('listening');
       expect(listening.address).toBe(`unix:${path}`);
       const client = await connectTo({ kind: 'unix', path });
-      const received = readAll(client);
       client.write('slow\n');
       await readUntil(client, 'started\n');
       child.proc.kill(signal);
       expect(await child.exit).toEqual({ code: 0, signal: null });
-      expect(await received).toBe('started\ndone\n');
+      expect(await readAll(client)).toBe('started\ndone\n');
       expect(existsSync(path)).toBe(false);
       expect(child.stderr()).toBe('');
       const lines = child.stdout().trim().split('\n');

@@ -145,8 +145,10 @@ describe('Dockerfile', () => {
     expect(stage('pruner')).toContain(`turbo prune ${APPS.join(' ')} --docker`);
     const builder = stage('builder');
     expect(builder).toContain('pnpm install --frozen-lockfile');
-    // turbo prune leaves out the root tsconfig every package's tsconfig extends.
+    // turbo prune leaves out the root tsconfig every package's tsconfig extends, and the tsup setup
+    // every tsup.config.ts imports.
     expect(builder).toMatch(/^COPY tsconfig\.base\.json \.\/$/m);
+    expect(builder).toMatch(/^COPY tsup\.base\.ts \.\/$/m);
     expect(builder).toMatch(/deploy --prod/);
     for (const app of APPS) expect(builder).toContain(app);
     expect(stage('runtime')).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/m);

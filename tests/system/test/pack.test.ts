@@ -49,6 +49,17 @@ const CHECKS: Record<string, string> = {
     const cli = m.defineCli({ name: 'x', description: 'x', options: { port: { type: 'port', flag: '--port', default: 1, description: 'p' } } });
     ok(cli.parse(['--port', '8080'], {}).values.port === 8080);
     ok(typeof m.optionTableProblems === 'function');`,
+  loadgen: `
+    const h = new m.LatencyHistogram();
+    for (const ms of [1, 2, 3, 4]) h.record(ms);
+    ok(h.count === 4 && h.max() === 4 && h.mean() === 2.5);
+    const net = await import('node:net');
+    const server = net.createServer((s) => s.pipe(s)).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const target = { host: '127.0.0.1', port: server.address().port };
+    const r = await m.runWindowedLoad({ target, window: 4, requestCount: 10, requests: () => [Buffer.from('x\\n')], replies: m.lineReplies });
+    server.close();
+    ok(r.completed === 10 && r.errors === 0 && r.latency.count === 10);`,
   jsonrpc: `
     const engine = new m.JsonRpcEngine();
     engine.register('ping', m.defineMethod({ handler: () => 'pong' }));
@@ -86,7 +97,7 @@ describe.skipIf(!built && process.env.CI === undefined)(
     });
 
     it('packs every package under packages/', () => {
-      expect(PACKAGES).toEqual(['error-codes', 'framing', 'jsonrpc', 'logging', 'service']);
+      expect(PACKAGES).toEqual(['error-codes', 'framing', 'jsonrpc', 'loadgen', 'logging', 'service']);
     });
 
     it('ships the build, licence, changelog and readme only (no second copy of the sources)', () => {

@@ -3,6 +3,22 @@ export { type Cleanup, registerCleanup } from './cleanup.js';
 export { type DripTarget, drip } from './drip.js';
 export { freePort } from './ports.js';
 export {
+  connectRaw,
+  describeTarget,
+  openRawSocket,
+  type RawClientOptions,
+  type RawConnectOptions,
+  RawSocketClient,
+  type RawTarget,
+} from './raw-client.js';
+export {
+  framings,
+  RAW_MAX_MESSAGE_BYTES,
+  type RawDecoder,
+  type RawFraming,
+  type RawSink,
+} from './raw-framing.js';
+export {
   descendantsOf,
   type Exit,
   jsonLines,
@@ -14,7 +30,7 @@ export {
   TrackedProcess,
   tsxArgs,
 } from './spawn.js';
-export { tempDir } from './temp.js';
+export { tempDir, tempSocketPath } from './temp.js';
 export { DEADLINES, scaled, TIMEOUT_SCALE_ENV, timeoutScale } from './timeouts.js';
 export {
   type Check,

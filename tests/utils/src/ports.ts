@@ -1,3 +1,4 @@
+// Also imported by the bench at run time (@sockworks/test-utils/ports): keep this file free of vitest.
 import { createServer } from 'node:net';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it), for a child process to bind. */

@@ -14,3 +14,8 @@ export function tempDir(prefix = 'sw-'): string {
   registerCleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** A socket path in a fresh {@link tempDir} (removed after the test), well under the 108-byte limit. */
+export function tempSocketPath(prefix = 'sw-'): string {
+  return join(tempDir(prefix), 's.sock');
+}

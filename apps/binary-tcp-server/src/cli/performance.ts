@@ -13,7 +13,7 @@ export interface PerformanceIo {
 export async function runPerformance(options: LoadOptions, io: PerformanceIo): Promise<LoadResult> {
   const live = io.progress.isTTY === true;
   const onProgress = (p: LoadProgress): void => {
-    const line = `[${p.phase} ${(p.elapsedMs / 1000).toFixed(1)}s] ${fmt(p.intervalRate)} msg/s, ${fmt(p.messages)} replies`;
+    const line = `[${p.phase} ${(p.elapsedMs / 1000).toFixed(1)}s] ${fmt(p.intervalRate)} msg/s, ${fmt(p.completed)} replies`;
     io.progress.write(live ? `\r\u001b[2K${line}` : `${line}\n`);
   };
   const result = await runLoad({ ...options, onProgress });

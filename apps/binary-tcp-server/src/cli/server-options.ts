@@ -1,5 +1,5 @@
 /** Flags and environment variables of the server (`binary-tcp-server --help`). */
-import { defineCli, logFileOption, logLevelOption } from '@sockworks/service/cli';
+import { defineCli, logFileOption, logLevelOption, logRotationOptions } from '@sockworks/service/cli';
 import { TCP_SERVER_DEFAULTS } from '../server/server.js';
 
 export const serverCli = defineCli({
@@ -7,6 +7,7 @@ export const serverCli = defineCli({
   description:
     'Length-prefixed JSON TCP server: frames are a 4-byte big-endian length and a UTF-8 JSON object. ' +
     'Answers ping, echo, broadcast, get_stats and message.',
+  configFile: { env: 'TCP_CONFIG' },
   options: {
     host: {
       type: 'string',
@@ -107,6 +108,7 @@ export const serverCli = defineCli({
     },
     logLevel: logLevelOption(),
     logFile: logFileOption('TCP_LOG_FILE', 'Also append JSON log lines to this file'),
+    ...logRotationOptions('TCP_LOG_FILE'),
   },
   examples: [
     'binary-tcp-server',

@@ -43,7 +43,9 @@ export const clientCli = defineCli({
       flag: '--request-timeout',
       env: 'TCP_CLIENT_REQUEST_TIMEOUT',
       default: TCP_CLIENT_DEFAULTS.requestTimeoutMs,
-      description: 'Fail a request with no reply after this long (0 = never)',
+      description:
+        'Fail a request with no reply after this long (0 = never); performance: a load connection ' +
+        'that gets no reply for this long fails the run',
     },
     connections: {
       type: 'int',

@@ -27,6 +27,8 @@ runCli(
           warmupMs: values.warmupMs,
           messageSize: values.messageSize,
           type: values.type,
+          // A load connection whose replies stop for this long fails the run, naming the connection.
+          stallTimeoutMs: values.requestTimeoutMs,
         },
         { out: process.stdout, progress: process.stderr, json: values.json },
       );

@@ -1,8 +1,9 @@
 /**
- * Opens many idle connections (for measuring a server's memory per connection). Connects in batches
- * so the listen backlog is not overrun, and verifies each connection with one ping at the end.
+ * Many idle connections to this server (for measuring its memory per connection): @sockworks/loadgen's
+ * idle connections, each verified by one ping round trip.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { lengthPrefixedReplies, openIdleConnections as openIdle } from '@sockworks/loadgen';
 import { encodeFrame } from '../protocol/frame.js';
 
 /** Options of {@link openIdleConnections}. */
@@ -21,60 +22,23 @@ export interface IdleConnections {
   close(): void;
 }
 
-/** Opens `connections` idle connections; rejects (closing what was opened) if any fails. */
-export async function openIdleConnections(options: IdleConnectionsOptions = {}): Promise<IdleConnections> {
-  const host = options.host ?? 'localhost';
-  const port = options.port ?? 9999;
-  const total = options.connections ?? 10_000;
-  const batch = options.batch ?? 200;
-  const sockets: Socket[] = [];
-  const close = (): void => {
-    for (const s of sockets) s.destroy();
-  };
-  try {
-    for (let opened = 0; opened < total; ) {
-      const n = Math.min(batch, total - opened);
-      const group = await Promise.all(Array.from({ length: n }, () => openOne(host, port)));
-      sockets.push(...group);
-      opened += n;
-    }
-    await Promise.all(sockets.map((s) => pingOnce(s)));
-  } catch (err) {
-    close();
-    throw err;
-  }
-  return { sockets, close };
-}
-
-function openOne(host: string, port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      socket.on('error', () => {});
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
 const PING = encodeFrame('{"type":"ping"}');
 
-/** One ping round trip: proves the server accepted the connection rather than queueing it. */
-function pingOnce(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let received = 0;
-    const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received >= 4 && received >= 4 + chunk.readUInt32BE(0)) {
-        socket.off('data', onData);
-        socket.off('close', onClose);
-        resolve();
-      }
-    };
-    const onClose = (): void => reject(new Error('connection closed by the server'));
-    socket.on('data', onData);
-    socket.once('close', onClose);
-    socket.write(PING);
+/**
+ * Opens `connections` idle connections, each answered one ping (so the server accepted it rather than
+ * left it queued); rejects, closing what was opened, with the first failure's `ProtocolError`.
+ */
+export async function openIdleConnections(options: IdleConnectionsOptions = {}): Promise<IdleConnections> {
+  const idle = await openIdle({
+    target: { host: options.host ?? 'localhost', port: options.port ?? 9999 },
+    count: options.connections ?? 10_000,
+    batch: options.batch ?? 200,
+    hello: PING,
+    helloReply: lengthPrefixedReplies,
   });
+  if (idle.firstError !== undefined) {
+    idle.close();
+    throw idle.firstError;
+  }
+  return { sockets: idle.sockets, close: () => idle.close() };
 }

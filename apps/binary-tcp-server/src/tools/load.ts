@@ -1,14 +1,13 @@
 /**
- * The load generator behind `tcp-client performance` and `runLoad()`: N connections, each keeping a
- * window of pipelined requests in flight for a fixed time. Built for throughput: the request frames
- * are encoded once, every chunk of replies is answered with one write of the same number of new
- * requests (a view of a pre-built buffer), and replies are counted by their length headers without
- * parsing their JSON (each is checked by its first bytes instead).
+ * The load behind `tcp-client performance` and `runLoad()`: @sockworks/loadgen's windowed load with
+ * this protocol's requests (echo or ping frames, encoded once) and replies (counted by their length
+ * headers and checked by their first bytes, never parsed).
  */
-import { performance } from 'node:perf_hooks';
+import { type LoadProgress, lengthPrefixedReplies, runWindowedLoad } from '@sockworks/loadgen';
+import { ConfigError, checkInt, withDefaults } from '@sockworks/service';
 import { encodeFrame } from '../protocol/frame.js';
-import { LatencyHistogram } from './histogram.js';
-import { LoadConnection, type RunState } from './load-connection.js';
+
+export type { LoadProgress } from '@sockworks/loadgen';
 
 /** Request types the load generator can send. */
 export type LoadMessageType = 'echo' | 'ping';
@@ -31,6 +30,10 @@ export const LOAD_DEFAULTS = {
   type: 'echo' as LoadMessageType,
   /** @default 1000 */
   progressIntervalMs: 1_000,
+  /** A connection not established within this fails the run. @default 5000 */
+  connectTimeoutMs: 5_000,
+  /** A connection with requests in flight and no reply for this long fails the run; 0 = never. @default 10000 */
+  stallTimeoutMs: 10_000,
 } as const;
 
 /** Options of {@link runLoad}. */
@@ -44,19 +47,10 @@ export interface LoadOptions {
   messageSize?: number;
   type?: LoadMessageType;
   progressIntervalMs?: number;
+  connectTimeoutMs?: number;
+  stallTimeoutMs?: number;
   /** Called every `progressIntervalMs` with the rate of the last interval. */
   onProgress?: (progress: LoadProgress) => void;
-}
-
-/** A progress report. */
-export interface LoadProgress {
-  phase: 'warmup' | 'measure';
-  /** Time since the start of the phase. */
-  elapsedMs: number;
-  /** Replies counted in the phase so far. */
-  messages: number;
-  /** Replies per second over the last interval. */
-  intervalRate: number;
 }
 
 /** The outcome of a run; rates are over the measured phase only. */
@@ -76,99 +70,56 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
 
-/** Runs the load and resolves with the numbers; rejects if a connection fails. */
+/** First bytes of the reply each request type expects (anything else, e.g. an error frame, is an error). */
+const EXPECTED_REPLY: Record<LoadMessageType, Buffer> = {
+  echo: Buffer.from('{"type":"echo_response"'),
+  ping: Buffer.from('{"type":"pong"'),
+};
+
+/**
+ * Runs the load and resolves with the numbers. Rejects with a `ProtocolError`: INVALID_CONFIG for a
+ * bad option, CONNECT_FAILED, CONNECTION_CLOSED, or REQUEST_TIMEOUT naming the connection that stalled.
+ */
 export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
-  const o = { ...LOAD_DEFAULTS, ...definedOnly(options) };
-  for (const [name, min] of [
-    ['connections', 1],
-    ['window', 1],
-    ['messageSize', 0],
-    ['durationMs', 1],
-    ['warmupMs', 0],
-  ] as const) {
-    const v = o[name];
-    if (!Number.isSafeInteger(v) || v < min)
-      throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
-  }
+  const o = withDefaults(LOAD_DEFAULTS, options);
+  checkInt('messageSize', o.messageSize, { min: 0 });
+  if (!Object.hasOwn(EXPECTED_REPLY, o.type))
+    throw new ConfigError(`type must be one of ${Object.keys(EXPECTED_REPLY).join(', ')}, got ${o.type}`);
   const request = buildRequest(o.type, o.messageSize);
-  const expected = Buffer.from(o.type === 'echo' ? '{"type":"echo_response"' : '{"type":"pong"');
-  const histogram = new LatencyHistogram();
-  const run: RunState = { sending: true, measuring: false, counted: 0, errors: 0, histogram };
-
-  const conns: LoadConnection[] = [];
-  try {
-    for (let i = 0; i < o.connections; i++) {
-      conns.push(await LoadConnection.open(o.host, o.port, request, expected, o.window, run));
-    }
-  } catch (err) {
-    for (const c of conns) c.destroy();
-    throw err;
-  }
-  const failure = new Promise<never>((_, reject) => {
-    for (const c of conns) c.onFailure = reject;
+  const expectPrefix = EXPECTED_REPLY[o.type];
+  const requests = [request];
+  const result = await runWindowedLoad({
+    target: { host: o.host, port: o.port },
+    connections: o.connections,
+    window: o.window,
+    durationMs: o.durationMs,
+    warmupMs: o.warmupMs,
+    progressIntervalMs: o.progressIntervalMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    stallTimeoutMs: o.stallTimeoutMs,
+    requests: () => requests,
+    replies: () => lengthPrefixedReplies({ expectPrefix }),
+    onProgress: options.onProgress,
   });
-  failure.catch(() => {});
-
-  const phase = async (name: LoadProgress['phase'], ms: number): Promise<number> => {
-    const start = performance.now();
-    let lastCount = run.counted;
-    let lastTime = start;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const count = run.counted;
-      options.onProgress?.({
-        phase: name,
-        elapsedMs: now - start,
-        messages: count,
-        intervalRate: ((count - lastCount) * 1000) / Math.max(1, now - lastTime),
-      });
-      lastCount = count;
-      lastTime = now;
-    }, o.progressIntervalMs);
-    try {
-      await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), failure]);
-    } finally {
-      clearInterval(timer);
-    }
-    return performance.now() - start;
+  const l = result.latency;
+  return {
+    type: o.type,
+    connections: o.connections,
+    window: o.window,
+    messageSize: o.messageSize,
+    requestBytes: request.length,
+    durationMs: Math.round(result.elapsedMs),
+    messages: result.completed,
+    msgPerSec: Math.round(result.perSecond),
+    errors: result.errors,
+    latencyMs: {
+      p50: round3(l.p50Ms),
+      p90: round3(l.p90Ms),
+      p99: round3(l.p99Ms),
+      max: round3(l.maxMs),
+      mean: round3(l.meanMs),
+    },
   };
-
-  try {
-    for (const c of conns) c.start();
-    if (o.warmupMs > 0) await phase('warmup', o.warmupMs);
-    run.counted = 0;
-    run.errors = 0;
-    run.measuring = true;
-    const elapsed = await phase('measure', o.durationMs);
-    run.measuring = false;
-    run.sending = false;
-    const counted = run.counted;
-    // Let the requests still in flight come back so the server is idle when we disconnect.
-    await Promise.race([
-      Promise.all(conns.map((c) => c.drained())),
-      new Promise((resolve) => setTimeout(resolve, 2000)),
-    ]);
-    return {
-      type: o.type,
-      connections: o.connections,
-      window: o.window,
-      messageSize: o.messageSize,
-      requestBytes: request.length,
-      durationMs: Math.round(elapsed),
-      messages: counted,
-      msgPerSec: Math.round((counted * 1000) / elapsed),
-      errors: run.errors,
-      latencyMs: {
-        p50: round3(histogram.percentile(50)),
-        p90: round3(histogram.percentile(90)),
-        p99: round3(histogram.percentile(99)),
-        max: round3(histogram.max()),
-        mean: round3(histogram.mean()),
-      },
-    };
-  } finally {
-    for (const c of conns) c.destroy();
-  }
 }
 
 /** One request frame: an echo with `size` characters of content, or a ping. */
@@ -177,10 +128,6 @@ function buildRequest(type: LoadMessageType, size: number): Buffer {
     return encodeFrame(JSON.stringify({ type: 'ping', timestamp: new Date().toISOString() }));
   const content = 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(Math.ceil(size / 36) + 1).slice(0, size);
   return encodeFrame(JSON.stringify({ type: 'echo', content }));
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function round3(n: number): number {

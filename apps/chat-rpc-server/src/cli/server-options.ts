@@ -1,9 +1,10 @@
-import { defineCli, logLevelOption } from '@sockworks/service/cli';
+import { defineCli, logLevelOption, logRotationOptions } from '@sockworks/service/cli';
 import { CHAT_SERVER_DEFAULTS as D } from '../server/server.js';
 
-/** The server's flags and environment variables (flags win over env, env over defaults). */
+/** The server's flags and environment variables (flags win over env, env over a --config file, then defaults). */
 export const serverCli = defineCli({
   name: 'chat-rpc-server',
+  configFile: { env: 'CHAT_CONFIG' },
   description:
     'TCP chat server speaking the chat JSON RPC protocol (concatenated or newline-separated JSON requests, ' +
     'one compact JSON message per line back) and JSON-RPC 2.0.',
@@ -221,5 +222,6 @@ export const serverCli = defineCli({
       default: '',
       description: 'Also write JSON log lines to this file (empty = no file)',
     },
+    ...logRotationOptions('CHAT_LOG_FILE'),
   },
 });

@@ -1,5 +1,11 @@
 import { ConfigError, type ListenTarget } from '@sockworks/service';
-import { type Config, defineCli, logFileOption, logLevelOption } from '@sockworks/service/cli';
+import {
+  type Config,
+  defineCli,
+  logFileOption,
+  logLevelOption,
+  logRotationOptions,
+} from '@sockworks/service/cli';
 import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from '../server/server.js';
 import { addressOptions } from './address-options.js';
 
@@ -10,6 +16,7 @@ const d = HTTP_LOCAL_SERVER_DEFAULTS;
 /** Flags and environment variables of the server (`http-local-server --help`). */
 export const serverCli = defineCli({
   name: 'http-local-server',
+  configFile: { env: 'HTTP_CONFIG' },
   description:
     'HTTP status server over TCP or a Unix domain socket. GET and HEAD on any path answer 200 "running"; ' +
     'other methods get 405. Every response closes the connection. SIGINT/SIGTERM drain and exit 0.',
@@ -77,6 +84,7 @@ export const serverCli = defineCli({
     },
     logLevel: logLevelOption('minimum log level (warn silences the per-connection lines)'),
     logFile: logFileOption('HTTP_LOG_FILE', 'also append JSON log lines to this file'),
+    ...logRotationOptions('HTTP_LOG_FILE'),
   },
   examples: [
     'http-local-server                      # http://localhost:8080',

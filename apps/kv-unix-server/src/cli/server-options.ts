@@ -1,5 +1,11 @@
 import { ConfigError } from '@sockworks/service';
-import { type Config, defineCli, logFileOption, logLevelOption } from '@sockworks/service/cli';
+import {
+  type Config,
+  defineCli,
+  logFileOption,
+  logLevelOption,
+  logRotationOptions,
+} from '@sockworks/service/cli';
 import { FSYNC_POLICIES } from '../server/persistence/data-file.js';
 import { KV_SERVER_DEFAULTS, type KvServerOptions } from '../server/server.js';
 import { socketOption } from './socket-option.js';
@@ -9,6 +15,7 @@ const D = KV_SERVER_DEFAULTS;
 /** The server's flags and environment variables. */
 export const serverCli = defineCli({
   name: 'kv-unix-server',
+  configFile: { env: 'KV_CONFIG' },
   description:
     'Key-value command server: newline-delimited JSON requests on a Unix domain socket ' +
     '(echo, time, calculate, store, retrieve, list_keys, delete, ping, help).',
@@ -135,6 +142,7 @@ export const serverCli = defineCli({
     },
     logLevel: logLevelOption('Log level (debug logs every command)'),
     logFile: logFileOption('KV_LOG_FILE', 'Also write logs to this file'),
+    ...logRotationOptions('KV_LOG_FILE'),
   },
   examples: [
     'kv-unix-server',

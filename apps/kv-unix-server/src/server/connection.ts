@@ -7,10 +7,10 @@ import {
   type PartialMessageGuard,
   type PartialMessageHolder,
 } from '@sockworks/framing';
+import type { LazyConnectionLogger } from '@sockworks/logging';
 import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
 import { peekRequestId } from '../protocol/messages.js';
 import { createRequestDecoder } from './codec.js';
-import type { KvConnectionLog } from './connection-log.js';
 import { framingReply } from './framing-reply.js';
 import type { RequestHandler } from './request-handler.js';
 
@@ -35,7 +35,7 @@ export interface KvConnectionDeps {
   /** The server's bound on unfinished request lines (deadline from the first byte, total budget). */
   partials: PartialMessageGuard<KvConnection>;
   /** The connection's logger, used only when a line is actually written. */
-  log: KvConnectionLog;
+  log: LazyConnectionLogger;
 }
 
 type ConnectionState = 'open' | 'draining' | 'closing' | 'ended';
@@ -55,7 +55,7 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   readonly #socket: Socket;
   readonly #decoder: NdjsonDecoder;
   readonly #deps: KvConnectionDeps;
-  readonly #log: KvConnectionLog;
+  readonly #log: LazyConnectionLogger;
   readonly #hwm: number;
   readonly #stallMs: number;
   /** Decoded messages and framing errors, in stream order; `#head` is the next to process. */
@@ -221,6 +221,9 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
     const socket = this.#socket;
     const queue = this.#queue;
     const base = socket.writableLength;
+    const handler = this.#deps.handler;
+    // One clock read for the replies answered in this pass, not one per request.
+    const timestamp = this.#head < queue.length ? handler.timestamp() : '';
     let out = '';
     let close = false;
     while (this.#head < queue.length) {
@@ -228,21 +231,22 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
       queue[this.#head++] = undefined;
       if (item instanceof FramingError) {
         if (this.#state === 'closing' && this.#allowance > 0) this.#allowance--;
-        const reply = framingReply(item, this.#deps.handler, this.#log);
+        const reply = framingReply(item, handler, this.#log);
         out += reply.line;
         if (reply.close) {
           close = true;
           break;
         }
       } else if (this.#state === 'closing' && this.#allowance === 0) {
-        out += this.#deps.handler.error(
+        out += handler.error(
           KvErrorCode.SHUTTING_DOWN,
           'Server is shutting down',
           peekRequestId(item),
+          timestamp,
         );
       } else {
         if (this.#state === 'closing') this.#allowance--;
-        out += this.#deps.handler.handle(item, this.#log);
+        out += handler.handle(item, this.#log, timestamp);
       }
       if (base + out.length >= this.#hwm) break;
     }

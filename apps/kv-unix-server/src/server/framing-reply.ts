@@ -1,13 +1,13 @@
 import { KvErrorCode } from '@sockworks/error-codes';
 import { type FramingError, FramingErrorCode, looksLikeHttpRequest } from '@sockworks/framing';
-import type { KvConnectionLog } from './connection-log.js';
+import type { LazyConnectionLogger } from '@sockworks/logging';
 import type { RequestHandler } from './request-handler.js';
 
 /** The reply to a line the decoder could not turn into a request, and whether to close after it. */
 export function framingReply(
   error: FramingError,
   handler: RequestHandler,
-  log: KvConnectionLog,
+  log: LazyConnectionLogger,
 ): { line: string; close: boolean } {
   switch (error.code) {
     case FramingErrorCode.FRAME_TOO_LARGE:

@@ -1,62 +1,51 @@
-import type { RequestId } from '../protocol/messages.js';
+import type { KvErrorResponse, KvSuccessResponse, RequestId } from '../protocol/messages.js';
+import { JsonText } from './json-text.js';
 
-/**
- * Pre-serialised JSON a handler may return instead of an object, so stored values (kept as JSON text)
- * are spliced into the reply without a parse/stringify round trip.
- */
-export class RawJson {
-  constructor(readonly json: string) {}
+/** A reply before it is serialised: the wire object, in the key order the README specifies. */
+export type Reply = KvSuccessResponse | KvErrorResponse;
+
+/** The success reply object; `request_id` only when the request carried one. */
+export function successReply(requestId: RequestId | undefined, timestamp: string, data: unknown): Reply {
+  // Two literals rather than a conditional spread: the key order is the wire's, and each literal
+  // keeps one object shape for JSON.stringify.
+  return requestId === undefined
+    ? { type: 'response', success: true, timestamp, data }
+    : { type: 'response', success: true, request_id: requestId, timestamp, data };
 }
 
-const SUCCESS_HEAD = '{"type":"response","success":true';
-const ERROR_HEAD = '{"type":"response","success":false';
-
-/**
- * The fixed parts of reply lines for one timestamp. Built by hand because this runs once per request
- * on the hot path and the shape is fixed; a server reuses one envelope for every reply in the same
- * millisecond, so a reply without `request_id` costs one concatenation plus its `data`.
- */
-export class ReplyEnvelope {
-  readonly timestamp: string;
-  readonly #dataTail: string;
-  readonly #errorTail: string;
-  readonly #successNoId: string;
-  readonly #errorNoId: string;
-
-  constructor(timestamp: string) {
-    this.timestamp = timestamp;
-    this.#dataTail = `,"timestamp":"${timestamp}","data":`;
-    this.#errorTail = `,"timestamp":"${timestamp}","error":{"code":`;
-    this.#successNoId = SUCCESS_HEAD + this.#dataTail;
-    this.#errorNoId = ERROR_HEAD + this.#errorTail;
-  }
-
-  /** One success reply line (with the trailing newline); `data` is serialised unless it is RawJson. */
-  success(requestId: RequestId | undefined, data: unknown): string {
-    const body = data instanceof RawJson ? data.json : JSON.stringify(data);
-    if (requestId === undefined) return `${this.#successNoId}${body}}\n`;
-    return `${SUCCESS_HEAD},"request_id":${JSON.stringify(requestId)}${this.#dataTail}${body}}\n`;
-  }
-
-  /** One error reply line (with the trailing newline). */
-  error(requestId: RequestId | undefined, code: string, message: string): string {
-    const error = `${JSON.stringify(code)},"message":${JSON.stringify(message)}}}\n`;
-    if (requestId === undefined) return this.#errorNoId + error;
-    return `${ERROR_HEAD},"request_id":${JSON.stringify(requestId)}${this.#errorTail}${error}`;
-  }
-}
-
-/** One success reply line (with the trailing newline). */
-export function encodeSuccess(requestId: RequestId | undefined, timestamp: string, data: unknown): string {
-  return new ReplyEnvelope(timestamp).success(requestId, data);
-}
-
-/** One error reply line (with the trailing newline). */
-export function encodeError(
+/** The error reply object; `request_id` only when the request carried one. */
+export function errorReply(
   requestId: RequestId | undefined,
   timestamp: string,
   code: string,
   message: string,
-): string {
-  return new ReplyEnvelope(timestamp).error(requestId, code, message);
+): Reply {
+  const error = { code, message };
+  return requestId === undefined
+    ? { type: 'response', success: false, timestamp, error }
+    : { type: 'response', success: false, request_id: requestId, timestamp, error };
+}
+
+/**
+ * The one encoder of every reply line (with its trailing newline): JSON.stringify of the reply object.
+ * `JsonText` members of a success reply's `data` (the stored values a read returns) are left out by
+ * JSON.stringify and written after `data`'s other members, in their order; `data` is the reply's last
+ * key, so the text ends with the closing braces of `data` and of the reply. A `JsonText` anywhere else
+ * is not spliced (it would serialise as nothing), so handlers put stored values at the top of `data`.
+ * Throws what JSON.stringify throws (a BigInt, a cycle): a handler bug, answered as INTERNAL_ERROR.
+ */
+export function encodeReply(reply: Reply): string {
+  const json = JSON.stringify(reply);
+  if (!reply.success) return `${json}\n`;
+  const data = reply.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return `${json}\n`;
+  let spliced = '';
+  for (const name in data) {
+    const member = (data as Record<string, unknown>)[name];
+    if (member instanceof JsonText) spliced += `,${JSON.stringify(name)}:${member.text}`;
+  }
+  if (spliced === '') return `${json}\n`;
+  // Cut the two closing braces; with no other member `data` was `{}` and takes no leading comma.
+  const head = json.slice(0, -2);
+  return head.endsWith('{') ? `${head}${spliced.slice(1)}}}\n` : `${head}${spliced}}}\n`;
 }

@@ -1,43 +1,35 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { truncateForLog } from '@sockworks/logging';
+import { type LazyConnectionLogger, truncateForLog } from '@sockworks/logging';
+import { IsoClock } from '@sockworks/service';
 import { parseRequest, peekRequestId, type RequestId } from '../protocol/messages.js';
 import type { CommandContext } from './commands/registry.js';
-import type { KvConnectionLog } from './connection-log.js';
-import { ReplyEnvelope } from './reply.js';
+import { encodeReply, errorReply, successReply } from './reply.js';
 
 /**
  * Turns one decoded request into one reply line. Pure with respect to sockets: the connection feeds
- * it messages and writes what it returns.
+ * it messages and writes what it returns. Every request takes the same path: validate, dispatch to
+ * the command's handler, serialise the reply with `encodeReply`.
  */
 export class RequestHandler {
   readonly #ctx: CommandContext;
-  readonly #clockMs: () => number;
-  #stampMs = -1;
-  #envelope = new ReplyEnvelope('');
+  readonly #clock: IsoClock;
 
   /** `clockMs` reads the clock for reply timestamps without allocating a Date (default: `ctx.now()`). */
   constructor(ctx: CommandContext, clockMs?: () => number) {
     this.#ctx = ctx;
-    this.#clockMs = clockMs ?? (() => ctx.now().getTime());
+    this.#clock = new IsoClock(clockMs ?? (() => ctx.now().getTime()));
   }
 
   /** ISO 8601 timestamp of now, formatted at most once per millisecond. */
   timestamp(): string {
-    return this.#now().timestamp;
+    return this.#clock.iso();
   }
 
-  /** The reply envelope for now: rebuilt at most once per millisecond, shared by every reply in it. */
-  #now(): ReplyEnvelope {
-    const ms = this.#clockMs();
-    if (ms !== this.#stampMs) {
-      this.#stampMs = ms;
-      this.#envelope = new ReplyEnvelope(new Date(ms).toISOString());
-    }
-    return this.#envelope;
-  }
-
-  /** The reply line for one decoded message; never throws. */
-  handle(message: unknown, log: KvConnectionLog): string {
+  /**
+   * The reply line for one decoded message; never throws. `timestamp` is the reply's (a connection
+   * reads the clock once for all the replies it answers in one go).
+   */
+  handle(message: unknown, log: LazyConnectionLogger, timestamp = this.timestamp()): string {
     let requestId: RequestId | undefined;
     let command = '';
     try {
@@ -55,23 +47,29 @@ export class RequestHandler {
           `Unknown command: ${truncateForLog(command, 100)}`,
         );
       }
-      return this.#now().success(requestId, definition.handler(request.data, this.#ctx));
+      return encodeReply(successReply(requestId, timestamp, definition.handler(request.data, this.#ctx)));
     } catch (err) {
-      return this.#failure(err, requestId ?? peekRequestId(message), command, log);
+      return this.#failure(err, requestId ?? peekRequestId(message), command, log, timestamp);
     }
   }
 
   /** An error reply line with a known code. */
-  error(code: KvErrorCode, message: string, requestId?: RequestId): string {
-    return this.#now().error(requestId, code, message);
+  error(code: KvErrorCode, message: string, requestId?: RequestId, timestamp = this.timestamp()): string {
+    return encodeReply(errorReply(requestId, timestamp, code, message));
   }
 
-  #failure(err: unknown, requestId: RequestId | undefined, command: string, log: KvConnectionLog): string {
+  #failure(
+    err: unknown,
+    requestId: RequestId | undefined,
+    command: string,
+    log: LazyConnectionLogger,
+    timestamp: string,
+  ): string {
     if (ProtocolError.is(err) && typeof err.code === 'string') {
-      return this.#now().error(requestId, err.code, err.message);
+      return encodeReply(errorReply(requestId, timestamp, err.code, err.message));
     }
     // A handler bug (or a value JSON cannot serialise): log it, keep the details off the wire.
     log.logger.error({ err, command: truncateForLog(command) }, 'command failed with an internal error');
-    return this.#now().error(requestId, KvErrorCode.INTERNAL_ERROR, 'Internal server error');
+    return encodeReply(errorReply(requestId, timestamp, KvErrorCode.INTERNAL_ERROR, 'Internal server error'));
   }
 }

@@ -1,14 +1,12 @@
 import { KvErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
-import { type Logger, silentLogger } from '@sockworks/logging';
+import { LazyConnectionLogger, type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
 import { DEFAULT_SOCKET_PATH } from '../protocol/constants.js';
 import { createDefaultRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { KvConnection } from './connection.js';
-import { lazyKvConnectionLog } from './connection-log.js';
 import { DataFile, type FsyncPolicy } from './persistence/data-file.js';
-import { encodeError } from './reply.js';
 import { RequestHandler } from './request-handler.js';
 import { KvStore } from './store.js';
 
@@ -153,14 +151,13 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     createConnection: (socket, ctx) =>
       new KvConnection(
         socket,
-        { handler, beforeReply, partials, log: lazyKvConnectionLog(logger, ctx) },
+        // The connection's logger is built only when it writes a line; idle connections stay small.
+        { handler, beforeReply, partials, log: new LazyConnectionLogger(logger, ctx.id, ctx.remote) },
         connectionOptions,
       ),
     rejectConnection: (socket) => {
       socket.write(
-        encodeError(
-          undefined,
-          new Date().toISOString(),
+        handler.error(
           KvErrorCode.TOO_MANY_CONNECTIONS,
           `Server is at its limit of ${o.maxConnections} connections`,
         ),

@@ -1,4 +1,5 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { JsonText } from './json-text.js';
 
 /** Limits of a {@link KvStore}. */
 export interface KvStoreLimits {
@@ -37,8 +38,8 @@ const MIN_HOLES_TO_COMPACT = 1024;
 
 /**
  * The key-value storage: a `Map`, so `__proto__`, `constructor` and `toString` are ordinary keys.
- * Values are kept as their JSON text, which is what replies and the journal need, and what the
- * byte limit counts.
+ * Every value is kept as its JSON text (see {@link JsonText}): what the byte limit counts, what the
+ * journal writes, and what a read returns.
  */
 export class KvStore {
   readonly limits: KvStoreLimits;
@@ -133,14 +134,15 @@ export class KvStore {
     this.#totalBytes = total;
   }
 
-  /** The value's JSON text, or `undefined` when the key is not stored. */
-  getJson(key: string): string | undefined {
-    return this.#entries.get(key)?.json;
+  /** The value as it is held (its JSON text), or `undefined` when the key is not stored. */
+  read(key: string): JsonText | undefined {
+    const entry = this.#entries.get(key);
+    return entry === undefined ? undefined : new JsonText(entry.json);
   }
 
   /** The value (parsed from its JSON text), or `undefined` when the key is not stored. */
   get(key: string): unknown {
-    const json = this.getJson(key);
+    const json = this.#entries.get(key)?.json;
     return json === undefined ? undefined : JSON.parse(json);
   }
 

@@ -1,10 +1,11 @@
 import { LOG_LEVELS } from '@sockworks/logging';
-import { defineCli, logLevelOption } from '@sockworks/service/cli';
+import { defineCli, logLevelOption, logRotationOptions } from '@sockworks/service/cli';
 import { DEFAULT_SERVER_OPTIONS } from '../server/options.js';
 
-/** The server's flags and environment variables (flags win over env, env over defaults). */
+/** The server's flags and environment variables (flags win over env, env over a --config file, then defaults). */
 export const serverCli = defineCli({
   name: 'ws-jsonrpc-camera-skeleton',
+  configFile: { env: 'WS_CONFIG' },
   description:
     'WebSocket JSON-RPC 2.0 server (camera service skeleton): ws://<host>:<port><path>, GET /healthz for health checks.',
   options: {
@@ -38,6 +39,7 @@ export const serverCli = defineCli({
       description:
         'Log file (JSON lines, relative to the working directory, directory created); "none" disables it',
     },
+    ...logRotationOptions('WS_LOG_FILE'),
     logLevel: logLevelOption(),
     messageLogLevel: {
       type: 'enum',
@@ -148,6 +150,7 @@ export const serverCli = defineCli({
       type: 'string',
       flag: '--auth-token',
       env: 'WS_AUTH_TOKEN',
+      secret: true,
       description: 'Require "Authorization: Bearer <token>" on the upgrade (401 otherwise); unset = no auth',
     },
     allowedOrigins: {

@@ -1,7 +1,11 @@
 import { type ParseArgsConfig, parseArgs as tokenize } from 'node:util';
+import { REDACTED } from '@sockworks/logging';
 import { ConfigError } from './config-error.js';
+import { configFileValues, configKey, readConfigFile } from './config-file.js';
+import { closestWord } from './did-you-mean.js';
 import { formatHelp } from './help.js';
 import type { CliSpec, Config, OptionSpec, OptionSpecs } from './option-spec.js';
+import { formatConfig } from './print-config.js';
 import { normalizeDefault, parseOptionValue } from './values.js';
 
 /** A successful parse. */
@@ -12,9 +16,11 @@ export interface ParsedCli<O extends OptionSpecs> {
   positionals: string[];
 }
 
-/** `--help` / `-h` was given; `text` is the help. */
+/** `--help`/`-h` or `--print-config` was given: print `text` and exit 0. */
 export interface HelpRequested {
   help: true;
+  /** Which one: the help, or the effective configuration (YAML). */
+  kind: 'help' | 'print-config';
   text: string;
 }
 
@@ -28,8 +34,14 @@ export interface CliIo {
 export interface Cli<O extends OptionSpecs> {
   readonly spec: CliSpec<O>;
   /**
-   * Parses flags (winning), then env vars, then defaults. On `--help`/`-h` prints the help to stdout
-   * and exits 0. Throws ConfigError (one line naming the flag or env var) on bad input.
+   * The options defineCli adds to the spec's, keyed by flag: `--config` and `--print-config` when
+   * `configFile` is set, else none. `--help` is not among them.
+   */
+  readonly builtins: Readonly<Record<string, OptionSpec>>;
+  /**
+   * Parses flags (winning), then env vars, then the config file, then defaults. On `--help`/`-h` (or
+   * `--print-config`) prints the help (or the configuration) to stdout and exits 0. Throws
+   * ConfigError (one line naming the flag, env var or config key) on bad input.
    */
   parse(
     argv?: readonly string[],
@@ -65,9 +77,10 @@ export class HelpShown extends Error {
  */
 export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O> {
   const entries = Object.entries(spec.options) as Array<[string, OptionSpec]>;
+  const builtins = builtinOptions(spec);
   const byFlag = new Map<string, FlagEntry>();
   const defaults = new Map<string, string | number | boolean | undefined>();
-  for (const entry of entries) {
+  for (const entry of [...entries, ...Object.entries(builtins)]) {
     const [name, option] = entry;
     if (!/^--[a-z0-9][a-z0-9-]*$/i.test(option.flag))
       throw new TypeError(`option ${name}: bad flag ${option.flag}`);
@@ -86,9 +99,9 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
     }
     defaults.set(name, normalizeDefault(option, name));
   }
-  const help = (): string => formatHelp(spec, defaults);
+  const help = (): string => formatHelp(spec, builtins, defaults);
   const tokenizerOptions: ParseArgsOptionsConfig = Object.create(null);
-  for (const [, option] of entries) {
+  for (const [, option] of byFlag.values()) {
     tokenizerOptions[option.flag.slice(2)] = {
       type: option.type === 'boolean' ? 'boolean' : 'string',
       ...(option.short === undefined ? {} : { short: option.short.slice(1) }),
@@ -102,30 +115,58 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
     // Help wins over everything else on the line, even values that would not parse.
     const end = argv.indexOf('--');
     if ((end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')) {
-      return { help: true, text: help() };
+      return { help: true, kind: 'help', text: help() };
     }
     const { fromFlags, positionals } = readFlags(argv, tokenizerOptions, byFlag, spec.name);
+    const configSpec = builtins[CONFIG_FLAG];
+    const configPath =
+      configSpec === undefined ? undefined : (fromFlags.get(CONFIG_FLAG) ?? fromEnv(configSpec, env));
+    const fromFile =
+      configPath === undefined
+        ? new Map<string, string | number | boolean>()
+        : configFileValues(readConfigFile(String(configPath)), entries, String(configPath));
     const values: Record<string, string | number | boolean | undefined> = Object.create(null);
+    // Where each value came from, for --print-config.
+    const sources = new Map<string, string>();
     for (const [name, option] of entries) {
       let value = fromFlags.get(name);
-      if (value === undefined && option.env !== undefined) {
-        const raw = env[option.env];
-        // An empty variable counts as unset, as in most shells' `VAR= cmd` idiom.
-        if (raw !== undefined && raw !== '')
-          value = parseOptionValue(option, raw, `${option.env} (${option.flag})`);
+      let source: string = option.flag;
+      if (value === undefined) {
+        value = fromEnv(option, env);
+        source = option.env ?? source;
       }
-      if (value === undefined) value = defaults.get(name);
+      if (value === undefined) {
+        value = fromFile.get(name);
+        source = 'config file';
+        if (option.secret === true && value === REDACTED) {
+          const or = option.env === undefined ? '' : ` or set ${option.env}`;
+          throw new ConfigError(
+            `${String(configPath)}: ${configKey(option)}: "${REDACTED}" is what --print-config shows for a secret; put the real value here${or}`,
+          );
+        }
+      }
+      if (value === undefined) {
+        value = defaults.get(name);
+        source = 'default';
+      }
       if (value === undefined && option.required === true) {
-        const via = option.env === undefined ? option.flag : `${option.flag} or ${option.env}`;
+        const ways = [option.flag, ...(option.env === undefined ? [] : [option.env])];
+        if (configSpec !== undefined) ways.push(`"${configKey(option)}" in the config file`);
+        const via = ways.length === 1 ? ways[0] : `${ways.slice(0, -1).join(', ')} or ${ways.at(-1)}`;
         throw new ConfigError(`${option.flag} is required (set ${via})`);
       }
       values[name] = value;
+      sources.set(name, source);
+    }
+    if (fromFlags.get(PRINT_CONFIG_FLAG) === true) {
+      return { help: true, kind: 'print-config', text: formatConfig(spec.name, entries, values, sources) };
     }
     return { help: false, values: { ...values } as Config<O>, positionals };
   };
 
   return {
     spec,
+    builtins,
     help,
     parseArgs,
     parse(argv, env, io = {}) {
@@ -140,6 +181,35 @@ export function defineCli<const O extends OptionSpecs>(spec: CliSpec<O>): Cli<O>
 
 type FlagEntry = [string, OptionSpec];
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+const CONFIG_FLAG = '--config';
+const PRINT_CONFIG_FLAG = '--print-config';
+
+/** `--config` and `--print-config` when the spec asks for a config file; keyed by their flags. */
+function builtinOptions<O extends OptionSpecs>(spec: CliSpec<O>): Record<string, OptionSpec> {
+  if (spec.configFile === undefined) return {};
+  return {
+    [CONFIG_FLAG]: {
+      type: 'path',
+      flag: CONFIG_FLAG,
+      ...(spec.configFile.env === undefined ? {} : { env: spec.configFile.env }),
+      placeholder: 'file',
+      description: 'Read options from this JSON or YAML file (flags and env vars win over it)',
+    },
+    [PRINT_CONFIG_FLAG]: {
+      type: 'boolean',
+      flag: PRINT_CONFIG_FLAG,
+      description: 'Print the effective configuration as YAML (secrets redacted) and exit',
+    },
+  };
+}
+
+/** An option's value from its env var; an empty variable counts as unset (`VAR= cmd`). */
+function fromEnv(option: OptionSpec, env: NodeJS.ProcessEnv): string | number | boolean | undefined {
+  const raw = option.env === undefined ? undefined : env[option.env];
+  if (raw === undefined || raw === '') return undefined;
+  return parseOptionValue(option, raw, `${option.env} (${option.flag})`);
+}
 
 /**
  * Splits argv with node:util's parseArgs (tokens mode, not strict) and applies our rules on top:
@@ -218,20 +288,10 @@ function placeholderOf(option: OptionSpec): string {
 }
 
 function unknownFlagMessage(flag: string, known: string[], name: string): string {
-  const close = known.filter((k) => k.startsWith('--')).find((k) => editDistance(k, flag) <= 2);
+  const close = closestWord(
+    flag,
+    known.filter((k) => k.startsWith('--')),
+  );
   const hint = close === undefined ? '' : ` (did you mean ${close}?)`;
   return `unknown option ${flag}${hint}; see ${name} --help`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }

@@ -1,13 +1,20 @@
 import type { CliSpec, OptionSpec, OptionSpecs } from './option-spec.js';
 import { formatOptionValue } from './values.js';
 
-/** Renders `--help`: usage, description, every option with its default and env var, examples. */
+/**
+ * Renders `--help`: usage, description, every option (the spec's, then the built-in ones such as
+ * `--config`) with its default and env var, examples.
+ */
 export function formatHelp<O extends OptionSpecs>(
   spec: CliSpec<O>,
+  builtins: Readonly<Record<string, OptionSpec>>,
   defaults: ReadonlyMap<string, string | number | boolean | undefined>,
 ): string {
   const rows: Array<[string, string]> = [];
-  for (const [name, option] of Object.entries(spec.options) as Array<[string, OptionSpec]>) {
+  const options = [...Object.entries(spec.options), ...Object.entries(builtins)] as Array<
+    [string, OptionSpec]
+  >;
+  for (const [name, option] of options) {
     rows.push([flagColumn(option), describe(option, defaults.get(name))]);
   }
   rows.push(['-h, --help', 'Show this help and exit']);

@@ -3,6 +3,7 @@
  * parse it on node:util's parseArgs, print `--help`, and check a README's option table against it.
  */
 export { ConfigError } from './config-error.js';
+export { CONFIG_FILE_MAX_BYTES } from './config-file.js';
 export {
   type Cli,
   type CliIo,
@@ -11,7 +12,13 @@ export {
   HelpShown,
   type ParsedCli,
 } from './define-cli.js';
-export { logFileOption, logLevelOption } from './log-options.js';
+export {
+  type LogRotationValues,
+  logFileOption,
+  logLevelOption,
+  logRotationOptions,
+  openLogFileOption,
+} from './log-options.js';
 export type {
   BooleanOptionSpec,
   BytesOptionSpec,
@@ -25,6 +32,7 @@ export type {
   OptionValue,
   StringOptionSpec,
 } from './option-spec.js';
+export { type CodeBlock, configExampleProblems, readCodeBlock } from './readme-config.js';
 export { type OptionTableRow, optionTableProblems, readOptionTable } from './readme-table.js';
 export { printAbovePrompt } from './terminal.js';
 export { formatBytes, formatDuration } from './values.js';

@@ -10,8 +10,13 @@ interface BaseOptionSpec {
   description: string;
   /** Placeholder shown in `--help` (`--port <port>`). @default the option type */
   placeholder?: string;
-  /** When true, parsing fails if no flag, env var or default supplies a value. */
+  /** When true, parsing fails if no flag, env var, config file or default supplies a value. */
   required?: boolean;
+  /**
+   * A password or token: `--print-config` shows it as `[redacted]`, and error messages never
+   * repeat its value. @default false
+   */
+  secret?: boolean;
 }
 
 /** A free-form string, or a filesystem path (must be non-empty). */
@@ -102,4 +107,10 @@ export interface CliSpec<O extends OptionSpecs> {
   usage?: string;
   /** Example command lines for `--help`. */
   examples?: readonly string[];
+  /**
+   * Adds `--config <file>` (JSON or YAML, keys are the long flag names without `--`; flags and env
+   * vars win over it) and `--print-config`. `env` names a variable that may give the file instead of
+   * the flag. @default off
+   */
+  configFile?: { env?: string };
 }

@@ -47,7 +47,8 @@ const firstCode = (cell: string | undefined): string | undefined => /`([^`]*)`/.
 
 /**
  * Compares a README options table (columns: flag(s), env var, default, ...) with a CLI's spec and
- * returns one line per difference; empty when they agree. Checked: every option has a row and no row
+ * returns one line per difference; empty when they agree. Checked: every option (the built-in
+ * `--config` and `--print-config` included, when the CLI has them) has a row and no row
  * names an unknown flag; the short flag is in the flag cell; the env cell names the option's env var
  * (or none); the default cell's first backticked value parses to the real default (a cell without
  * one means no default; boolean rows may say `on`/`off`).
@@ -60,7 +61,10 @@ export function optionTableProblems<O extends OptionSpecs>(
   const problems: string[] = [];
   const rows = new Map(readOptionTable(markdown, heading).map((row) => [row.flag, row.cells]));
   const options = Object.entries(cli.spec.options) as Array<[string, OptionSpec]>;
-  const known = new Set<string>(options.map(([, option]) => option.flag));
+  const builtins = Object.values(cli.builtins);
+  const known = new Set<string>(
+    [...options, ...Object.entries(cli.builtins)].map(([, option]) => option.flag),
+  );
   for (const flag of rows.keys())
     if (!known.has(flag)) problems.push(`${flag}: documented but not an option`);
   // Required options without a default get a stand-in value so the others' defaults can be read.
@@ -111,6 +115,21 @@ export function optionTableProblems<O extends OptionSpecs>(
         );
       }
     }
+  }
+  // --config and --print-config: documented like the others, with no default.
+  for (const option of builtins) {
+    const cells = rows.get(option.flag);
+    if (cells === undefined) {
+      problems.push(`${option.flag}: no row`);
+      continue;
+    }
+    const [, envCell = '', defaultCell = ''] = cells;
+    const env = firstCode(envCell);
+    if (env !== option.env)
+      problems.push(`${option.flag}: env var is ${option.env ?? 'none'}, documented ${env ?? 'none'}`);
+    const documented = firstCode(defaultCell);
+    if (documented !== undefined && documented !== 'false' && documented !== 'off')
+      problems.push(`${option.flag}: has no default, documented ${documented}`);
   }
   return problems;
 }

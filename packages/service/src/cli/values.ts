@@ -1,3 +1,4 @@
+import { REDACTED } from '@sockworks/logging';
 import { ConfigError } from './config-error.js';
 import type { OptionSpec } from './option-spec.js';
 
@@ -23,7 +24,9 @@ const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
 /** Parses a raw string for `spec`; `source` names where it came from (`--port`, `CHAT_PORT`). */
 export function parseOptionValue(spec: OptionSpec, raw: string, source: string): string | number | boolean {
   const fail = (expected: string): never => {
-    throw new ConfigError(`${source}: invalid value ${JSON.stringify(raw)}: expected ${expected}`);
+    // A secret's value never reaches a message (it would end up in logs and terminal scrollback).
+    const shown = spec.secret === true ? REDACTED : JSON.stringify(raw);
+    throw new ConfigError(`${source}: invalid value ${shown}: expected ${expected}`);
   };
   switch (spec.type) {
     case 'string':

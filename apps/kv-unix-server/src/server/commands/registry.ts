@@ -17,8 +17,9 @@ export interface CommandDefinition {
   /** Parameter name -> "type - meaning", shown by `help`. */
   parameters: Readonly<Record<string, string>>;
   /**
-   * Returns the reply's `data` (an object, or `RawJson`); throws `ProtocolError` for a client error.
-   * Any other exception is a bug and becomes INTERNAL_ERROR.
+   * Returns the reply's `data` (any JSON-serialisable value; a stored value read from the store is a
+   * `JsonText` member of it); throws `ProtocolError` for a client error. Any other exception is a bug
+   * and becomes INTERNAL_ERROR.
    */
   handler(data: Record<string, unknown>, ctx: CommandContext): unknown;
 }

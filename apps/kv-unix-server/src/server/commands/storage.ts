@@ -1,5 +1,4 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
-import { RawJson } from '../reply.js';
 import { requireParam } from './params.js';
 import type { CommandContext, CommandDefinition } from './registry.js';
 
@@ -7,16 +6,6 @@ function keyParam(data: Record<string, unknown>, ctx: CommandContext): string {
   const key = requireParam(data, 'key');
   ctx.store.validateKey(key);
   return key;
-}
-
-/**
- * `{"key":…,"<flag>":true,"message":"<before>'<key>'<after>"}` as JSON text, without generic
- * serialisation of a wrapper object. JSON escapes a string one character at a time, so the key's
- * escaped text (its JSON minus the quotes) is also the right text inside the longer message string.
- */
-function keyReply(key: string, flag: string, before: string, after: string): RawJson {
-  const json = JSON.stringify(key);
-  return new RawJson(`{"key":${json},"${flag}":true,"message":"${before}'${json.slice(1, -1)}'${after}"}`);
 }
 
 function notFound(key: string): ProtocolError {
@@ -30,7 +19,7 @@ export const storeCommand: CommandDefinition = {
   handler(data, ctx) {
     const key = keyParam(data, ctx);
     ctx.store.set(key, requireParam(data, 'value'));
-    return keyReply(key, 'stored', 'Value stored for key ', '');
+    return { key, stored: true, message: `Value stored for key '${key}'` };
   },
 };
 
@@ -40,10 +29,10 @@ export const retrieveCommand: CommandDefinition = {
   parameters: { key: 'string - key to look up' },
   handler(data, ctx) {
     const key = keyParam(data, ctx);
-    const json = ctx.store.getJson(key);
-    if (json === undefined) throw notFound(key);
-    // The value is already JSON text: splice it in instead of parsing and re-serialising.
-    return new RawJson(`{"key":${JSON.stringify(key)},"value":${json}}`);
+    const value = ctx.store.read(key);
+    if (value === undefined) throw notFound(key);
+    // Stored as JSON text, written into the reply as it is (JsonText).
+    return { key, value };
   },
 };
 
@@ -126,6 +115,6 @@ export const deleteCommand: CommandDefinition = {
   handler(data, ctx) {
     const key = keyParam(data, ctx);
     if (!ctx.store.delete(key)) throw notFound(key);
-    return keyReply(key, 'deleted', 'Key ', ' deleted');
+    return { key, deleted: true, message: `Key '${key}' deleted` };
   },
 };

@@ -1,12 +1,12 @@
-// Bundles bench/overhead.ts with esbuild (workspace packages from source) and runs it.
+// Bundles jsonrpc-overhead.ts with esbuild (workspace packages from source) and runs it.
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const esbuild = createRequire(require.resolve('tsup'))('esbuild');
-const outfile = fileURLToPath(new URL('../node_modules/.cache/bench-overhead.mjs', import.meta.url));
+const outfile = fileURLToPath(new URL('../../node_modules/.cache/jsonrpc-overhead.mjs', import.meta.url));
 await esbuild.build({
-  entryPoints: [fileURLToPath(new URL('./overhead.ts', import.meta.url))],
+  entryPoints: [fileURLToPath(new URL('./jsonrpc-overhead.ts', import.meta.url))],
   bundle: true,
   platform: 'node',
   format: 'esm',

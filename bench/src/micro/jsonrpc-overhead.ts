@@ -4,73 +4,27 @@
  * result) and a realistic call (an object of five named params in, an object of the same size out,
  * checked by `namedParams` in the engine and by the same checks written out in the baselines).
  * Not a test (no timing assertions anywhere).
- * Run with `pnpm --filter @sockworks/jsonrpc bench [iterations]`: bench/run.mjs bundles this file with
- * esbuild first, because tsx's keepNames transform makes every closure noticeably slower.
+ * The call is the ws-rpc-peers benchmark's `set_exposure` (peers/method.ts), defined once.
+ * Run with `pnpm --filter @sockworks/bench jsonrpc-overhead [iterations]`: run-jsonrpc-overhead.mjs
+ * bundles this file with esbuild first, because tsx's keepNames transform makes every closure
+ * noticeably slower.
  */
+
+import { JsonRpcEngine } from '@sockworks/jsonrpc';
 import jayson from 'jayson';
-import { defineMethod, JsonRpcEngine, namedParams } from '../src/index.js';
+import { checkExposure, SET_EXPOSURE_MESSAGE, setExposure } from '../peers/method.ts';
+import { setExposureMethod } from '../peers/sockworks-method.ts';
 
 const iterations = Number(process.argv[2] ?? 200_000);
 
 const pingText = '{"jsonrpc":"2.0","method":"ping","id":1}';
-const callText = JSON.stringify({
-  jsonrpc: '2.0',
-  method: 'set_exposure',
-  params: { camera: 'front-door', exposureUs: 8000, gain: 2.5, auto: false, mode: 'day' },
-  id: 42,
-});
+const callText = SET_EXPOSURE_MESSAGE;
 const pingBytes = Buffer.from(pingText);
 const callBytes = Buffer.from(callText);
 
-interface Exposure {
-  camera: string;
-  exposureUs: number;
-  gain: number;
-  auto: boolean;
-  mode: string;
-}
-/** The handler: a result of the same size as its params. */
-function setExposure(p: Exposure): Exposure & { applied: boolean } {
-  return {
-    camera: p.camera,
-    exposureUs: p.exposureUs,
-    gain: p.gain,
-    auto: p.auto,
-    mode: p.mode,
-    applied: true,
-  };
-}
-/** The checks `namedParams` makes, written out, for the baselines. */
-function checkExposure(raw: unknown): Exposure {
-  const p = raw as Record<string, unknown>;
-  if (
-    typeof p !== 'object' ||
-    p === null ||
-    typeof p.camera !== 'string' ||
-    typeof p.exposureUs !== 'number' ||
-    !Number.isSafeInteger(p.exposureUs) ||
-    typeof p.gain !== 'number' ||
-    !Number.isFinite(p.gain) ||
-    typeof p.auto !== 'boolean' ||
-    typeof p.mode !== 'string'
-  )
-    throw new Error('invalid params');
-  return p as unknown as Exposure;
-}
-
-const engine = new JsonRpcEngine().register('ping', { handler: () => 'pong' }).register(
-  'set_exposure',
-  defineMethod({
-    params: namedParams({
-      camera: 'string',
-      exposureUs: 'integer',
-      gain: 'number',
-      auto: 'boolean',
-      mode: 'string',
-    }),
-    handler: setExposure,
-  }),
-);
+const engine = new JsonRpcEngine()
+  .register('ping', { handler: () => 'pong' })
+  .register('set_exposure', setExposureMethod);
 type Cb = (e: null, r: unknown) => void;
 const server = new jayson.Server({
   ping: (_params: unknown, cb: Cb) => cb(null, 'pong'),
