@@ -2,11 +2,21 @@ import { framings, RawSocketClient, scaled, waitFor as testWaitFor } from '@sock
 import { expect, onTestFinished } from 'vitest';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server/server.js';
 
-/** Starts a server on 127.0.0.1 with an ephemeral port; closed when the test ends. */
+/**
+ * Starts a server on 127.0.0.1 with an ephemeral port; closed when the test ends. Its joins default to
+ * protocol 1 (the spec's exact shapes, which most tests compare against) unless `options` says
+ * otherwise; the server's own default, protocol 2, is tested in rooms.test.ts.
+ */
 export async function startServer(
   options: Partial<ChatServerOptions> = {},
 ): Promise<{ server: ChatServer; port: number }> {
-  const server = createChatServer({ port: 0, joinTimeoutMs: 0, closeTimeoutMs: 2000, ...options });
+  const server = createChatServer({
+    port: 0,
+    joinTimeoutMs: 0,
+    closeTimeoutMs: 2000,
+    defaultProtocol: 1,
+    ...options,
+  });
   onTestFinished(() => server.close({ timeoutMs: 500 }));
   const address = await server.listen();
   if (address.kind !== 'tcp') throw new Error('expected a TCP address');

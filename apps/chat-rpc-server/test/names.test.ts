@@ -6,7 +6,7 @@ import { FakeHost } from './fake-host.js';
 
 function setup(options: Partial<ChatOptions> = {}) {
   const host = new FakeHost();
-  const chat = new ChatService(host, { joinTimeoutMs: 0, ...options });
+  const chat = new ChatService(host, { joinTimeoutMs: 0, defaultProtocol: 1, ...options });
   return { host, chat };
 }
 

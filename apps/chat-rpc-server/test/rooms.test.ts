@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHAT_OPTIONS } from '../src/server/chat/chat-options.js';
 import { RawClient, startServer } from './helpers.js';
 import { DIALECTS, V2Client } from './v2-client.js';
 
@@ -217,9 +218,11 @@ describe.each(DIALECTS)('rooms over TCP (%s)', (dialect) => {
   });
 });
 
-describe('--default-protocol 2', () => {
+describe('the default protocol level (2)', () => {
   it('makes a join that names no protocol a protocol-2 join; "protocol": 1 still gets the spec shapes', async () => {
-    const { port } = await startServer({ defaultProtocol: 2 });
+    expect(DEFAULT_CHAT_OPTIONS.defaultProtocol).toBe(2);
+    // The server's own default (the test helper starts spec-shaped servers unless told otherwise).
+    const { port } = await startServer({ defaultProtocol: DEFAULT_CHAT_OPTIONS.defaultProtocol });
     const plain = await V2Client.connect(port, 'plain');
     const spec = await RawClient.connect(port);
     const reply = await plain.call('join_chat', { username: 'Plain' });

@@ -10,8 +10,8 @@ describe('ChatService protocol 2 on the in-memory engine (no sockets)', () => {
     t.call(a, 'join_chat', { username: 'A', protocol: 2 });
     t.call(b, 'join_chat', { username: 'B', protocol: 2 });
     t.call(c, 'join_chat', { username: 'C', protocol: 2 });
-    t.call(s1, 'join_chat', { username: 'S1' });
-    t.call(s2, 'join_chat', { username: 'S2' });
+    t.call(s1, 'join_chat', { username: 'S1', protocol: 1 });
+    t.call(s2, 'join_chat', { username: 'S2', protocol: 1 });
     for (const p of [a, b, c, s1, s2]) p.received.length = 0;
     const sent = t.call(a, 'send_message', { message: 'shared' });
     const [stored] = t.call(b, 'get_history', { room: 'general' }).messages as object[];

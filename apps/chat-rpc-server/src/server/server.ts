@@ -7,7 +7,7 @@ import { type JsonObject, SystemText, systemMessage } from '../protocol/messages
 import {
   DEFAULT_CHAT_OPTIONS,
   type DuplicateNamePolicy,
-  type RoomsAndHistoryOptions,
+  type Protocol2Options,
 } from './chat/chat-options.js';
 import { ChatService, type ChatSession } from './chat/chat-service.js';
 import type { ChatEngine } from './chat/engine/types.js';
@@ -18,7 +18,7 @@ import { ChatRouter } from './router.js';
 import type { ChatPeer, ChatServiceHost, DeferredChatMethod } from './types.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
-export interface ChatServerOptions extends RoomsAndHistoryOptions {
+export interface ChatServerOptions extends Protocol2Options {
   /** Address to listen on. @default '127.0.0.1' */
   host: string;
   /** TCP port (0: any free port). @default 65432 */

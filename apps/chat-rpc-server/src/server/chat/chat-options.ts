@@ -7,12 +7,13 @@ import { DEFAULT_TEXT_LIMITS, type TextLimits } from './validation.js';
 /** What happens when a requested name is already in use. */
 export type DuplicateNamePolicy = 'suffix' | 'reject';
 
-/** The limits of protocol 2's rooms, history and sessions (server options too). */
-export interface RoomsAndHistoryOptions {
+/** Protocol 2's options: the level of a join that names none, rooms, history, sessions (server options too). */
+export interface Protocol2Options {
   /**
-   * The protocol level of a `join_chat` that names none: 1 keeps such clients on the spec's exact
-   * shapes (protocol 2 is opted into); 2 gives every client protocol 2 unless it asks for 1.
-   * @default 1
+   * The protocol level of a `join_chat` that names none: 2 (the default) gives every client protocol 2
+   * unless it asks for 1, so clients written from the protocol-2 documentation need not know the
+   * switch; 1 keeps such clients on the spec's exact shapes (protocol 2 is then opted into).
+   * @default 2
    */
   defaultProtocol: ProtocolLevel;
   /** Rooms one user may be in, `general` included. @default 50 */
@@ -32,7 +33,7 @@ export interface RoomsAndHistoryOptions {
 }
 
 /** Options of the chat layer. */
-export interface ChatOptions extends TextLimits, RoomsAndHistoryOptions {
+export interface ChatOptions extends TextLimits, Protocol2Options {
   /** `suffix`: append `_<client port>` to a taken name; `reject`: answer USERNAME_TAKEN. @default 'suffix' */
   duplicateNames: DuplicateNamePolicy;
   /** Token bucket size: calls that make the server send to others, allowed at once. @default 10 */
@@ -58,7 +59,7 @@ export const DEFAULT_CHAT_OPTIONS: Readonly<ChatOptions> = {
   rateBurst: 10,
   ratePerSecond: 2,
   joinTimeoutMs: 60_000,
-  defaultProtocol: 1,
+  defaultProtocol: 2,
   maxRoomsPerUser: 50,
   maxRooms: 10_000,
   historySize: 1000,
