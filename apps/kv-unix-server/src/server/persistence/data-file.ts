@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import type { Logger } from '@sockworks/logging';
+import { syncDirectory, writeAll, writeFileDurably } from '@sockworks/service';
 import type { KvStore, StoreJournal } from '../store.js';
 import {
   type DamagedRegion,
@@ -368,29 +369,5 @@ function applyOp(store: KvStore, op: LogOp): void {
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`data file does not fit the configured limits: ${reason}`);
-  }
-}
-
-function writeAll(fd: number, chunk: Buffer): void {
-  let offset = 0;
-  while (offset < chunk.length) offset += fs.writeSync(fd, chunk, offset, chunk.length - offset);
-}
-
-function writeFileDurably(file: string, content: Buffer): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    writeAll(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { writeAll } from '@sockworks/service';
 import { type DamagedRegion, LOG_MAGIC, scanLog } from './record.js';
 
 /** What {@link checkDataFile} / {@link repairDataFile} found. */
@@ -52,10 +53,7 @@ export function repairDataFile(input: string, output: string): RepairReport {
   // 'wx': fails with EEXIST instead of replacing a file (the input, or an earlier repair).
   const fd = fs.openSync(output, 'wx');
   try {
-    for (const chunk of chunks) {
-      let offset = 0;
-      while (offset < chunk.length) offset += fs.writeSync(fd, chunk, offset, chunk.length - offset);
-    }
+    for (const chunk of chunks) writeAll(fd, chunk);
     fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
