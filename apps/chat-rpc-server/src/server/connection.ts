@@ -197,23 +197,32 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
 
   /**
    * Sends `messages` (broadcast-shaped, in this client's dialect) in order, as fast as the client
-   * reads: before a message would take the unread output past half the cap, it waits for the socket
-   * to drain. For a resume replay, which may be larger than the cap. Stops if the connection ends.
+   * reads: whenever the socket asks for a drain (its buffer passed its high-water mark), it waits for
+   * the drain before the next message, and it leaves the socket drained, so the live messages sent
+   * after it start from an empty queue. For a resume replay, which may be larger than the cap. Stops
+   * if the connection ends. (It waits on `writableNeedDrain`, not on a byte count of its own: 'drain'
+   * comes only after a write the stream refused, and the high-water mark differs between Node
+   * versions, 16 KiB before 22 and 64 KiB since.)
    */
   async sendPaced(messages: readonly JsonObject[]): Promise<void> {
-    const limit = this.#deps.limits.maxOutputBytes / 2;
     for (const message of messages) {
-      const buffer = encodeMessage(this.notification(message));
-      while (this.#socket.writableLength > 0 && this.#socket.writableLength + buffer.length > limit) {
-        if (this.#ended || this.#socket.destroyed) return;
-        await new Promise<void>((resolve) => {
-          this.#drainWaiters ??= [];
-          this.#drainWaiters.push(resolve);
-        });
-      }
-      if (this.#ended || this.#socket.destroyed || !this.#socket.writable) return;
-      this.#socket.write(buffer);
+      if (!(await this.#drained())) return;
+      this.#socket.write(encodeMessage(this.notification(message)));
     }
+    await this.#drained();
+  }
+
+  /** Waits until the socket needs no drain; false when the connection ended meanwhile. */
+  async #drained(): Promise<boolean> {
+    const socket = this.#socket;
+    while (socket.writableNeedDrain) {
+      if (this.#ended || socket.destroyed) return false;
+      await new Promise<void>((resolve) => {
+        this.#drainWaiters ??= [];
+        this.#drainWaiters.push(resolve);
+      });
+    }
+    return !(this.#ended || socket.destroyed || !socket.writable);
   }
 
   /** Encodes and sends one message. */

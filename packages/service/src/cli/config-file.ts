@@ -171,7 +171,8 @@ function parseJson(text: string, fail: Fail): unknown {
     return JSON.parse(text);
   } catch (err) {
     // V8 says "... at position 9" for most errors, nothing for "Unexpected end of JSON input".
-    const message = oneLine(messageOf(err));
+    // Node 22+ adds its own " (line 3 column 3)"; it is dropped so every version words it alike.
+    const message = oneLine(messageOf(err)).replace(/ \(line \d+ column \d+\)$/, '');
     const at = /at position (\d+)/.exec(message);
     const position = at ? Number(at[1]) : /end of JSON/i.test(message) ? text.length : undefined;
     const where = position === undefined ? '' : ` (${lineColumn(text, position)})`;
