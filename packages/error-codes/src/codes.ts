@@ -198,6 +198,14 @@ export const ServiceErrorCode = {
   SERVER_CLOSED: 'SERVER_CLOSED',
   /** A data file has damage followed by valid records: the start is refused, the file left untouched. */
   DATA_FILE_CORRUPT: 'DATA_FILE_CORRUPT',
+  /** A backing service (Redis) cannot be reached; the request was not done. Retry later. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** The request needs an authenticated identity and none was given. */
+  AUTH_REQUIRED: 'AUTH_REQUIRED',
+  /** The credential is malformed, wrongly signed, of a refused algorithm, or fails a claim check. */
+  AUTH_INVALID: 'AUTH_INVALID',
+  /** The credential has expired (or is not valid yet). */
+  AUTH_EXPIRED: 'AUTH_EXPIRED',
 } as const;
 export type ServiceErrorCode = (typeof ServiceErrorCode)[keyof typeof ServiceErrorCode];
 
