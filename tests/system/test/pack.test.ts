@@ -49,6 +49,10 @@ const CHECKS: Record<string, string> = {
     const cli = m.defineCli({ name: 'x', description: 'x', options: { port: { type: 'port', flag: '--port', default: 1, description: 'p' } } });
     ok(cli.parse(['--port', '8080'], {}).values.port === 8080);
     ok(typeof m.optionTableProblems === 'function');`,
+  redis: `
+    ok(m.redactRedisUrl('redis://u:pw@h:1') === 'redis://***:***@h:1');
+    ok(m.parseRedisUrl('unix:///tmp/r.sock').kind === 'unix');
+    ok(typeof m.connectRedis === 'function' && m.redisOptions('KV').redisUrl.env === 'KV_REDIS_URL');`,
   loadgen: `
     const h = new m.LatencyHistogram();
     for (const ms of [1, 2, 3, 4]) h.record(ms);
@@ -97,7 +101,15 @@ describe.skipIf(!built && process.env.CI === undefined)(
     });
 
     it('packs every package under packages/', () => {
-      expect(PACKAGES).toEqual(['error-codes', 'framing', 'jsonrpc', 'loadgen', 'logging', 'service']);
+      expect(PACKAGES).toEqual([
+        'error-codes',
+        'framing',
+        'jsonrpc',
+        'loadgen',
+        'logging',
+        'redis',
+        'service',
+      ]);
     });
 
     it('ships the build, licence, changelog and readme only (no second copy of the sources)', () => {

@@ -19,6 +19,14 @@ export {
   type RawSink,
 } from './raw-framing.js';
 export {
+  hasRedis,
+  redisAvailable,
+  startRedisCluster,
+  startRedisServer,
+  type TestRedisCluster,
+  type TestRedisServer,
+} from './redis-server.js';
+export {
   descendantsOf,
   type Exit,
   jsonLines,
