@@ -16,7 +16,7 @@ function bigKey(i: number): string {
 // an INTERNAL_ERROR. The keyspace is filled through the store (a pipeline of 95k stores would take most
 // of the test's time on a busy 2-core machine); everything after that goes over the socket.
 describe('list_keys on ~95k keys of ~1 KB', { timeout: 120_000 }, () => {
-  it('pages through every key while the event-loop delay p99 stays within 50 ms of interleaved control windows', async () => {
+  it('pages through every key while the median window p99 of the event-loop delay stays within 50 ms of interleaved control windows', async () => {
     const { server, path } = await startServer();
     const total = 95_000;
     for (let i = 0; i < total; i++) server.store.setJson(bigKey(i), '"v"');
@@ -26,8 +26,7 @@ describe('list_keys on ~95k keys of ~1 KB', { timeout: 120_000 }, () => {
     const other = await KvClient.connect(path);
     // Another client pings throughout; the histograms (same process as the server) are the server's
     // event-loop delay. Other sessions share the machine's two cores, so listing windows (a few pages)
-    // alternate with control windows of the same length with the pings alone: both see the same load,
-    // and the bound is 50 ms over what the control saw.
+    // alternate with control windows of the same length with the pings alone: both see the same load.
     let done = false;
     let pings = 0;
     const pinger = (async () => {
@@ -41,8 +40,15 @@ describe('list_keys on ~95k keys of ~1 KB', { timeout: 120_000 }, () => {
       for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
     });
     gc.observe({ entryTypes: ['gc'] });
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    const control = monitorEventLoopDelay({ resolution: 5 });
+    const ms = (ns: number) => ns / 1e6;
+    // One histogram per window, compared by their medians: a major GC of the 100+ MB keyspace (300-470
+    // ms on Node 24 on a loaded machine) lands in one window whatever the command and would own a p99
+    // over all samples when listing is fast (few samples), while a listing that holds the loop (the
+    // bug: seconds per call) shows in every listing window.
+    const listingP99: number[] = [];
+    const controlP99: number[] = [];
+    let listingMax = 0;
+    let controlMax = 0;
     // Page by page, keeping only each key's number: holding 95 MB of keys in the test would add the
     // garbage collector's pauses over a 200 MB heap to the server's loop delay measured here.
     const seen = new Set<number>();
@@ -52,8 +58,10 @@ describe('list_keys on ~95k keys of ~1 KB', { timeout: 120_000 }, () => {
     let cursor = '0';
     do {
       const windowStart = performance.now();
+      const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
-      for (let i = 0; i < 20 && (i === 0 || cursor !== '0'); i++) {
+      // A window lasts at least 80 ms (about 80 samples) so its p99 means something.
+      for (let i = 0; i === 0 || (cursor !== '0' && performance.now() - windowStart < 80); i++) {
         const page = await lister.listKeysPage(cursor);
         for (const key of page.keys) seen.add(Number(key.slice(0, 8)));
         keys += page.keys.length;
@@ -63,9 +71,14 @@ describe('list_keys on ~95k keys of ~1 KB', { timeout: 120_000 }, () => {
       delay.disable();
       const windowMs = performance.now() - windowStart;
       listMs += windowMs;
+      listingP99.push(ms(delay.percentile(99)));
+      listingMax = Math.max(listingMax, ms(delay.max));
+      const control = monitorEventLoopDelay({ resolution: 1 });
       control.enable();
       await new Promise((resolve) => setTimeout(resolve, windowMs));
       control.disable();
+      controlP99.push(ms(control.percentile(99)));
+      controlMax = Math.max(controlMax, ms(control.max));
     } while (cursor !== '0');
     gc.disconnect();
     done = true;
@@ -73,27 +86,35 @@ describe('list_keys on ~95k keys of ~1 KB', { timeout: 120_000 }, () => {
 
     expect(keys).toBe(total);
     expect(seen.size).toBe(total);
-    const ms = (ns: number) => ns / 1e6;
+    const median = (values: number[]): number => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)] ?? 0;
+    };
+    const listing = median(listingP99);
+    const controlMedian = median(controlP99);
     // Reported so a failure (or a near miss) on a loaded machine can be read from the log.
     console.info(
-      `list_keys 95k x 1 KB: ${pages} pages in ${listMs.toFixed(0)} ms; loop delay p99 ${ms(delay.percentile(99)).toFixed(1)} ms, ` +
-        `max ${ms(delay.max).toFixed(1)} ms (control: p99 ${ms(control.percentile(99)).toFixed(1)}, max ${ms(control.max).toFixed(1)}); longest GC ${gcMaxMs.toFixed(1)} ms; ${pings} pings`,
+      `list_keys 95k x 1 KB: ${pages} pages in ${listMs.toFixed(0)} ms over ${listingP99.length} windows; loop delay ` +
+        `median window p99 ${listing.toFixed(1)} ms, max ${listingMax.toFixed(1)} ms (control: ${controlMedian.toFixed(1)}, ` +
+        `max ${controlMax.toFixed(1)}); longest GC ${gcMaxMs.toFixed(1)} ms; ${pings} pings`,
     );
-    const controlP99 = ms(control.percentile(99));
-    if (controlP99 < 50) {
+    expect(listingP99.length).toBeGreaterThanOrEqual(3);
+    if (controlMedian < 50) {
       // The machine itself keeps the loop within 50 ms: listing must add less than 50 ms to it.
-      expect(ms(delay.percentile(99))).toBeLessThan(50 + controlP99);
+      expect(listing).toBeLessThan(50 + controlMedian);
     } else {
       // The machine alone delays the loop by more than the bound (other sessions' test runs): a 50 ms
       // difference is inside the noise, so only a coarse bound is checked (a stall of the size the
       // issue reported, seconds, still fails it).
-      console.warn(`control p99 ${controlP99.toFixed(1)} ms: machine too loaded to check the 50 ms bound`);
-      expect(ms(delay.percentile(99))).toBeLessThan(50 + 2 * controlP99);
+      console.warn(
+        `control median p99 ${controlMedian.toFixed(1)} ms: machine too loaded to check the 50 ms bound`,
+      );
+      expect(listing).toBeLessThan(50 + 2 * controlMedian);
     }
     // The maximum is one sample: on a loaded machine a major GC of this 200+ MB heap (reported above)
     // or a descheduled process lands there whatever the command, so it only has to show that no turn
     // built a reply the size of the keyspace (before paging, one list_keys held the loop for seconds).
-    expect(ms(delay.max)).toBeLessThan(1000 + ms(control.max));
+    expect(listingMax).toBeLessThan(1000 + controlMax);
     expect(pings).toBeGreaterThan(10);
     await Promise.all([lister.close(), other.close()]);
   });
