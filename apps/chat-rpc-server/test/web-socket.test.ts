@@ -140,6 +140,42 @@ describe('the chat protocol over WebSocket', () => {
     expect((await idle.waitClosed()).code).toBe(1000);
   });
 
+  it('cuts off a WebSocket that does not read at the output cap; the others keep receiving', async () => {
+    const s = await stack(undefined, {
+      maxOutputBytes: 64 * 1024,
+      rateBurst: 100_000,
+      ratePerSecond: 100_000,
+    });
+    const sender = await V2Client.connect(s.tcpPort, 'plain');
+    await sender.join('Sender', { protocol: 2 });
+    const reader = await WsClient.open(s);
+    await reader.call({ method: 'join_chat', params: { username: 'Reader' } });
+    const stuck = await WsClient.open(s);
+    await stuck.call({ method: 'join_chat', params: { username: 'Stuck' } });
+    stuck.ws.pause(); // never reads again: kernel buffers fill, then ws's queue on the server
+    const body = '🐘'.repeat(1000); // ~4 KB per broadcast
+    let sent = 0;
+    // Keep sending until the server drops the stuck client; bounded so the test cannot hang.
+    while (s.chat.sessions.some((x) => x.username === 'Stuck') && sent < 5000) {
+      expect(await sender.call('send_message', { message: body })).toMatchObject({ status: 'success' });
+      sent++;
+    }
+    expect(s.chat.sessions.map((x) => x.username)).toEqual(['Sender', 'Reader']);
+    await waitFor(
+      () => reader.messages.filter((m) => m.type === 'chat').length === sent,
+      'the reading WebSocket to receive every message',
+      30_000,
+    );
+    expect(await sender.call('send_message', { message: 'still here?' })).toMatchObject({
+      status: 'success',
+    });
+    await waitFor(
+      () => reader.messages.some((m) => m.message === 'still here?'),
+      'the message after the cut',
+      10_000,
+    );
+  });
+
   it('refuses binary frames (1003) and frames over --max-request-bytes (1009)', async () => {
     const s = await stack(undefined, { maxRequestBytes: 1024 });
     const binary = await WsClient.open(s);
