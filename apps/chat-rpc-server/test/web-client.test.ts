@@ -26,7 +26,7 @@ requireChromium();
 const BROWSER_TEST_MS = 120_000;
 
 describe.skipIf(!HAS_CHROMIUM)(
-  'the web client in chromium (skipped: /usr/bin/chromium not installed)',
+  'the web client in chromium (skipped when /usr/bin/chromium is missing)',
   () => {
     let browser: Browser | undefined;
     let client: { dir: string; remove(): void } | undefined;
@@ -221,6 +221,46 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await messagesFrom(alice, 'Carol')).toEqual([xss]);
         expect(await alice.locator('#messages img').count()).toBe(0);
         expect(dialogs).toEqual([]);
+      },
+      BROWSER_TEST_MS,
+    );
+
+    it(
+      'works by keyboard alone at phone width, within the Content-Security-Policy',
+      async () => {
+        const s = await stack();
+        if (browser === undefined) throw new Error('browser not launched');
+        const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+        onTestFinished(() => context.close());
+        const p = await context.newPage();
+        p.setDefaultTimeout(20_000);
+        const violations: string[] = [];
+        p.on('console', (message) => {
+          if (message.type() === 'error') violations.push(message.text());
+        });
+        await p.goto(s.url);
+        // The name field has the focus on load; Enter joins; then the message field has it; Enter sends.
+        await p.keyboard.type('Keys');
+        await p.keyboard.press('Enter');
+        await p.locator('#conn[data-state="online"]').waitFor();
+        await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('message');
+        const carol = await tcpUser(s, 'Carol');
+        await p.keyboard.type('typed, not clicked');
+        await p.keyboard.press('Enter');
+        expect(await carol.notificationMatching({ type: 'chat', username: 'Keys' })).toMatchObject({
+          message: 'typed, not clicked',
+        });
+        // The conversation list is made of buttons: focus one and Enter opens it.
+        carol.send('send_private', { to: 'Keys', message: 'hi Keys' });
+        const dm = p.locator('#rooms button[data-key="@Carol"]');
+        await dm.waitFor();
+        await dm.focus();
+        await p.keyboard.press('Enter');
+        await expect.poll(() => p.locator('#conv-title').textContent()).toBe('Private: Carol');
+        // Nothing is wider than the phone's screen.
+        const widths = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
+        expect(violations.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
       },
       BROWSER_TEST_MS,
     );
