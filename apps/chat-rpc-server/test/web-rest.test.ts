@@ -142,6 +142,11 @@ describe.skipIf(!hasCurl)('the REST API with curl (skipped: curl not installed)'
       status: 404,
       body: { code: 'INVALID_REQUEST' },
     });
+    // A request target that is no URL path at all.
+    expect(await curl(['--path-as-is', `http://127.0.0.1:${s.webPort}//`])).toMatchObject({
+      status: 400,
+      body: { status: 'error', code: 'INVALID_REQUEST' },
+    });
     // The user's rate limit applies to the API too: the bucket of 5 runs dry within 5 more posts.
     let limited: Awaited<ReturnType<typeof curl>> | undefined;
     for (let i = 0; i < 5 && limited === undefined; i++) {

@@ -142,9 +142,10 @@ export class ChatSocket {
         (err: Error) => {
           if (!this.#joinedOnce) {
             this.#stopped = true;
-            ws.close(1000);
             reject?.(err);
           }
+          // A failed rejoin (rate limited, say) is retried on a new connection after the backoff.
+          ws.close(1000);
         },
       );
     });

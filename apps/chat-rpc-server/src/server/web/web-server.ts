@@ -5,6 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import { KvErrorCode, ServiceErrorCode } from '@sockworks/error-codes';
 import { type Logger, silentLogger } from '@sockworks/logging';
 import {
   type BoundAddress,
@@ -135,10 +136,16 @@ export class ChatWebServer {
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     setSecurityHeaders(req, res);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendError(res, 400, KvErrorCode.INVALID_REQUEST, 'Bad request target');
+      return;
+    }
     const fail = (err: unknown) => {
       this.#log.error({ err }, 'web request failed');
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_ERROR', 'Internal error');
+      if (!res.headersSent) sendError(res, 500, KvErrorCode.INTERNAL_ERROR, 'Internal error');
       else res.destroy();
     };
     try {
@@ -149,26 +156,32 @@ export class ChatWebServer {
       const files = this.#files;
       if (files?.has(url.pathname)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
-          sendError(res, 405, 'INVALID_REQUEST', `Method ${req.method} not allowed here`, {
+          sendError(res, 405, KvErrorCode.INVALID_REQUEST, `Method ${req.method} not allowed here`, {
             Allow: 'GET, HEAD',
           });
         } else if (!files.serve(req, res, url.pathname)) {
           sendError(
             res,
             503,
-            'UNAVAILABLE',
+            ServiceErrorCode.UNAVAILABLE,
             'The web client is not built (pnpm --filter chat-rpc-server build)',
           );
         }
         return;
       }
       if (url.pathname === '/ws') {
-        sendError(res, 426, 'INVALID_REQUEST', 'WebSocket endpoint: connect with an Upgrade request', {
-          Upgrade: 'websocket',
-        });
+        sendError(
+          res,
+          426,
+          KvErrorCode.INVALID_REQUEST,
+          'WebSocket endpoint: connect with an Upgrade request',
+          {
+            Upgrade: 'websocket',
+          },
+        );
         return;
       }
-      sendError(res, 404, 'INVALID_REQUEST', 'Not found');
+      sendError(res, 404, KvErrorCode.INVALID_REQUEST, 'Not found');
     } catch (err) {
       fail(err);
     }
