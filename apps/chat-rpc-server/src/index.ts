@@ -96,6 +96,9 @@ export {
   type ChatServerOptions,
   createChatServer,
 } from './server/server.js';
+export type { ChatTransport } from './server/transport.js';
+export { normalizeOrigin, parseOrigins } from './server/web/origin.js';
+export { type ChatWebOptions, ChatWebServer, createChatWebServer } from './server/web/web-server.js';
 export type {
   ChatCallContext,
   ChatMethod,
