@@ -5,6 +5,8 @@
  * the real server: browser users and a terminal-protocol (TCP) user in one room, private messages,
  * a dropped WebSocket resumed without loss or duplicates, message text never parsed as HTML.
  */
+
+import { scaled } from '@sockworks/test-utils';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ChatConnection } from '../src/server/connection.js';
@@ -23,7 +25,11 @@ import {
 
 requireChromium();
 
-const BROWSER_TEST_MS = 120_000;
+// Browser steps wait up to WAIT_MS each (stretched on a loaded machine, as every wait of the suite).
+const BROWSER_TEST_MS = scaled(120_000);
+const WAIT_MS = scaled(20_000);
+/** expect.poll with the browser wait (its own default is one second). */
+const POLL = { timeout: WAIT_MS, interval: 50 };
 
 describe.skipIf(!HAS_CHROMIUM)(
   'the web client in chromium (skipped when /usr/bin/chromium is missing)',
@@ -65,7 +71,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     async function say(p: Page, text: string): Promise<void> {
       await p.locator('#message').fill(text);
       await p.locator('#message').press('Enter');
-      await expect.poll(() => p.locator('#message').inputValue(), { timeout: 20_000 }).toBe('');
+      await expect.poll(() => p.locator('#message').inputValue(), POLL).toBe('');
     }
 
     it(
@@ -128,7 +134,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         const carol = await tcpUser(s, 'Carol');
 
         await alice.locator('#people button[data-user="Bob"]').click();
-        await expect.poll(() => alice.locator('#conv-title').textContent()).toBe('Private: Bob');
+        await expect.poll(() => alice.locator('#conv-title').textContent(), POLL).toBe('Private: Bob');
         await say(alice, 'psst, Bob');
         await bob.locator('#rooms button[data-key="@Alice"]', { hasText: '1' }).waitFor();
         await bob.locator('#rooms button[data-key="@Alice"]').click();
@@ -145,10 +151,10 @@ describe.skipIf(!HAS_CHROMIUM)(
         // A room: joining it from the page, a message there counts as unread in the other page.
         await alice.locator('#room-name').fill('dev');
         await alice.locator('#room-name').press('Enter');
-        await expect.poll(() => alice.locator('#conv-title').textContent()).toBe('#dev');
+        await expect.poll(() => alice.locator('#conv-title').textContent(), POLL).toBe('#dev');
         await bob.locator('#room-name').fill('dev');
         await bob.locator('#room-name').press('Enter');
-        await expect.poll(() => bob.locator('#conv-title').textContent()).toBe('#dev');
+        await expect.poll(() => bob.locator('#conv-title').textContent(), POLL).toBe('#dev');
         await bob.locator('#rooms button[data-key="#general"]').click();
         await say(alice, 'in dev');
         await bob.locator('#rooms button[data-key="#dev"] .badge', { hasText: '1' }).waitFor();
@@ -233,7 +239,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
         onTestFinished(() => context.close());
         const p = await context.newPage();
-        p.setDefaultTimeout(20_000);
+        p.setDefaultTimeout(WAIT_MS);
         const violations: string[] = [];
         p.on('console', (message) => {
           if (message.type() === 'error') violations.push(message.text());
@@ -243,7 +249,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await p.keyboard.type('Keys');
         await p.keyboard.press('Enter');
         await p.locator('#conn[data-state="online"]').waitFor();
-        await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('message');
+        await expect.poll(() => p.evaluate(() => document.activeElement?.id), POLL).toBe('message');
         const carol = await tcpUser(s, 'Carol');
         await p.keyboard.type('typed, not clicked');
         await p.keyboard.press('Enter');
@@ -256,7 +262,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await dm.waitFor();
         await dm.focus();
         await p.keyboard.press('Enter');
-        await expect.poll(() => p.locator('#conv-title').textContent()).toBe('Private: Carol');
+        await expect.poll(() => p.locator('#conv-title').textContent(), POLL).toBe('Private: Carol');
         // Nothing is wider than the phone's screen.
         const widths = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
         expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled } from '@sockworks/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server/server.js';
 import {
@@ -37,7 +38,7 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    timeout: 60_000,
+    timeout: scaled(60_000),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -100,7 +101,7 @@ export async function startWebStack(
 /** Opens the client in a new page and joins as `name`; resolves once it is online. */
 export async function joinInBrowser(browser: Browser, url: string, name: string): Promise<Page> {
   const page = await browser.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(scaled(20_000));
   await page.goto(url);
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).first().click();
