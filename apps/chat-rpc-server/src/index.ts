@@ -97,8 +97,6 @@ export {
   createChatServer,
 } from './server/server.js';
 export type { ChatTransport } from './server/transport.js';
-export { normalizeOrigin, parseOrigins } from './server/web/origin.js';
-export { type ChatWebOptions, ChatWebServer, createChatWebServer } from './server/web/web-server.js';
 export type {
   ChatCallContext,
   ChatMethod,
@@ -106,6 +104,8 @@ export type {
   ChatServiceHost,
   DeferredChatMethod,
 } from './server/types.js';
+export { normalizeOrigin, parseOrigins } from './server/web/origin.js';
+export { type ChatWebOptions, ChatWebServer, createChatWebServer } from './server/web/web-server.js';
 export {
   CHAT_FANOUT_PROTOCOL,
   CHAT_ROOM_FANOUT_PROTOCOL,
