@@ -51,9 +51,9 @@ export interface ChatConnectionDeps {
 const MAX_QUEUED_MESSAGES = 256;
 
 /**
- * One client connection (a TCP socket, or a WebSocket through its {@link ChatTransport}): feeds bytes to the request decoder, answers each request in order, writes
- * broadcasts, enforces the output cap, and closes gracefully. It is also the {@link ChatPeer} the
- * chat layer sees.
+ * One client connection (a TCP socket, or a WebSocket through its {@link ChatTransport}): feeds its
+ * input to the request decoder, answers each request in order, writes broadcasts, enforces the
+ * output cap, and closes gracefully. It is also the {@link ChatPeer} the chat layer sees.
  */
 export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessageHolder {
   readonly id: number;
