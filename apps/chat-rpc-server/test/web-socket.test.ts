@@ -203,10 +203,16 @@ describe('the chat protocol over WebSocket', () => {
     expect(await refusedStatus(listedUrl, { origin: `http://127.0.0.1:${listed.webPort}` })).toBe(403);
   });
 
-  it('caps connections on the web listener', async () => {
+  it('caps connections on the web listener, and WebSockets with TCP connections together', async () => {
     const s = await stack(undefined, {}, { maxConnections: 1 });
     await WsClient.open(s);
     expect(await refusedStatus(`ws://127.0.0.1:${s.webPort}/ws`, {})).toBe(503);
+
+    const shared = await stack(undefined, { maxConnections: 2 }, { maxConnections: 2 });
+    await V2Client.connect(shared.tcpPort, 'plain');
+    await shared.chat.waitForConnections(1);
+    await WsClient.open(shared);
+    expect(await refusedStatus(`ws://127.0.0.1:${shared.webPort}/ws`, {})).toBe(503);
   });
 
   it('drops a WebSocket that answers no ping (heartbeat)', async () => {

@@ -35,7 +35,10 @@ export interface ChatWebOptions {
   maxRequestBytes: number;
   /** Ping every WebSocket this often; no pong by the next ping: terminated (0: off). */
   heartbeatMs: number;
-  /** Sockets (page loads, API calls, WebSockets) open at once on this listener. */
+  /**
+   * Sockets (page loads, API calls, WebSockets) open at once on this listener; a WebSocket is also
+   * refused when the chat's TCP connections and WebSockets together reach it.
+   */
   maxConnections: number;
   /** Drain deadline of `close()`. */
   closeTimeoutMs: number;
@@ -196,7 +199,10 @@ export class ChatWebServer {
           ? ([503, 'Service Unavailable'] as const)
           : !originAllowed(req, this.#o.origins)
             ? ([403, 'Forbidden'] as const)
-            : undefined;
+            : // The chat's connections on both transports together stay within the cap.
+              this.#chat.connectionCount + this.#sockets.size >= this.#o.maxConnections
+              ? ([503, 'Service Unavailable'] as const)
+              : undefined;
     if (refusal !== undefined) {
       this.#log.info(
         {
