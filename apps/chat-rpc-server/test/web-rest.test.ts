@@ -198,6 +198,7 @@ describe('the web listener over HTTP (fetch)', () => {
       expect(csp, path).toContain(`connect-src 'self' ws://127.0.0.1:${s.webPort}`);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('access-control-allow-origin'), path).toBeNull();
     }
   });
 
