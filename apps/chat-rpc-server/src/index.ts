@@ -96,6 +96,7 @@ export {
   type ChatServerOptions,
   createChatServer,
 } from './server/server.js';
+export type { ChatTransport } from './server/transport.js';
 export type {
   ChatCallContext,
   ChatMethod,
@@ -103,6 +104,8 @@ export type {
   ChatServiceHost,
   DeferredChatMethod,
 } from './server/types.js';
+export { normalizeOrigin, parseOrigins } from './server/web/origin.js';
+export { type ChatWebOptions, ChatWebServer, createChatWebServer } from './server/web/web-server.js';
 export {
   CHAT_FANOUT_PROTOCOL,
   CHAT_ROOM_FANOUT_PROTOCOL,

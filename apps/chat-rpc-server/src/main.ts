@@ -1,9 +1,18 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 import { resolve } from 'node:path';
-import { runServer } from '@sockworks/service';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
 import { createChatServer } from './server/server.js';
+import { parseOrigins } from './server/web/origin.js';
+import { createChatWebServer } from './server/web/web-server.js';
+
+// The built web client sits next to this file in dist/ (dist/web); `pnpm dev` runs from src/ and
+// serves the last build's.
+const WEB_ROOT = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../dist/web/' : './web/', import.meta.url),
+);
 
 runServer('chat-rpc-server', async () => {
   const { values: config } = serverCli.parse();
@@ -15,8 +24,18 @@ runServer('chat-rpc-server', async () => {
     logFileFrequency: _frequency,
     logFileCount: _count,
     defaultProtocol,
+    webPort,
+    webHost,
+    webOrigins,
+    webHeartbeatMs,
     ...options
   } = config;
+  let origins: string[];
+  try {
+    origins = parseOrigins(webOrigins);
+  } catch (err) {
+    throw new ConfigError(`--web-origins: ${(err as Error).message}`);
+  }
   return {
     log: { level: config.logLevel, file: await openLogFileOption(logFile, config) },
     graceMs: config.closeTimeoutMs,
@@ -27,6 +46,26 @@ runServer('chat-rpc-server', async () => {
         logger,
       });
       await server.listen();
+      if (webPort !== undefined) {
+        const web = createChatWebServer(server, {
+          host: webHost ?? options.host,
+          port: webPort,
+          origins,
+          maxRequestBytes: options.maxRequestBytes,
+          heartbeatMs: webHeartbeatMs,
+          maxConnections: options.maxConnections,
+          closeTimeoutMs: options.closeTimeoutMs,
+          requestTimeoutMs: options.messageTimeoutMs > 0 ? options.messageTimeoutMs : 30_000,
+          webRoot: WEB_ROOT,
+          logger,
+        });
+        try {
+          await web.listen();
+        } catch (err) {
+          await server.close();
+          throw err;
+        }
+      }
       return server;
     },
   };

@@ -27,7 +27,7 @@ const GRACE_MS = 15_000;
 const KV_SOCKET = '/run/sockworks/python_server.sock';
 const HTTP_SOCKET = '/run/sockworks/local_server.sock';
 
-const ports = { chat: 0, tcp: 0, ws: 0, http: 0 };
+const ports = { chat: 0, chatWeb: 0, tcp: 0, ws: 0, http: 0 };
 let env: NodeJS.ProcessEnv = {};
 
 /** Runs compose on this run's project, with the unix profile so the Unix-socket variant is included. */
@@ -121,12 +121,14 @@ async function kv(request: object): Promise<{ success: boolean; data?: Record<st
 
 beforeAll(async () => {
   ports.chat = await freePort();
+  ports.chatWeb = await freePort();
   ports.tcp = await freePort();
   ports.ws = await freePort();
   ports.http = await freePort();
   env = {
     ...process.env,
     CHAT_PUBLISH_PORT: String(ports.chat),
+    CHAT_WEB_PUBLISH_PORT: String(ports.chatWeb),
     TCP_PUBLISH_PORT: String(ports.tcp),
     WS_PUBLISH_PORT: String(ports.ws),
     HTTP_PUBLISH_PORT: String(ports.http),
@@ -195,6 +197,18 @@ describe('the compose stack', () => {
     const users = replies.find((r) => Array.isArray(r.users) && r.count !== undefined);
     expect(replies[0]?.status, out).toBe('success');
     expect(users?.users, out).toEqual(['e2e']);
+  });
+
+  it('chat-rpc-server serves its web client and REST API on the published web port', async () => {
+    const page = await fetch(`http://127.0.0.1:${ports.chatWeb}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('<script src="/app.js"');
+    const script = await fetch(`http://127.0.0.1:${ports.chatWeb}/app.js`);
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(1000);
+    const api = await fetch(`http://127.0.0.1:${ports.chatWeb}/api/users`);
+    expect(api.status).toBe(401);
   });
 
   it('binary-tcp-server runs the tcp-client demo against the published port', async () => {

@@ -207,6 +207,34 @@ export const serverCli = defineCli({
       min: 1,
       description: 'Sessions held for a resume at once; past it the oldest hold ends early',
     },
+    webPort: {
+      type: 'port',
+      flag: '--web-port',
+      env: 'CHAT_WEB_PORT',
+      description: 'Serve the web client, WebSocket (/ws) and REST API (/api) on this HTTP port; unset: off',
+    },
+    webHost: {
+      type: 'string',
+      flag: '--web-host',
+      env: 'CHAT_WEB_HOST',
+      description: 'Interface of the web listener; unset: the same as --host',
+    },
+    webOrigins: {
+      type: 'string',
+      flag: '--web-origins',
+      env: 'CHAT_WEB_ORIGINS',
+      default: '',
+      placeholder: 'origins',
+      description:
+        "Comma-separated origins (https://chat.example.com) whose pages may open a WebSocket; empty: the server's own origin only",
+    },
+    webHeartbeatMs: {
+      type: 'duration',
+      flag: '--web-heartbeat',
+      env: 'CHAT_WEB_HEARTBEAT',
+      default: '30s',
+      description: 'Ping every WebSocket this often; one with no pong by the next ping is dropped (0 = off)',
+    },
     closeTimeoutMs: {
       type: 'duration',
       flag: '--shutdown-grace',

@@ -1,12 +1,13 @@
 import type { Socket } from 'node:net';
 import { JsonRpcErrorCode, type ProtocolError } from '@sockworks/error-codes';
 import {
-  type FramingError,
+  FramingError,
   FramingErrorCode,
   type JsonStreamDecoder,
   looksLikeHttpRequest,
   type PartialMessageGuard,
   type PartialMessageHolder,
+  parseJsonPayload,
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
 import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
@@ -14,6 +15,7 @@ import type { JsonObject } from '../protocol/messages.js';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
 import { framingErrorReply, rpcError, unboundError } from './errors.js';
 import type { ChatRouter } from './router.js';
+import type { ChatTransport } from './transport.js';
 import type { ChatCallContext, ChatPeer } from './types.js';
 
 /** Per-connection limits. */
@@ -22,6 +24,13 @@ export interface ChatConnectionLimits extends CodecLimits {
   maxOutputBytes: number;
   /** After close() or a fatal error, how long the peer gets to read the last message. @default 2000 */
   lingerMs: number;
+}
+
+/** Who a connection is: its id, the server's logger (a child made on first use), the peer's address. */
+export interface ChatConnectionContext {
+  readonly id: number;
+  readonly logger: Logger;
+  readonly remote: string;
 }
 
 /** What a connection needs from its server. */
@@ -42,9 +51,9 @@ export interface ChatConnectionDeps {
 const MAX_QUEUED_MESSAGES = 256;
 
 /**
- * One client socket: feeds bytes to the request decoder, answers each request in order, writes
- * broadcasts, enforces the output cap, and closes gracefully. It is also the {@link ChatPeer} the
- * chat layer sees.
+ * One client connection (a TCP socket, or a WebSocket through its {@link ChatTransport}): feeds its
+ * input to the request decoder, answers each request in order, writes broadcasts, enforces the
+ * output cap, and closes gracefully. It is also the {@link ChatPeer} the chat layer sees.
  */
 export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessageHolder {
   readonly id: number;
@@ -58,7 +67,7 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
   /** Set whenever bytes arrive; the heartbeat clears it. */
   alive = true;
 
-  readonly #socket: Socket;
+  readonly #socket: ChatTransport;
   /** Builds the per-connection child logger on first use (see `#log`). */
   readonly #ctx: { readonly logger: Logger };
   readonly #deps: ChatConnectionDeps;
@@ -82,17 +91,27 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
    */
   #shutdownAfterPartial = false;
 
-  constructor(socket: Socket, ctx: { id: number; logger: Logger; remote: string }, deps: ChatConnectionDeps) {
+  /** A connection on a TCP socket: its events are routed to this connection. */
+  static forSocket(socket: Socket, ctx: ChatConnectionContext, deps: ChatConnectionDeps): ChatConnection {
+    socket.setNoDelay(true);
+    const conn = new ChatConnection(socket, ctx, deps);
+    // Shared listeners that find this connection through the socket: no closures per connection.
+    routeSocketEvents(socket, conn, ['data', 'end', 'drain', 'close']);
+    return conn;
+  }
+
+  /**
+   * A connection on any transport; whoever made the transport calls `onData` (a byte stream) or
+   * `onFrame` (one request per message), `onDrain` and `onClose`.
+   */
+  constructor(transport: ChatTransport, ctx: ChatConnectionContext, deps: ChatConnectionDeps) {
     this.id = ctx.id;
     this.address = ctx.remote;
-    this.remotePort = socket.remotePort;
-    this.#socket = socket;
+    this.remotePort = transport.remotePort;
+    this.#socket = transport;
     this.#ctx = ctx;
     this.#deps = deps;
     this.#decoder = createRequestDecoder(deps.limits, this);
-    socket.setNoDelay(true);
-    // Shared listeners that find this connection through the socket: no closures per connection.
-    routeSocketEvents(socket, this, ['data', 'end', 'drain', 'close']);
     if (deps.debugLogs === true) this.#log.debug('connected');
   }
 
@@ -115,6 +134,28 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
     }
     // A request completed in this chunk means what is left started in it (its deadline starts now).
     this.#deps.partials.update(this, this.#decoder.buffered, this.#decoded !== decoded);
+  }
+
+  /**
+   * Input of a message transport (a WebSocket text frame): the frame is one request, whole. Its size
+   * was bounded by the transport (`maxPayload` = `--max-request-bytes`); depth, syntax and non-finite
+   * numbers are checked as on the stream, and answered with the same errors.
+   */
+  onFrame(frame: Buffer): void {
+    this.alive = true;
+    if (this.#ending) return;
+    let value: unknown;
+    try {
+      value = parseJsonPayload(frame, { maxDepth: this.#deps.limits.maxDepth });
+    } catch (err) {
+      if (err instanceof FramingError) this.onError(err);
+      else {
+        this.#log.error({ err }, 'request processing failed; closing');
+        this.destroy();
+      }
+      return;
+    }
+    this.onMessage(value);
   }
 
   /**

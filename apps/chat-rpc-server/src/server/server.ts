@@ -1,6 +1,6 @@
 import { JsonRpcErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
-import { type Logger, silentLogger } from '@sockworks/logging';
+import { LazyConnectionLogger, type Logger, silentLogger } from '@sockworks/logging';
 import { type BoundAddress, ConfigError, NetService } from '@sockworks/service';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
 import { type JsonObject, SystemText, systemMessage } from '../protocol/messages.js';
@@ -13,8 +13,9 @@ import { ChatService, type ChatSession } from './chat/chat-service.js';
 import type { ChatEngine } from './chat/engine/types.js';
 import type { Clock } from './chat/token-bucket.js';
 import { DEFAULT_CODEC_LIMITS, encodeMessage } from './codec.js';
-import { ChatConnection, type ChatConnectionDeps } from './connection.js';
+import { ChatConnection, type ChatConnectionContext, type ChatConnectionDeps } from './connection.js';
 import { ChatRouter } from './router.js';
+import type { ChatTransport } from './transport.js';
 import type { ChatPeer, ChatServiceHost, DeferredChatMethod } from './types.js';
 
 /** Options of {@link createChatServer}; every field has a default in {@link CHAT_SERVER_DEFAULTS}. */
@@ -111,6 +112,12 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
   readonly #heartbeatMs: number;
   readonly #partials: PartialMessageGuard<ChatConnection>;
   #heartbeat: NodeJS.Timeout | undefined;
+  /** The connection deps every transport shares (see `attach`). */
+  readonly #deps: ChatConnectionDeps;
+  /** Ids of attached connections: from 2^31, so they never meet the TCP listener's 1, 2, 3, ... */
+  #nextAttachedId = 2 ** 31;
+  /** Other listeners (the web one) closed with this server, before its engine. */
+  readonly #alsoClose: { close(options?: { timeoutMs?: number }): Promise<void> }[] = [];
 
   constructor(options: Partial<ChatServerOptions> = {}) {
     const o: ChatServerOptions = { ...CHAT_SERVER_DEFAULTS, ...options };
@@ -136,13 +143,14 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
       onClose: (conn) => this.#closed(conn),
       debugLogs: this.#log.isLevelEnabled('debug'),
     };
+    this.#deps = deps;
     this.#service = new NetService<ChatConnection>({
       logger: this.#log,
       maxConnections: o.maxConnections,
       closeTimeoutMs: o.closeTimeoutMs,
       // Half-open: a client that shuts down its sending side still gets the replies to what it sent.
       serverOptions: { allowHalfOpen: true },
-      createConnection: (socket, ctx) => this.#accept(new ChatConnection(socket, ctx, deps)),
+      createConnection: (socket, ctx) => this.#accept(ChatConnection.forSocket(socket, ctx, deps)),
       rejectConnection: (socket) => {
         socket.write(
           encodeMessage({ error: 'Too many connections', code: JsonRpcErrorCode.SERVER_ERROR_MAX }),
@@ -211,6 +219,43 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
     }
   }
 
+  /**
+   * Serves a connection accepted by another listener (a WebSocket of the web listener) exactly like a
+   * TCP one: same router, limits, rate limits, output cap, join deadline. The caller feeds it input
+   * (`onFrame`), drain and close events, and enforces its own connection limit.
+   */
+  attach(transport: ChatTransport, remote: string): ChatConnection {
+    const id = this.#nextAttachedId++;
+    const lazy = new LazyConnectionLogger(this.#log, id, remote);
+    const ctx: ChatConnectionContext = {
+      id,
+      remote,
+      get logger() {
+        return lazy.logger;
+      },
+    };
+    return this.#accept(new ChatConnection(transport, ctx, this.#deps));
+  }
+
+  /**
+   * Runs one plain-dialect request as the connection of this instance whose user holds session
+   * `token` (the REST API acts as that user: its rate limit, rooms and membership apply).
+   * Undefined when no joined user here holds it.
+   */
+  async requestAs(token: string, request: JsonObject): Promise<JsonObject | undefined> {
+    const peer = this.#chat.peerOfSession(token);
+    if (peer === undefined) return undefined;
+    const after: (() => void)[] = [];
+    const reply = await this.#router.handlePlain(request, { peer, afterReply: (fn) => after.push(fn) });
+    for (const fn of after) this.#safely(fn, 'afterReply callback');
+    return reply;
+  }
+
+  /** Closes `other` (e.g. the web listener) together with this server, before the engine closes. */
+  closeWith(other: { close(options?: { timeoutMs?: number }): Promise<void> }): void {
+    this.#alsoClose.push(other);
+  }
+
   /** The engine holding the chat's shared state. */
   get engine(): ChatEngine {
     return this.#chat.engine;
@@ -247,11 +292,14 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
-    return this.#service.close(options).finally(async () => {
-      this.#partials.close();
-      // After the connections: their sessions end (or are held) through the engine first.
-      await this.#chat.close();
-    });
+    const closing = [this.#service.close(options), ...this.#alsoClose.map((other) => other.close(options))];
+    return Promise.all(closing)
+      .finally(async () => {
+        this.#partials.close();
+        // After the connections: their sessions end (or are held) through the engine first.
+        await this.#chat.close();
+      })
+      .then(() => undefined);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -1,6 +1,6 @@
 import { type Logger, silentLogger } from '@sockworks/logging';
 import type { JsonObject } from '../../protocol/messages.js';
-import type { ChatServiceHost } from '../types.js';
+import type { ChatPeer, ChatServiceHost } from '../types.js';
 import { ChatCore, type ChatSession, newPeerState } from './chat-core.js';
 import { type ChatOptions, DEFAULT_CHAT_OPTIONS, validateChatOptions } from './chat-options.js';
 import { MemoryEngine } from './engine/memory-engine.js';
@@ -75,6 +75,12 @@ export class ChatService {
   /** Joined sessions of this instance in join order. */
   get sessions(): readonly ChatSession[] {
     return [...this.#core.joined.values()];
+  }
+
+  /** The connection of this instance whose joined user holds session `token`, if any. */
+  peerOfSession(token: string): ChatPeer | undefined {
+    for (const session of this.#core.joined.values()) if (session.record.token === token) return session.peer;
+    return undefined;
   }
 
   /** The engine holding the shared state. */
