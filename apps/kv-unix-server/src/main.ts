@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { observeService } from '@sockworks/metrics';
 import { runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli, serverOptionsFromConfig } from './cli/server-options.js';
+import { createKvObservability } from './server/observability.js';
 import { createKvServer } from './server/server.js';
 
 runServer('kv-unix-server', async () => {
@@ -11,9 +13,17 @@ runServer('kv-unix-server', async () => {
     log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: values.closeTimeout,
     start: async (logger) => {
-      const server = createKvServer({ ...options, logger });
+      const observability = createKvObservability({
+        metrics: values.metricsPort !== undefined,
+        logRequests: values.logRequests,
+      });
+      const server = createKvServer({ ...options, logger, observability });
       await server.listen();
-      return server;
+      return observeService(server, observability, {
+        metricsPort: values.metricsPort,
+        metricsHost: values.metricsHost,
+        logger,
+      });
     },
   };
 });
