@@ -4,9 +4,11 @@
  * generation at 8 MiB semi-spaces: with the default (16 MiB) a burst of 10k connections grows RSS by
  * ~1 KB per connection more (see README, Performance).
  */
+import { observeService } from '@sockworks/metrics';
 import { runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
+import { createTcpObservability } from './server/observability.js';
 import { createTcpServer } from './server/server.js';
 
 runServer('binary-tcp-server', async () => {
@@ -15,7 +17,12 @@ runServer('binary-tcp-server', async () => {
     log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: values.shutdownGraceMs,
     start: async (logger) => {
+      const observability = createTcpObservability({
+        metrics: values.metricsPort !== undefined,
+        logRequests: values.logRequests,
+      });
       const server = createTcpServer({
+        observability,
         host: values.host,
         port: values.port,
         maxFrameBytes: values.maxFrameBytes,
@@ -31,7 +38,11 @@ runServer('binary-tcp-server', async () => {
         logger,
       });
       await server.listen();
-      return server;
+      return observeService(server, observability, {
+        metricsPort: values.metricsPort,
+        metricsHost: values.metricsHost,
+        logger,
+      });
     },
   };
 });
