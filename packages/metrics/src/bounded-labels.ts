@@ -15,6 +15,11 @@ export class BoundedLabels<C> {
     this.#other = this.#children.get(OTHER) ?? child(OTHER);
   }
 
+  /** Makes `value` a known value (no-op when it is one already). */
+  add(value: string, child: C): void {
+    if (!this.#children.has(value)) this.#children.set(value, child);
+  }
+
   /** The child of `value`, or of `other` when the value is not a known one. */
   get(value: string): C {
     return this.#children.get(value) ?? this.#other;

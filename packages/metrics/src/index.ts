@@ -1,5 +1,6 @@
 export { BoundedLabels, OTHER } from './bounded-labels.js';
 export { Health, READINESS_CHECK_TIMEOUT_MS, type Readiness, type ReadinessCheck } from './health.js';
+export { jsonRpcObserver } from './json-rpc-observer.js';
 export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
 export {
   createObservability,

@@ -45,6 +45,8 @@ export interface ServiceMetricsOptions {
   errorCodes: readonly string[];
   /** Node's default process metrics (event-loop lag, heap, GC, ...). @default true */
   defaultMetrics?: boolean;
+  /** The error code of a request refused by a rate limit (also counts `rate_limited_total`). @default none */
+  rateLimitedCode?: string;
   /** Labels on every series, e.g. `{ service: 'kv-unix-server' }`. @default none */
   defaultLabels?: Record<string, string>;
 }
@@ -68,6 +70,9 @@ export class ServiceMetrics implements ConnectionObserver {
   readonly #duration: BoundedLabels<HistogramChild>;
   readonly #slow: Counter<string>;
   readonly #limited: Counter<string>;
+  readonly #rateLimitedCode: string | undefined;
+  readonly #receivedCounter: Counter<string>;
+  readonly #durationHistogram: Histogram<string>;
   /** Live sockets: their byte counts are read at scrape time, closed ones are added up on close. */
   readonly #live = new Set<Socket>();
   /** Close reasons an app noted before the socket closed (rare paths only). */
@@ -110,12 +115,14 @@ export class ServiceMetrics implements ConnectionObserver {
       'reason',
       CLOSE_REASONS,
     );
-    this.#received = labelled(
-      'messages_received_total',
-      'Requests and messages received, by method',
-      'method',
-      options.methods,
-    );
+    this.#rateLimitedCode = options.rateLimitedCode;
+    this.#receivedCounter = new Counter({
+      name: `${p}_messages_received_total`,
+      help: 'Requests and messages received, by method',
+      labelNames: ['method'],
+      registers,
+    });
+    this.#received = new BoundedLabels(options.methods, (v) => this.#receivedCounter.labels(v));
     this.#sent = labelled('messages_sent_total', 'Messages sent, by type', 'type', options.sentTypes);
     this.#errors = labelled(
       'errors_total',
@@ -130,6 +137,7 @@ export class ServiceMetrics implements ConnectionObserver {
       buckets: DURATION_BUCKETS,
       registers,
     });
+    this.#durationHistogram = duration;
     this.#duration = new BoundedLabels(options.methods, (v) => duration.labels(v));
     const self = this;
     new Counter({
@@ -200,6 +208,17 @@ export class ServiceMetrics implements ConnectionObserver {
     this.#refused.get(reason).inc();
   }
 
+  /**
+   * Adds method names known only once the app registered its methods (its own list, never client
+   * input), so the `method` label stays bounded.
+   */
+  allowMethods(methods: Iterable<string>): void {
+    for (const method of methods) {
+      this.#received.add(method, this.#receivedCounter.labels(method));
+      this.#duration.add(method, this.#durationHistogram.labels(method));
+    }
+  }
+
   /** One request or message received. */
   received(method: string): void {
     this.#received.get(method).inc();
@@ -208,7 +227,9 @@ export class ServiceMetrics implements ConnectionObserver {
   /** One request done: its duration, and its error code unless it succeeded (`code` 'ok'). */
   observe(method: string, seconds: number, code: string): void {
     this.#duration.get(method).observe(seconds);
-    if (code !== 'ok') this.#errors.get(code).inc();
+    if (code === 'ok') return;
+    this.#errors.get(code).inc();
+    if (code === this.#rateLimitedCode) this.#limited.inc();
   }
 
   /** `count` messages of `type` sent. */
