@@ -1,8 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 import { resolve } from 'node:path';
+import { observeService } from '@sockworks/metrics';
 import { runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
+import { createChatObservability } from './server/observability.js';
 import { createChatServer } from './server/server.js';
 
 runServer('chat-rpc-server', async () => {
@@ -15,19 +17,24 @@ runServer('chat-rpc-server', async () => {
     logFileFrequency: _frequency,
     logFileCount: _count,
     defaultProtocol,
+    metricsPort,
+    metricsHost,
+    logRequests,
     ...options
   } = config;
   return {
     log: { level: config.logLevel, file: await openLogFileOption(logFile, config) },
     graceMs: config.closeTimeoutMs,
     start: async (logger) => {
+      const observability = createChatObservability({ metrics: metricsPort !== undefined, logRequests });
       const server = createChatServer({
         ...options,
+        observability,
         defaultProtocol: defaultProtocol === '1' ? 1 : 2,
         logger,
       });
       await server.listen();
-      return server;
+      return observeService(server, observability, { metricsPort, metricsHost, logger });
     },
   };
 });
