@@ -37,6 +37,11 @@ export class RequestRecorder {
     this.active = this.#metrics !== undefined || this.#log;
   }
 
+  /** True when request log lines are written (a router may skip building a log target otherwise). */
+  get logs(): boolean {
+    return this.#log;
+  }
+
   /** The metrics, if on. */
   get metrics(): ServiceMetrics | undefined {
     return this.#metrics;
