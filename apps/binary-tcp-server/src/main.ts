@@ -21,27 +21,26 @@ runServer('binary-tcp-server', async () => {
         metrics: values.metricsPort !== undefined,
         logRequests: values.logRequests,
       });
-      const server = createTcpServer({
-        observability,
-        host: values.host,
-        port: values.port,
-        maxFrameBytes: values.maxFrameBytes,
-        maxOutputQueueBytes: values.maxOutputQueueBytes,
-        maxConnections: values.maxConnections,
-        maxDepth: values.maxDepth,
-        heartbeatIntervalMs: values.heartbeatIntervalMs,
-        heartbeatTimeoutMs: values.heartbeatTimeoutMs,
-        messageTimeoutMs: values.messageTimeoutMs,
-        partialBudgetBytes: values.partialBudgetBytes,
-        closeTimeoutMs: values.shutdownGraceMs,
-        halfCloseTimeoutMs: values.halfCloseTimeoutMs,
-        logger,
-      });
-      await server.listen();
-      return observeService(server, observability, {
-        metricsPort: values.metricsPort,
-        metricsHost: values.metricsHost,
-        logger,
+      const metrics = { metricsPort: values.metricsPort, metricsHost: values.metricsHost, logger };
+      return observeService(observability, metrics, async () => {
+        const server = createTcpServer({
+          observability,
+          host: values.host,
+          port: values.port,
+          maxFrameBytes: values.maxFrameBytes,
+          maxOutputQueueBytes: values.maxOutputQueueBytes,
+          maxConnections: values.maxConnections,
+          maxDepth: values.maxDepth,
+          heartbeatIntervalMs: values.heartbeatIntervalMs,
+          heartbeatTimeoutMs: values.heartbeatTimeoutMs,
+          messageTimeoutMs: values.messageTimeoutMs,
+          partialBudgetBytes: values.partialBudgetBytes,
+          closeTimeoutMs: values.shutdownGraceMs,
+          halfCloseTimeoutMs: values.halfCloseTimeoutMs,
+          logger,
+        });
+        await server.listen();
+        return server;
       });
     },
   };

@@ -27,14 +27,16 @@ runServer('chat-rpc-server', async () => {
     graceMs: config.closeTimeoutMs,
     start: async (logger) => {
       const observability = createChatObservability({ metrics: metricsPort !== undefined, logRequests });
-      const server = createChatServer({
-        ...options,
-        observability,
-        defaultProtocol: defaultProtocol === '1' ? 1 : 2,
-        logger,
+      return observeService(observability, { metricsPort, metricsHost, logger }, async () => {
+        const server = createChatServer({
+          ...options,
+          observability,
+          defaultProtocol: defaultProtocol === '1' ? 1 : 2,
+          logger,
+        });
+        await server.listen();
+        return server;
       });
-      await server.listen();
-      return observeService(server, observability, { metricsPort, metricsHost, logger });
     },
   };
 });

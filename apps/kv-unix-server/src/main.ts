@@ -17,12 +17,11 @@ runServer('kv-unix-server', async () => {
         metrics: values.metricsPort !== undefined,
         logRequests: values.logRequests,
       });
-      const server = createKvServer({ ...options, logger, observability });
-      await server.listen();
-      return observeService(server, observability, {
-        metricsPort: values.metricsPort,
-        metricsHost: values.metricsHost,
-        logger,
+      const metrics = { metricsPort: values.metricsPort, metricsHost: values.metricsHost, logger };
+      return observeService(observability, metrics, async () => {
+        const server = createKvServer({ ...options, logger, observability });
+        await server.listen();
+        return server;
       });
     },
   };

@@ -46,31 +46,34 @@ export interface ObservedService extends Closable {
 }
 
 /**
- * Call once `service` listens: marks it ready, starts the metrics server when a port is given and
- * returns what `runService` should close: it fails readiness first (a load balancer stops sending
- * while connections drain), closes the service, then the metrics server.
+ * Runs a service under observation: starts the metrics server first (when a port is given), then
+ * `start()` (create and listen), then marks the service ready, so a probe that sees the service
+ * listening finds its health endpoints up. Returns what `runService` should close: it fails readiness
+ * first (a load balancer stops sending while connections drain), closes the service, then the
+ * metrics server. A failed start closes the metrics server again.
  */
 export async function observeService(
-  service: Closable,
   observability: Observability,
-  options: ObserveServiceOptions = {},
+  options: ObserveServiceOptions,
+  start: () => Promise<Closable>,
 ): Promise<ObservedService> {
   const { health, metrics } = observability;
-  let metricsServer: MetricsServer | undefined;
-  if (options.metricsPort !== undefined) {
-    try {
-      metricsServer = await startMetricsServer({
-        host: options.metricsHost,
-        port: options.metricsPort,
-        metrics,
-        health,
-        ...(options.logger === undefined ? {} : { logger: options.logger }),
-      });
-    } catch (err) {
-      // The service is listening already; without its metrics port it must not keep running half-set-up.
-      await service.close({ timeoutMs: 0 });
-      throw err;
-    }
+  const metricsServer =
+    options.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer({
+          host: options.metricsHost,
+          port: options.metricsPort,
+          metrics,
+          health,
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+        });
+  let service: Closable;
+  try {
+    service = await start();
+  } catch (err) {
+    await metricsServer?.close({ timeoutMs: 0 });
+    throw err;
   }
   health.setListening();
   let closing: Promise<void> | undefined;

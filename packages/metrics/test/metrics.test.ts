@@ -113,8 +113,12 @@ describe('ServiceMetrics', () => {
 describe('metrics server and health', () => {
   it('serves /metrics, /livez, /readyz (503 while draining) and 404 elsewhere', async () => {
     const obs = createObservability({ metrics: SET });
-    const { service } = await echoService(obs.metrics as ServiceMetrics, { endOnShutdown: false });
-    const observed = await observeService(service, obs, { metricsPort: 0 });
+    let service: Awaited<ReturnType<typeof echoService>>['service'] | undefined;
+    const observed = await observeService(obs, { metricsPort: 0 }, async () => {
+      service = (await echoService(obs.metrics as ServiceMetrics, { endOnShutdown: false })).service;
+      return service;
+    });
+    if (service === undefined) throw new Error('not started');
     registerCleanup(() => observed.close({ timeoutMs: 0 }));
     const address = observed.metricsServer?.address;
     if (address === undefined || !('port' in address)) throw new Error('no metrics port');

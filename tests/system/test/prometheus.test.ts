@@ -4,6 +4,8 @@ import {
   findTool,
   freePort,
   httpGet,
+  metricNames,
+  promtoolCheckMetrics,
   registerCleanup,
   scaled,
   spawnTracked,
@@ -13,10 +15,28 @@ import {
   waitFor,
 } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
-import { ROOT, sourceEntry } from './helpers.ts';
+import { ROOT, readRepoFile, sourceEntry } from './helpers.ts';
 
 // Debian's prometheus package: the real server scrapes the five services and answers PromQL.
 const PROMETHEUS = findTool('prometheus', 'prometheus');
+const PROMTOOL = findTool('promtool', 'prometheus');
+
+/** Every metric name the Grafana dashboard's PromQL refers to. */
+function dashboardMetricNames(): Set<string> {
+  const dashboard = JSON.parse(readRepoFile('deploy/grafana/sockworks.json')) as {
+    panels: Array<{ targets: Array<{ expr: string }> }>;
+    templating: { list: Array<{ query?: unknown }> };
+  };
+  const exprs = [
+    ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
+    ...dashboard.templating.list.map((v) => JSON.stringify(v.query ?? '')),
+  ];
+  const names = new Set<string>();
+  for (const expr of exprs) {
+    for (const m of expr.matchAll(/\b(?:sockworks|nodejs|process)_[a-z0-9_]+/g)) names.add(m[0]);
+  }
+  return names;
+}
 
 /** A Prometheus instant query; resolves with the result vector. */
 async function query(
@@ -92,6 +112,19 @@ describe.skipIf(PROMETHEUS === undefined)('a real Prometheus scraping the five s
           },
         );
       }
+      // Every endpoint passes promtool, and every metric the dashboard plots is exported by some service.
+      const exported = new Set<string>();
+      for (const [job, port] of Object.entries(targets)) {
+        const text = (await httpGet(`http://127.0.0.1:${port}/metrics`)).body;
+        for (const name of metricNames(text)) exported.add(name);
+        if (PROMTOOL !== undefined) {
+          expect((await promtoolCheckMetrics(PROMTOOL, text)).problems, job).toEqual([]);
+        }
+      }
+      const plotted = dashboardMetricNames();
+      expect(plotted.size).toBeGreaterThan(10);
+      expect([...plotted].filter((name) => !exported.has(name))).toEqual([]);
+
       // Traffic Prometheus should see: three GETs on the HTTP service.
       for (let i = 0; i < 3; i++)
         expect((await httpGet(`http://127.0.0.1:${ports.http}/`)).body).toBe('running');
