@@ -12,12 +12,22 @@ export class BoundedLabels<C> {
 
   constructor(values: readonly string[], child: (value: string) => C) {
     for (const value of values) this.#children.set(value, child(value));
-    this.#other = this.#children.get(OTHER) ?? child(OTHER);
+    let other = this.#children.get(OTHER);
+    if (other === undefined) {
+      other = child(OTHER);
+      this.#children.set(OTHER, other);
+    }
+    this.#other = other;
   }
 
   /** Makes `value` a known value (no-op when it is one already). */
   add(value: string, child: C): void {
     if (!this.#children.has(value)) this.#children.set(value, child);
+  }
+
+  /** Every known value (and `other`) with its child. */
+  entries(): IterableIterator<[string, C]> {
+    return this.#children.entries();
   }
 
   /** The child of `value`, or of `other` when the value is not a known one. */

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { ConnectionObserver, RefuseReason } from '@sockworks/service';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { BoundedLabels } from './bounded-labels.js';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { BoundedLabels } from './bounded-labels.js';
+import { cellHistogram, HistogramCell, Tally, tallyCounter } from './cheap-metrics.js';
 
 /** Why a connection ended, the `reason` of `<prefix>_connections_closed_total`. */
 export const CLOSE_REASONS = [
@@ -29,7 +30,7 @@ export type RefusedReason = (typeof REFUSE_REASONS)[number];
  * Request duration buckets in seconds: from 50 µs (an in-memory command on a Unix socket) to 10 s
  * (a request queued behind a slow consumer's backpressure).
  */
-export const DURATION_BUCKETS = [
+export const DURATION_BUCKETS: readonly number[] = [
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
 ];
 
@@ -51,9 +52,6 @@ export interface ServiceMetricsOptions {
   defaultLabels?: Record<string, string>;
 }
 
-type CounterChild = ReturnType<Counter<string>['labels']>;
-type HistogramChild = ReturnType<Histogram<string>['labels']>;
-
 /**
  * A service's Prometheus registry and the standard sockworks metric set, with bounded labels. It is
  * the ConnectionObserver of the service's NetService or tracked HTTP server (connections and bytes),
@@ -62,17 +60,15 @@ type HistogramChild = ReturnType<Histogram<string>['labels']>;
 export class ServiceMetrics implements ConnectionObserver {
   readonly registry = new Registry();
   readonly #accepted: Counter<string>;
-  readonly #refused: BoundedLabels<CounterChild>;
-  readonly #closed: BoundedLabels<CounterChild>;
-  readonly #received: BoundedLabels<CounterChild>;
-  readonly #sent: BoundedLabels<CounterChild>;
-  readonly #errors: BoundedLabels<CounterChild>;
-  readonly #duration: BoundedLabels<HistogramChild>;
+  readonly #refused: BoundedLabels<Tally>;
+  readonly #closed: BoundedLabels<Tally>;
+  readonly #received: BoundedLabels<Tally>;
+  readonly #sent: BoundedLabels<Tally>;
+  readonly #errors: BoundedLabels<Tally>;
+  readonly #duration: BoundedLabels<HistogramCell>;
   readonly #slow: Counter<string>;
   readonly #limited: Counter<string>;
   readonly #rateLimitedCode: string | undefined;
-  readonly #receivedCounter: Counter<string>;
-  readonly #durationHistogram: Histogram<string>;
   /** Live sockets: their byte counts are read at scrape time, closed ones are added up on close. */
   readonly #live = new Set<Socket>();
   /** Close reasons an app noted before the socket closed (rare paths only). */
@@ -99,46 +95,42 @@ export class ServiceMetrics implements ConnectionObserver {
       help: 'Connections accepted',
       registers,
     });
-    const labelled = (name: string, help: string, label: string, values: readonly string[]) => {
-      const counter = new Counter({ name: `${p}_${name}`, help, labelNames: [label], registers });
-      return new BoundedLabels(values, (v) => counter.labels(v));
-    };
-    this.#refused = labelled(
+    const tally = (name: string, help: string, label: string, values: readonly string[]) =>
+      tallyCounter(registers, `${p}_${name}`, help, label, values);
+    this.#refused = tally(
       'connections_refused_total',
       'Connections refused before the protocol started, by reason',
       'reason',
       REFUSE_REASONS,
     );
-    this.#closed = labelled(
+    this.#closed = tally(
       'connections_closed_total',
       'Connections closed, by reason',
       'reason',
       CLOSE_REASONS,
     );
     this.#rateLimitedCode = options.rateLimitedCode;
-    this.#receivedCounter = new Counter({
-      name: `${p}_messages_received_total`,
-      help: 'Requests and messages received, by method',
-      labelNames: ['method'],
-      registers,
-    });
-    this.#received = new BoundedLabels(options.methods, (v) => this.#receivedCounter.labels(v));
-    this.#sent = labelled('messages_sent_total', 'Messages sent, by type', 'type', options.sentTypes);
-    this.#errors = labelled(
+    this.#received = tally(
+      'messages_received_total',
+      'Requests and messages received, by method',
+      'method',
+      options.methods,
+    );
+    this.#sent = tally('messages_sent_total', 'Messages sent, by type', 'type', options.sentTypes);
+    this.#errors = tally(
       'errors_total',
       'Error replies and errors closing a connection, by code',
       'code',
-      [...options.errorCodes],
+      options.errorCodes,
     );
-    const duration = new Histogram({
-      name: `${p}_request_duration_seconds`,
-      help: 'Time from a request being decoded to its reply being queued, by method',
-      labelNames: ['method'],
-      buckets: DURATION_BUCKETS,
+    this.#duration = cellHistogram(
       registers,
-    });
-    this.#durationHistogram = duration;
-    this.#duration = new BoundedLabels(options.methods, (v) => duration.labels(v));
+      `${p}_request_duration_seconds`,
+      'Time from a request being decoded to its reply being queued, by method',
+      'method',
+      options.methods,
+      DURATION_BUCKETS,
+    );
     const self = this;
     new Counter({
       name: `${p}_received_bytes_total`,
@@ -186,7 +178,7 @@ export class ServiceMetrics implements ConnectionObserver {
   }
 
   refused(_socket: Socket, reason: RefuseReason): void {
-    this.#refused.get(reason).inc();
+    this.#refused.get(reason).n++;
   }
 
   closed(socket: Socket, shuttingDown: boolean): void {
@@ -195,7 +187,7 @@ export class ServiceMetrics implements ConnectionObserver {
     this.#closedBytesWritten += socket.bytesWritten;
     const noted = this.#closeReasons.get(socket);
     const reason = noted ?? (shuttingDown ? 'shutdown' : socket.errored !== null ? 'error' : 'normal');
-    this.#closed.get(reason).inc();
+    this.#closed.get(reason).n++;
   }
 
   /** Records why the server is closing `socket` (counted when it closes; the first note wins). */
@@ -205,7 +197,7 @@ export class ServiceMetrics implements ConnectionObserver {
 
   /** A connection refused by the app (authentication, origin) after the runtime accepted the socket. */
   refusedByApp(reason: RefusedReason): void {
-    this.#refused.get(reason).inc();
+    this.#refused.get(reason).n++;
   }
 
   /**
@@ -214,32 +206,32 @@ export class ServiceMetrics implements ConnectionObserver {
    */
   allowMethods(methods: Iterable<string>): void {
     for (const method of methods) {
-      this.#received.add(method, this.#receivedCounter.labels(method));
-      this.#duration.add(method, this.#durationHistogram.labels(method));
+      this.#received.add(method, new Tally());
+      this.#duration.add(method, new HistogramCell(DURATION_BUCKETS));
     }
   }
 
   /** One request or message received. */
   received(method: string): void {
-    this.#received.get(method).inc();
+    this.#received.get(method).n++;
   }
 
   /** One request done: its duration, and its error code unless it succeeded (`code` 'ok'). */
   observe(method: string, seconds: number, code: string): void {
     this.#duration.get(method).observe(seconds);
     if (code === 'ok') return;
-    this.#errors.get(code).inc();
+    this.#errors.get(code).n++;
     if (code === this.#rateLimitedCode) this.#limited.inc();
   }
 
   /** `count` messages of `type` sent. */
   sent(type: string, count = 1): void {
-    this.#sent.get(type).inc(count);
+    this.#sent.get(type).n += count;
   }
 
   /** An error not tied to a request (a framing error, a timeout) by code. */
   error(code: string): void {
-    this.#errors.get(code).inc();
+    this.#errors.get(code).n++;
   }
 
   /** A client cut off for not reading (`socket`: also its close reason). */

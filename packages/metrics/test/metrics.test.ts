@@ -74,6 +74,19 @@ describe('ServiceMetrics', () => {
     expect(sampleValue(text, 'sockworks_errors_total', { code: 'INVALID_INPUT' })).toBe(1);
     expect(sampleValue(text, 'sockworks_errors_total', { code: 'other' })).toBe(1);
     expect(sampleValue(text, 'sockworks_request_duration_seconds_count', { method: 'ping' })).toBe(2);
+    expect(sampleValue(text, 'sockworks_request_duration_seconds_sum', { method: 'ping' })).toBeCloseTo(
+      0.004,
+    );
+    // Cumulative buckets: both 2 ms observations are above 1 ms and within 2.5 ms.
+    expect(
+      sampleValue(text, 'sockworks_request_duration_seconds_bucket', { le: '0.001', method: 'ping' }),
+    ).toBe(0);
+    expect(
+      sampleValue(text, 'sockworks_request_duration_seconds_bucket', { le: '0.0025', method: 'ping' }),
+    ).toBe(2);
+    expect(
+      sampleValue(text, 'sockworks_request_duration_seconds_bucket', { le: '+Inf', method: 'ping' }),
+    ).toBe(2);
     expect(sampleValue(text, 'sockworks_messages_sent_total', { type: 'reply' })).toBe(3);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
