@@ -17,6 +17,7 @@ export type {
 } from './protocol/messages.js';
 export { ECHOED_BY, ReplyType, RequestType } from './protocol/messages.js';
 export type { FrameHandler, HandlerPeer, HandlerServer } from './server/handlers.js';
+export { createTcpObservability, type TcpObservabilityOptions } from './server/observability.js';
 export { createTcpServer, TCP_SERVER_DEFAULTS, TcpServer, type TcpServerOptions } from './server/server.js';
 export {
   type IdleConnections,

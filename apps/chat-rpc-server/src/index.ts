@@ -90,6 +90,7 @@ export {
   DEFAULT_CODEC_LIMITS,
   encodeMessage,
 } from './server/codec.js';
+export { type ChatObservabilityOptions, createChatObservability } from './server/observability.js';
 export {
   CHAT_SERVER_DEFAULTS,
   ChatServer,

@@ -1,9 +1,11 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { observeService } from '@sockworks/metrics';
 import { ConfigError, runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli } from './cli/server-options.js';
+import { createChatObservability } from './server/observability.js';
 import { createChatServer } from './server/server.js';
 import { parseOrigins } from './server/web/origin.js';
 import { createChatWebServer } from './server/web/web-server.js';
@@ -28,6 +30,9 @@ runServer('chat-rpc-server', async () => {
     webHost,
     webOrigins,
     webHeartbeatMs,
+    metricsPort,
+    metricsHost,
+    logRequests,
     ...options
   } = config;
   let origins: string[];
@@ -40,33 +45,37 @@ runServer('chat-rpc-server', async () => {
     log: { level: config.logLevel, file: await openLogFileOption(logFile, config) },
     graceMs: config.closeTimeoutMs,
     start: async (logger) => {
-      const server = createChatServer({
-        ...options,
-        defaultProtocol: defaultProtocol === '1' ? 1 : 2,
-        logger,
-      });
-      await server.listen();
-      if (webPort !== undefined) {
-        const web = createChatWebServer(server, {
-          host: webHost ?? options.host,
-          port: webPort,
-          origins,
-          maxRequestBytes: options.maxRequestBytes,
-          heartbeatMs: webHeartbeatMs,
-          maxConnections: options.maxConnections,
-          closeTimeoutMs: options.closeTimeoutMs,
-          requestTimeoutMs: options.messageTimeoutMs > 0 ? options.messageTimeoutMs : 30_000,
-          webRoot: WEB_ROOT,
+      const observability = createChatObservability({ metrics: metricsPort !== undefined, logRequests });
+      return observeService(observability, { metricsPort, metricsHost, logger }, async () => {
+        const server = createChatServer({
+          ...options,
+          observability,
+          defaultProtocol: defaultProtocol === '1' ? 1 : 2,
           logger,
         });
-        try {
-          await web.listen();
-        } catch (err) {
-          await server.close();
-          throw err;
+        await server.listen();
+        if (webPort !== undefined) {
+          const web = createChatWebServer(server, {
+            host: webHost ?? options.host,
+            port: webPort,
+            origins,
+            maxRequestBytes: options.maxRequestBytes,
+            heartbeatMs: webHeartbeatMs,
+            maxConnections: options.maxConnections,
+            closeTimeoutMs: options.closeTimeoutMs,
+            requestTimeoutMs: options.messageTimeoutMs > 0 ? options.messageTimeoutMs : 30_000,
+            webRoot: WEB_ROOT,
+            logger,
+          });
+          try {
+            await web.listen();
+          } catch (err) {
+            await server.close();
+            throw err;
+          }
         }
-      }
-      return server;
+        return server;
+      });
     },
   };
 });

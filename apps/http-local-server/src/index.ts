@@ -22,6 +22,7 @@ export {
 } from './client/client.js';
 export { answerForClientError, type ParserLimits, parserOptions } from './server/codec.js';
 export { answerFor, omitsBody, type RequestHead, responseFor } from './server/handlers.js';
+export { createHttpObservability, type HttpObservabilityOptions } from './server/observability.js';
 export {
   ALLOWED_METHODS,
   BAD_REQUEST_RESPONSE,

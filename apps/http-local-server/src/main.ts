@@ -2,6 +2,7 @@
 import { runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { listenTargetOf, serverCli, serverOptionsOf } from './cli/server-options.js';
+import { createHttpObservability } from './server/observability.js';
 import { createHttpLocalServer } from './server/server.js';
 
 runServer('http-local-server', async () => {
@@ -13,7 +14,11 @@ runServer('http-local-server', async () => {
     log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: options.closeTimeoutMs,
     start: async (logger) => {
-      const server = createHttpLocalServer({ ...options, logger });
+      const observability = createHttpObservability({
+        metrics: values.metrics,
+        logRequests: values.logRequests,
+      });
+      const server = createHttpLocalServer({ ...options, logger, observability });
       await server.listen(target);
       return server;
     },

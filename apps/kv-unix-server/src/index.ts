@@ -26,6 +26,7 @@ export { calculate } from './server/commands/calculate.js';
 export { createDefaultRegistry } from './server/commands/index.js';
 export { type CommandContext, type CommandDefinition, CommandRegistry } from './server/commands/registry.js';
 export { JsonText } from './server/json-text.js';
+export { createKvObservability, type KvObservabilityOptions } from './server/observability.js';
 export { FSYNC_POLICIES, type FsyncPolicy } from './server/persistence/data-file.js';
 export { createKvServer, KV_SERVER_DEFAULTS, type KvServer, type KvServerOptions } from './server/server.js';
 export { KvStore, type KvStoreLimits } from './server/store.js';

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { observeService } from '@sockworks/metrics';
 import { runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli, serverOptionsFromConfig } from './cli/server-options.js';
+import { createKvObservability } from './server/observability.js';
 import { createKvServer } from './server/server.js';
 
 runServer('kv-unix-server', async () => {
@@ -11,9 +13,16 @@ runServer('kv-unix-server', async () => {
     log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: values.closeTimeout,
     start: async (logger) => {
-      const server = createKvServer({ ...options, logger });
-      await server.listen();
-      return server;
+      const observability = createKvObservability({
+        metrics: values.metricsPort !== undefined,
+        logRequests: values.logRequests,
+      });
+      const metrics = { metricsPort: values.metricsPort, metricsHost: values.metricsHost, logger };
+      return observeService(observability, metrics, async () => {
+        const server = createKvServer({ ...options, logger, observability });
+        await server.listen();
+        return server;
+      });
     },
   };
 });

@@ -14,6 +14,7 @@ export type { RpcContext } from './server/context.js';
 export { defineRpcMethod, noParams, type RpcMethod } from './server/methods/define.js';
 export { type MethodRegistry, methods } from './server/methods/index.js';
 export { ping } from './server/methods/ping.js';
+export { createWsObservability, type WsObservabilityOptions } from './server/observability.js';
 export { DEFAULT_SERVER_OPTIONS, type MessageLogLevel, type WsRpcServerOptions } from './server/options.js';
 export {
   createWsRpcServer,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError, runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { parseOriginList, serverCli } from './cli/server-options.js';
+import { createWsObservability } from './server/observability.js';
 import { createWsRpcServer } from './server/server.js';
 
 const NAME = 'ws-jsonrpc-camera-skeleton';
@@ -22,6 +23,7 @@ runServer(NAME, async () => {
     graceMs: config.closeTimeoutMs,
     start: async (logger) => {
       const server = createWsRpcServer({
+        observability: createWsObservability({ metrics: config.metrics, logRequests: config.logRequests }),
         path: config.path,
         logger,
         messageLogLevel: config.messageLogLevel,

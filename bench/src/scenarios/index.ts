@@ -3,6 +3,13 @@ import { chatFanout, chatRoomFanout, idleChat } from './chat.ts';
 import type { Scenario } from './common.ts';
 import { httpGet } from './http.ts';
 import { idleKv, kv4x64, kv50x1 } from './kv.ts';
+import {
+  chatMetricsOverhead,
+  httpMetricsOverhead,
+  kvMetricsOverhead,
+  tcpMetricsOverhead,
+  wsMetricsOverhead,
+} from './metrics-overhead.ts';
 import { wsRpcPeers } from './peers.ts';
 import { idleWs, wsPing } from './ws.ts';
 
@@ -23,4 +30,9 @@ export const SCENARIOS: Scenario[] = [
   idleChat,
   idleKv,
   idleWs,
+  tcpMetricsOverhead,
+  kvMetricsOverhead,
+  chatMetricsOverhead,
+  wsMetricsOverhead,
+  httpMetricsOverhead,
 ];

@@ -4,7 +4,12 @@ import { JaysonDispatcher, type MaybePromise } from './dispatcher.js';
 import { type JsonRpcLogger, silentJsonRpcLogger } from './logger.js';
 import type { MethodDefinition } from './method.js';
 import { buildOpenRpcDocument, type OpenRpcDocument, type OpenRpcInfo } from './openrpc.js';
-import { checkLimit, type JsonRpcEngineOptions, jsonRpcEngineDefaults } from './options.js';
+import {
+  checkLimit,
+  type JsonRpcCallObserver,
+  type JsonRpcEngineOptions,
+  jsonRpcEngineDefaults,
+} from './options.js';
 import {
   batchTooLargeResponse,
   internalErrorResponse,
@@ -45,8 +50,10 @@ export class JsonRpcEngine<C = void> {
   readonly #maxDepth: number;
   readonly #logger: JsonRpcLogger;
   readonly #tooDeepText: string;
+  readonly #observer: JsonRpcCallObserver<C> | undefined;
 
-  constructor(opts: JsonRpcEngineOptions = {}) {
+  constructor(opts: JsonRpcEngineOptions<NoInfer<C>> = {}) {
+    this.#observer = opts.observer;
     this.#maxBatch = checkLimit('maxBatch', opts.maxBatch ?? jsonRpcEngineDefaults.maxBatch);
     this.#maxDepth = checkLimit('maxDepth', opts.maxDepth ?? jsonRpcEngineDefaults.maxDepth);
     this.#logger = opts.logger ?? silentJsonRpcLogger;
@@ -193,6 +200,21 @@ export class JsonRpcEngine<C = void> {
   }
 
   #single(value: unknown, ctx: C, guardCycles: boolean): MaybePromise<JsonRpcResponse | undefined> {
+    const observer = this.#observer;
+    if (observer === undefined) return this.#answer(value, ctx, guardCycles);
+    const started = observer.start();
+    const reply = this.#answer(value, ctx, guardCycles);
+    if (!(reply instanceof Promise)) {
+      observer.finish(started, value, reply, ctx);
+      return reply;
+    }
+    return reply.then((response) => {
+      observer.finish(started, value, response, ctx);
+      return response;
+    });
+  }
+
+  #answer(value: unknown, ctx: C, guardCycles: boolean): MaybePromise<JsonRpcResponse | undefined> {
     // 1e400 parses to Infinity, which the reply (or a handler's echo) would carry as null. Wherever it
     // sits (params, id, an unknown member), the Request as a whole is unusable: -32600 with id null,
     // as for too-deep nesting, since even an id that parsed may not be the one the client sent.

@@ -8,7 +8,7 @@ export {
   type OpenRpcInfo,
   type OpenRpcMethod,
 } from './openrpc.js';
-export { type JsonRpcEngineOptions, jsonRpcEngineDefaults } from './options.js';
+export { type JsonRpcCallObserver, type JsonRpcEngineOptions, jsonRpcEngineDefaults } from './options.js';
 export { namedParams, type ParamField, type ParamFields, type ParamsOf, type ParamType } from './params.js';
 export type {
   JsonRpcErrorObject,

@@ -1,8 +1,18 @@
 import type { JsonRpcLogger } from './logger.js';
-import type { JsonRpcErrorObject } from './types.js';
+import type { JsonRpcErrorObject, JsonRpcResponse } from './types.js';
+
+/**
+ * Told about every request the engine answers (each batch member on its own), for metrics and request
+ * logs: `start()` when it begins, `finish()` with the request as received and the response (undefined
+ * for a notification). Both are called synchronously on the request path and must not throw.
+ */
+export interface JsonRpcCallObserver<C> {
+  start(): number;
+  finish(started: number, request: unknown, response: JsonRpcResponse | undefined, ctx: C): void;
+}
 
 /** Options of `JsonRpcEngine`. */
-export interface JsonRpcEngineOptions {
+export interface JsonRpcEngineOptions<C = unknown> {
   /**
    * Most requests in one batch; a longer batch gets one error response (code BATCH_TOO_LARGE, -32010).
    * @default 100
@@ -31,6 +41,8 @@ export interface JsonRpcEngineOptions {
    * becomes -32603 "Internal error").
    */
   mapError?: (error: unknown, method: string) => JsonRpcErrorObject | undefined;
+  /** Times and counts each request (metrics, request logs). @default none */
+  observer?: JsonRpcCallObserver<C>;
 }
 
 /** Defaults of `JsonRpcEngineOptions`. */

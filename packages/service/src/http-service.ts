@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
 import { closeHttpServer } from './close-http-server.js';
+import type { ConnectionObserver } from './connection-observer.js';
 import { type ConnectionEvent, type ConnectionListener, ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
 import { limitLogger } from './limit-log.js';
@@ -25,6 +26,8 @@ export interface TrackHttpServerOptions {
   rejectConnection?(socket: Socket): void;
   /** Called once when `close()` starts, after the server stopped accepting (e.g. close WebSockets with 1001). */
   onShutdown?(): void | Promise<void>;
+  /** Told about accepted, refused and closed sockets (metrics). @default none */
+  observer?: ConnectionObserver;
 }
 
 /** An `http.Server` (plain or with WebSocket upgrades) under the runtime's tracking and close rules. */
@@ -70,17 +73,21 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
   // call them only for sockets inside the limit.
   const inner = server.listeners('connection') as Array<(this: HttpServer, socket: Socket) => void>;
   server.removeAllListeners('connection');
+  const observer = options.observer;
   const untrack = function (this: Socket): void {
     tracker.delete(this);
+    observer?.closed(this, closing !== undefined);
   };
   const onSocketError = socketErrorListener(logger);
   server.on('connection', (socket: Socket) => {
     socket.on('error', onSocketError);
     if (closing !== undefined) {
+      observer?.refused(socket, 'shutting_down');
       socket.destroy();
       return;
     }
     if (!tracker.tryAdd(socket)) {
+      observer?.refused(socket, 'max_connections');
       logLimit(remoteOf(socket));
       destroySocketAfter(socket, rejectGraceMs);
       try {
@@ -95,6 +102,7 @@ export function trackHttpServer(server: HttpServer, options: TrackHttpServerOpti
       return;
     }
     socket.on('close', untrack);
+    observer?.accepted(socket);
     for (const listener of inner) listener.call(server, socket);
   });
 

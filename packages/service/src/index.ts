@@ -8,6 +8,7 @@ export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay } from './backoff.j
 // runtime's error for bad options (listen, runService), so it is exported from both.
 export { ConfigError } from './cli/config-error.js';
 export { type CloseHttpServerOptions, closeHttpServer } from './close-http-server.js';
+export type { ConnectionObserver, RefuseReason } from './connection-observer.js';
 export {
   type ConnectionEvent,
   type ConnectionListener,

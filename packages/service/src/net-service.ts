@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerOpts, type Socket } from 'node:ne
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import { LazyConnectionLogger, type Logger } from '@sockworks/logging';
 import type { BoundAddress, ListenTarget } from './address.js';
+import type { ConnectionObserver } from './connection-observer.js';
 import { type ConnectionEvent, type ConnectionListener, ConnectionTracker } from './connection-tracker.js';
 import { defaultLogger } from './default-logger.js';
 import { limitLogger } from './limit-log.js';
@@ -55,6 +56,8 @@ export interface NetServiceOptions<C extends ConnectionHandle> {
   rejectConnection?(socket: Socket): void;
   /** Passed to `net.createServer`. */
   serverOptions?: ServerOpts;
+  /** Told about accepted, refused and closed sockets (metrics). @default none */
+  observer?: ConnectionObserver;
 }
 
 type State = 'idle' | 'listening' | 'closing' | 'closed';
@@ -91,11 +94,14 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     this.#onSocketError = socketErrorListener(this.#logger);
     const bySocket = this.#bySocket;
     const tracker = this.#tracker;
+    const observer = options.observer;
+    const closing = (): boolean => this.#state !== 'listening';
     this.#onSocketClose = function (this: Socket): void {
       const conn = bySocket.get(this);
       if (conn === undefined) return;
       bySocket.delete(this);
       tracker.delete(conn);
+      observer?.closed(this, closing());
     };
     this.#closeTimeoutMs = checkMs(
       'closeTimeoutMs',
@@ -238,10 +244,12 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
   #onConnection(socket: Socket): void {
     socket.on('error', this.#onSocketError);
     if (this.#state !== 'listening') {
+      this.#options.observer?.refused(socket, 'shutting_down');
       socket.destroy();
       return;
     }
     if (this.#tracker.full) {
+      this.#options.observer?.refused(socket, 'max_connections');
       this.#reject(socket);
       return;
     }
@@ -257,6 +265,7 @@ export class NetService<C extends ConnectionHandle> implements AsyncDisposable {
     this.#tracker.tryAdd(conn);
     this.#bySocket.set(socket, conn);
     socket.on('close', this.#onSocketClose);
+    this.#options.observer?.accepted(socket);
   }
 
   #reject(socket: Socket): void {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scaled } from '@sockworks/test-utils';
+import { findTool, runTracked, scaled } from '@sockworks/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APPS, freePort, ROOT, readRepoFile, run, sourceEntry, startUntil, stop } from './helpers.ts';
@@ -26,9 +26,14 @@ interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
+const PROMTOOL = findTool('promtool', 'prometheus');
+
 const compose = parse(readRepoFile('docker-compose.yml'), { merge: true }) as ComposeFile;
 const rootPackage = JSON.parse(readRepoFile('package.json')) as { packageManager: string };
 const pnpmVersion = /^pnpm@([\d.]+)/.exec(rootPackage.packageManager)?.[1];
+
+/** The services built from this repository's Dockerfile (not public images such as Prometheus). */
+const APP_SERVICES = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
 /** Which app a compose service runs (services are named after apps; a variant adds a suffix). */
 function appOf(serviceName: string): string {
@@ -82,7 +87,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs each service with init, restart policy and a grace period above the 10 s drain', () => {
-    for (const [name, service] of Object.entries(compose.services)) {
+    for (const [name, service] of APP_SERVICES) {
       expect(service.init, name).toBe(true);
       expect(service.restart, name).toBe('unless-stopped');
       expect(durationMs(service.stop_grace_period ?? '0s'), name).toBeGreaterThan(10_000);
@@ -91,7 +96,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('uses only environment variables the app really reads', () => {
-    for (const [name, service] of Object.entries(compose.services)) {
+    for (const [name, service] of APP_SERVICES) {
       const help = helpText.get(appOf(name)) ?? '';
       for (const variable of Object.keys(service.environment ?? {})) {
         expect(help, `${name}: ${variable} is not an option of ${appOf(name)}`).toContain(variable);
@@ -100,7 +105,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes TCP ports on 127.0.0.1 only, to the port the service listens on', () => {
-    for (const [name, service] of Object.entries(compose.services)) {
+    for (const [name, service] of APP_SERVICES) {
       const env = service.environment ?? {};
       const portVar = Object.keys(env).find((k) => k.endsWith('_PORT'));
       for (const mapping of service.ports ?? []) {
@@ -196,7 +201,7 @@ describe('healthchecks, run natively against the natively started service', () =
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const [name, service] of Object.entries(compose.services)) {
+  for (const [name, service] of APP_SERVICES) {
     it(`${name}: healthy while running, unhealthy once stopped`, async () => {
       const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', LOG_PRETTY: '0' };
       for (const [k, v] of Object.entries(service.environment ?? {})) {
@@ -243,4 +248,53 @@ describe('.env.example', () => {
       }
     }
   });
+});
+
+describe('the observability profile', () => {
+  const prometheusConfig = parse(readRepoFile('deploy/prometheus/prometheus.yml')) as {
+    scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+  };
+
+  it('adds Prometheus (a pinned public image, published on 127.0.0.1) behind the profile', () => {
+    const prometheus = compose.services.prometheus;
+    expect(prometheus?.profiles).toEqual(['observability']);
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(prometheus?.ports?.map(composeDefault)).toEqual(['127.0.0.1:9090:9090']);
+    expect(prometheus?.volumes).toContain(
+      './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+    );
+  });
+
+  it('scrapes every app service where it serves /metrics, and every healthcheck asks /readyz', () => {
+    for (const app of APPS) {
+      const service = compose.services[app];
+      const env = service?.environment ?? {};
+      const metricsPort = Object.entries(env).find(([k]) => k.endsWith('_METRICS_PORT'))?.[1];
+      const port = metricsPort ?? Object.entries(env).find(([k]) => k.endsWith('_PORT'))?.[1];
+      const job = prometheusConfig.scrape_configs.find((c) => c.job_name === app);
+      expect(job?.static_configs[0]?.targets, app).toEqual([`${app}:${String(port)}`]);
+      if (metricsPort !== undefined) {
+        // Reachable from the Prometheus container, but not published on the host.
+        expect(Object.entries(env).find(([k]) => k.endsWith('_METRICS_HOST'))?.[1], app).toBe('0.0.0.0');
+      }
+    }
+    for (const [name, service] of APP_SERVICES) {
+      expect(service.healthcheck?.test[3], name).toContain("path:'/readyz'");
+    }
+  });
+
+  it.skipIf(PROMTOOL === undefined)(
+    'deploy/prometheus/prometheus.yml passes promtool check config',
+    async () => {
+      const res = await runTracked(
+        PROMTOOL as string,
+        ['check', 'config', join(ROOT, 'deploy/prometheus/prometheus.yml')],
+        {
+          label: 'promtool check config',
+          timeoutMs: scaled(30_000),
+        },
+      );
+      expect(res.code, `${res.stdout}${res.stderr}`).toBe(0);
+    },
+  );
 });

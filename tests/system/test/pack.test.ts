@@ -64,6 +64,10 @@ const CHECKS: Record<string, string> = {
     const r = await m.runWindowedLoad({ target, window: 4, requestCount: 10, requests: () => [Buffer.from('x\\n')], replies: m.lineReplies });
     server.close();
     ok(r.completed === 10 && r.errors === 0 && r.latency.count === 10);`,
+  metrics: `
+    const metrics = new m.ServiceMetrics({ methods: ['echo'], sentTypes: ['reply'], errorCodes: ['X'] });
+    metrics.received('echo');
+    return metrics.metrics().then((text) => ok(text.includes('sockworks_messages_received_total{method="echo"} 1')));`,
   jsonrpc: `
     const engine = new m.JsonRpcEngine();
     engine.register('ping', m.defineMethod({ handler: () => 'pong' }));
@@ -107,6 +111,7 @@ describe.skipIf(!built && process.env.CI === undefined)(
         'jsonrpc',
         'loadgen',
         'logging',
+        'metrics',
         'redis',
         'service',
       ]);

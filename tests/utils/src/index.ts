@@ -3,6 +3,15 @@ export { type Cleanup, registerCleanup } from './cleanup.js';
 export { type DripTarget, drip } from './drip.js';
 export { freePort } from './ports.js';
 export {
+  findTool,
+  httpGet,
+  metricNames,
+  type PromtoolReport,
+  promtoolCheckMetrics,
+  sampleValue,
+  TOOLS_REQUIRED,
+} from './prometheus.js';
+export {
   connectRaw,
   describeTarget,
   openRawSocket,

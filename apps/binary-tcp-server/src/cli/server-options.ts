@@ -1,5 +1,12 @@
 /** Flags and environment variables of the server (`binary-tcp-server --help`). */
-import { defineCli, logFileOption, logLevelOption, logRotationOptions } from '@sockworks/service/cli';
+import {
+  defineCli,
+  logFileOption,
+  logLevelOption,
+  logRequestsOption,
+  logRotationOptions,
+  metricsOptions,
+} from '@sockworks/service/cli';
 import { TCP_SERVER_DEFAULTS } from '../server/server.js';
 
 export const serverCli = defineCli({
@@ -109,6 +116,8 @@ export const serverCli = defineCli({
     logLevel: logLevelOption(),
     logFile: logFileOption('TCP_LOG_FILE', 'Also append JSON log lines to this file'),
     ...logRotationOptions('TCP_LOG_FILE'),
+    logRequests: logRequestsOption('TCP'),
+    ...metricsOptions('TCP'),
   },
   examples: [
     'binary-tcp-server',

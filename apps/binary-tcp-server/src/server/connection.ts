@@ -12,12 +12,14 @@ import {
   type PartialMessageHolder,
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
+import type { RequestRecorder, ServiceMetrics } from '@sockworks/metrics';
 import { routeSocketEvents, socketEventListeners } from '@sockworks/service';
 import { createFrameDecoder, encodeFrame, type FrameSink, parsePayload } from '../protocol/frame.js';
+import { isFrame } from '../protocol/messages.js';
 import { closesConnection, tcpCodeForFramingError } from './codec.js';
 import { FrameBatch } from './frame-batch.js';
 import type { FrameHandler, HandlerPeer, HandlerServer } from './handlers.js';
-import { errorJson, heartbeatJson } from './replies.js';
+import { errorJson, heartbeatJson, replyCodeOf, replyTypeOf } from './replies.js';
 
 /** The server options a connection reads. */
 export interface TcpConnectionLimits {
@@ -40,6 +42,10 @@ export interface ConnectionHost extends HandlerServer {
   readonly partials: PartialMessageGuard<TcpConnection>;
   /** Ends the current fan-out: sends what broadcasts queued for other clients. */
   flushFanOut(): void;
+  /** Times, counts and logs each frame when metrics or request logs are on. */
+  readonly recorder: RequestRecorder | undefined;
+  /** Counts framing errors, slow readers and heartbeats when metrics are on. */
+  readonly metrics: ServiceMetrics | undefined;
 }
 
 /** Replies are written out mid-chunk once about this many bytes are batched, to bound the batch. */
@@ -137,16 +143,28 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
     if (this.#stopped) return;
     const host = this.#host;
     host.stats.totalMessages++;
+    const recorder = host.recorder;
+    const started = recorder === undefined ? 0 : recorder.start();
     let reply: string | null;
+    let value: unknown;
     try {
-      reply = host.handleFrame(parsePayload(payload, host.options.maxDepth), this, host);
+      value = parsePayload(payload, host.options.maxDepth);
+      reply = host.handleFrame(value, this, host);
     } catch (err) {
       reply = this.#errorForPayload(err);
     }
+    if (recorder !== undefined) this.#record(recorder, started, value, reply);
     if (reply === null) return;
     const batch = this.#batch;
     batch.push(reply);
     if (batch.length >= FLUSH_THRESHOLD) this.#flushReplies();
+  }
+
+  /** The frame's type is its method; the reply's error code, if any, its outcome. */
+  #record(recorder: RequestRecorder, started: number, value: unknown, reply: string | null): void {
+    const method = isFrame(value) ? value.type : '';
+    recorder.finish(started, method, reply === null ? 'ok' : replyCodeOf(reply), null, this);
+    if (reply !== null) recorder.metrics?.sent(replyTypeOf(reply));
   }
 
   #errorForPayload(err: unknown): string {
@@ -162,6 +180,12 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
   onError(error: FramingError): void {
     const { code, message } = tcpCodeForFramingError(error);
     this.#batch.push(errorJson(code, message, this.#host.clock.iso()));
+    const metrics = this.#host.metrics;
+    if (metrics !== undefined) {
+      metrics.error(code);
+      metrics.sent('error');
+      if (closesConnection(error)) metrics.closeReason(this.#socket, 'protocol_error');
+    }
     if (!closesConnection(error)) return;
     const input = error.excerpt === undefined ? undefined : truncateForLog(error.excerpt);
     this.logger.info({ code, input }, 'framing lost: closing connection');
@@ -236,6 +260,7 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
     if (this.closed || this.#stopped || this.#socket.destroyed) return;
     this.heartbeatSentMs = nowMs;
     this.#socket.write(encodeFrame(heartbeatJson(this.#host.clock.iso())));
+    this.#host.metrics?.sent('heartbeat');
   }
 
   /** Graceful: a frame already partly received is completed and answered, then the socket ends. */
@@ -256,8 +281,14 @@ export class TcpConnection implements HandlerPeer, FrameSink, PartialMessageHold
   drop(reason: DropReason): void {
     if (this.closed) return;
     this.logger.warn({ reason, queued: this.#socket.writableLength }, 'disconnecting client');
-    if (reason === 'slow-reader') this.#host.stats.slowClientsDropped++;
-    else if (reason === 'heartbeat') this.#host.stats.deadClientsDropped++;
+    const metrics = this.#host.metrics;
+    if (reason === 'slow-reader') {
+      this.#host.stats.slowClientsDropped++;
+      metrics?.slowConsumer(this.#socket);
+    } else if (reason === 'heartbeat') {
+      this.#host.stats.deadClientsDropped++;
+      metrics?.closeReason(this.#socket, 'timeout');
+    }
     this.destroy();
   }
 

@@ -93,3 +93,23 @@ export function errorJson(code: string, message: string, now: string): string {
   const frame: ErrorFrame = { type: ReplyType.ERROR, code, message, timestamp: now };
   return replyJson(frame);
 }
+
+const TYPE_PREFIX = '{"type":"';
+const ERROR_PREFIX = '{"type":"error","code":"';
+
+/**
+ * The `type` of a reply built by this module (the first key replyJson writes), for the sent-messages
+ * metric: read off our own encoding, no parse.
+ */
+export function replyTypeOf(json: string): string {
+  return json.startsWith(TYPE_PREFIX)
+    ? json.slice(TYPE_PREFIX.length, json.indexOf('"', TYPE_PREFIX.length))
+    : '';
+}
+
+/** `ok`, or the code of an {@link errorJson} reply (its first two keys are `type` and `code`). */
+export function replyCodeOf(json: string): string {
+  return json.startsWith(ERROR_PREFIX)
+    ? json.slice(ERROR_PREFIX.length, json.indexOf('"', ERROR_PREFIX.length))
+    : 'ok';
+}

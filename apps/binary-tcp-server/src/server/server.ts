@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { TcpErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { type Logger, silentLogger } from '@sockworks/logging';
+import type { Observability, RequestRecorder, ServiceMetrics } from '@sockworks/metrics';
 import {
   type BoundAddress,
   type Clock,
@@ -77,9 +78,11 @@ export interface TcpServerOptions {
    * protocol or, in tests, to exercise the INTERNAL_ERROR path. @default handleFrame
    */
   handleFrame?: FrameHandler;
+  /** Metrics, request log and health (see createTcpObservability). @default none */
+  observability?: Observability;
 }
 
-type ResolvedOptions = Required<Omit<TcpServerOptions, 'logger' | 'clock' | 'handleFrame'>>;
+type ResolvedOptions = Required<Omit<TcpServerOptions, 'logger' | 'clock' | 'handleFrame' | 'observability'>>;
 
 function resolveOptions(options: TcpServerOptions): ResolvedOptions {
   const o = withDefaults(TCP_SERVER_DEFAULTS, options) as ResolvedOptions;
@@ -105,6 +108,8 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
   readonly debugLogs: boolean;
   readonly options: Readonly<ResolvedOptions>;
   readonly partials: PartialMessageGuard<TcpConnection>;
+  readonly recorder: RequestRecorder | undefined;
+  readonly metrics: ServiceMetrics | undefined;
   readonly #service: NetService<TcpConnection>;
   readonly #logger: Logger;
   /** Connections holding corked broadcast writes, uncorked at the end of the current chunk. */
@@ -124,7 +129,11 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
       budgetBytes: o.partialBudgetBytes,
       onHolderError: (err) => this.#logger.error({ err }, 'cutting off an unfinished frame failed'),
     });
+    const recorder = options.observability?.recorder;
+    this.recorder = recorder?.active === true ? recorder : undefined;
+    this.metrics = options.observability?.metrics;
     this.#service = new NetService<TcpConnection>({
+      ...(this.metrics === undefined ? {} : { observer: this.metrics }),
       logger: this.#logger,
       maxConnections: o.maxConnections,
       closeTimeoutMs: o.closeTimeoutMs,
@@ -206,6 +215,7 @@ export class TcpServer implements ConnectionHost, AsyncDisposable {
       }
     }
     this.stats.broadcastsDelivered += recipients;
+    if (recipients > 0) this.metrics?.sent('broadcast', recipients);
     return recipients;
   }
 

@@ -1,4 +1,10 @@
-import { defineCli, logLevelOption, logRotationOptions } from '@sockworks/service/cli';
+import {
+  defineCli,
+  logLevelOption,
+  logRequestsOption,
+  logRotationOptions,
+  metricsOptions,
+} from '@sockworks/service/cli';
 import { CHAT_SERVER_DEFAULTS as D } from '../server/server.js';
 
 /** The server's flags and environment variables (flags win over env, env over a --config file, then defaults). */
@@ -251,5 +257,7 @@ export const serverCli = defineCli({
       description: 'Also write JSON log lines to this file (empty = no file)',
     },
     ...logRotationOptions('CHAT_LOG_FILE'),
+    logRequests: logRequestsOption('CHAT'),
+    ...metricsOptions('CHAT'),
   },
 });

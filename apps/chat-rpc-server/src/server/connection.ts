@@ -10,6 +10,7 @@ import {
   parseJsonPayload,
 } from '@sockworks/framing';
 import { type Logger, truncateForLog } from '@sockworks/logging';
+import type { RequestLogTarget, RequestRecorder, ServiceMetrics } from '@sockworks/metrics';
 import { type ConnectionHandle, routeSocketEvents } from '@sockworks/service';
 import type { JsonObject } from '../protocol/messages.js';
 import { type CodecLimits, createRequestDecoder, encodeMessage } from './codec.js';
@@ -45,6 +46,10 @@ export interface ChatConnectionDeps {
   onClose?: (conn: ChatConnection) => void;
   /** Whether debug lines are logged (checked once, so idle clients need no child logger). */
   debugLogs?: boolean;
+  /** Times, counts and logs each plain request when metrics or request logs are on. */
+  recorder?: RequestRecorder | undefined;
+  /** Counts replies, errors and slow consumers when metrics are on. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 // Messages queued behind an in-flight async request before reading pauses.
@@ -113,6 +118,11 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
     this.#deps = deps;
     this.#decoder = createRequestDecoder(deps.limits, this);
     if (deps.debugLogs === true) this.#log.debug('connected');
+  }
+
+  /** Where this connection's request log lines go (its lazily built child logger). */
+  get requestLog(): RequestLogTarget {
+    return this.#ctx;
   }
 
   /** The connection's child logger (`conn`, `remote`), created when first needed. */
@@ -225,6 +235,7 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
         { queued: socket.writableLength, max: this.#deps.limits.maxOutputBytes },
         'output queue over the cap (client not reading); disconnecting',
       );
+      this.#deps.metrics?.slowConsumer(socket);
       this.destroy();
       return;
     }
@@ -352,15 +363,28 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
   #answerPlain(message: unknown): Promise<void> | undefined {
     this.jsonRpc = false;
     const after: (() => void)[] = [];
+    const recorder = this.#deps.recorder;
+    const started = recorder === undefined ? 0 : recorder.start();
     const reply = this.#deps.router.handlePlain(message, this.#context(after));
     if (reply instanceof Promise)
       return reply.then((value) => {
+        if (recorder !== undefined) this.#record(recorder, started, message, value);
         this.#sendReply(value);
         this.#runAfter(after);
       });
+    if (recorder !== undefined) this.#record(recorder, started, message, reply);
     this.#sendReply(reply);
     this.#runAfter(after);
     return undefined;
+  }
+
+  /** A plain request's method, and its outcome: `ok`, or the reply's error code (string or number). */
+  #record(recorder: RequestRecorder, started: number, message: unknown, reply: JsonObject): void {
+    const request = typeof message === 'object' && message !== null ? (message as JsonObject) : {};
+    const method = typeof request.method === 'string' ? request.method : '';
+    const failed = reply.status === 'error' || 'error' in reply;
+    const code = failed && reply.code !== undefined ? String(reply.code) : 'ok';
+    recorder.finish(started, method, code, request.id, this.#ctx);
   }
 
   async #answerJsonRpc(message: unknown): Promise<void> {
@@ -382,6 +406,7 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
       return;
     }
     this.send(encoded);
+    this.#deps.metrics?.sent('reply');
   }
 
   /** Runs the afterReply callbacks; a failing one is logged and does not stop the others. */
@@ -418,6 +443,7 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
     // Errors are queued like replies so they arrive in order with the replies to earlier requests.
     this.#enqueueError(framingErrorReply(error, this.#deps.limits));
     if (error.fatal) {
+      this.#deps.metrics?.closeReason(this.#socket, 'protocol_error');
       this.#decoder.close();
       this.#beginEnd(undefined);
     }
@@ -432,6 +458,11 @@ export class ChatConnection implements ConnectionHandle, ChatPeer, PartialMessag
   }
 
   #sendError(err: ProtocolError<number>): void {
+    const metrics = this.#deps.metrics;
+    if (metrics !== undefined) {
+      metrics.error(String(err.code));
+      metrics.sent('error');
+    }
     this.sendMessage(unboundError(err, this.jsonRpc));
   }
 

@@ -1,5 +1,5 @@
 import { JsonRpcErrorCode, ProtocolError, toChatError } from '@sockworks/error-codes';
-import { JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
+import { type JsonRpcCallObserver, JsonRpcEngine, type JsonRpcReply } from '@sockworks/jsonrpc';
 import { type Logger, silentLogger, truncateForLog } from '@sockworks/logging';
 import type { JsonObject } from '../protocol/messages.js';
 import { isThenable } from './chat/flow.js';
@@ -13,6 +13,8 @@ export interface ChatRouterOptions {
   /** Deepest JSON nesting accepted by the JSON-RPC engine. @default 64 */
   maxDepth: number;
   logger?: Logger;
+  /** Times and counts each JSON-RPC request (metrics, request logs). @default none */
+  observer?: JsonRpcCallObserver<ChatCallContext> | undefined;
 }
 
 /**
@@ -35,6 +37,7 @@ export class ChatRouter {
       maxBatch: options.maxBatch,
       maxDepth: options.maxDepth,
       logger: this.#log,
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
       // Chat business errors carry string codes; JSON-RPC needs numbers, so the string goes in data.
       mapError: (error) => {
         if (!ProtocolError.is(error) || typeof error.code !== 'string') return undefined;
@@ -61,6 +64,11 @@ export class ChatRouter {
         return isThenable(reply) ? Promise.resolve(reply) : reply;
       },
     });
+  }
+
+  /** The registered method names (the `method` label values of the metrics). */
+  get methodNames(): IterableIterator<string> {
+    return this.#methods.keys();
   }
 
   /** True when `message` is JSON-RPC 2.0: a batch, or an object with `"jsonrpc": "2.0"`. */

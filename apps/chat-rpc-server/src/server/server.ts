@@ -1,6 +1,7 @@
 import { JsonRpcErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { LazyConnectionLogger, type Logger, silentLogger } from '@sockworks/logging';
+import { jsonRpcObserver, type Observability, type ServiceMetrics } from '@sockworks/metrics';
 import { type BoundAddress, ConfigError, NetService } from '@sockworks/service';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../protocol/constants.js';
 import { type JsonObject, SystemText, systemMessage } from '../protocol/messages.js';
@@ -62,11 +63,13 @@ export interface ChatServerOptions extends Protocol2Options {
   now?: Clock;
   /** @default silent */
   logger?: Logger;
+  /** Metrics, request log and health (see createChatObservability). @default none */
+  observability?: Observability;
 }
 
 /** The defaults of every {@link ChatServerOptions} field (RELIABILITY.md limits). */
 export const CHAT_SERVER_DEFAULTS: Readonly<
-  Omit<ChatServerOptions, 'now' | 'logger' | 'historyFile' | 'engine'>
+  Omit<ChatServerOptions, 'now' | 'logger' | 'historyFile' | 'engine' | 'observability'>
 > = {
   host: DEFAULT_HOST,
   port: DEFAULT_PORT,
@@ -118,16 +121,26 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
   #nextAttachedId = 2 ** 31;
   /** Other listeners (the web one) closed with this server, before its engine. */
   readonly #alsoClose: { close(options?: { timeoutMs?: number }): Promise<void> }[] = [];
+  readonly #metrics: ServiceMetrics | undefined;
 
   constructor(options: Partial<ChatServerOptions> = {}) {
     const o: ChatServerOptions = { ...CHAT_SERVER_DEFAULTS, ...options };
     checkOptions(o);
     this.#options = o;
     this.#log = o.logger ?? silentLogger();
+    const recorder = o.observability?.recorder.active === true ? o.observability.recorder : undefined;
+    const metrics = o.observability?.metrics;
+    this.#metrics = metrics;
     this.#router = new ChatRouter({
       maxBatch: o.maxBatch,
       maxDepth: o.maxDepth,
       logger: this.#log,
+      observer:
+        recorder === undefined
+          ? undefined
+          : jsonRpcObserver(recorder, (ctx) =>
+              ctx.peer instanceof ChatConnection ? ctx.peer.requestLog : undefined,
+            ),
     });
     this.#heartbeatMs = o.heartbeatIntervalMs;
     this.#partials = new PartialMessageGuard<ChatConnection>({
@@ -142,9 +155,12 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
       goodbye: () => systemMessage(SystemText.shuttingDown),
       onClose: (conn) => this.#closed(conn),
       debugLogs: this.#log.isLevelEnabled('debug'),
+      recorder,
+      metrics,
     };
     this.#deps = deps;
     this.#service = new NetService<ChatConnection>({
+      ...(metrics === undefined ? {} : { observer: metrics }),
       logger: this.#log,
       maxConnections: o.maxConnections,
       closeTimeoutMs: o.closeTimeoutMs,
@@ -166,6 +182,7 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
     // The chat handlers: the spec's four and protocol 2's (rooms, history, presence, ...).
     // A history reply stays well under the output cap, whatever its messages hold.
     this.#chat = new ChatService(this, { ...o, historyReplyMaxBytes: Math.floor(o.maxOutputBytes / 4) });
+    metrics?.allowMethods(this.#router.methodNames);
   }
 
   /** Open connections (joined or not). */
@@ -207,6 +224,7 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
   broadcast(message: JsonObject, recipients: Iterable<ChatPeer>): void {
     let plain: Buffer | undefined;
     let notification: Buffer | undefined;
+    let sent = 0;
     for (const peer of recipients) {
       if (!(peer instanceof ChatConnection)) continue;
       if (peer.jsonRpc) {
@@ -216,7 +234,9 @@ export class ChatServer implements ChatServiceHost, AsyncDisposable {
         plain ??= encodeMessage(message);
         peer.send(plain);
       }
+      sent++;
     }
+    if (sent > 0) this.#metrics?.sent('broadcast', sent);
   }
 
   /**

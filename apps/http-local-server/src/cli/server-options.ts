@@ -4,7 +4,9 @@ import {
   defineCli,
   logFileOption,
   logLevelOption,
+  logRequestsOption,
   logRotationOptions,
+  metricsEndpointOption,
 } from '@sockworks/service/cli';
 import { HTTP_LOCAL_SERVER_DEFAULTS, type HttpLocalServerOptions } from '../server/server.js';
 import { addressOptions } from './address-options.js';
@@ -85,6 +87,8 @@ export const serverCli = defineCli({
     logLevel: logLevelOption('minimum log level (warn silences the per-connection lines)'),
     logFile: logFileOption('HTTP_LOG_FILE', 'also append JSON log lines to this file'),
     ...logRotationOptions('HTTP_LOG_FILE'),
+    logRequests: logRequestsOption('HTTP'),
+    metrics: metricsEndpointOption('HTTP'),
   },
   examples: [
     'http-local-server                      # http://localhost:8080',

@@ -35,6 +35,16 @@ export class HttpConnectionLog {
     }
   }
 
+  /** Where a request on `socket` logs its line: the child logger, built only when read. */
+  targetFor(socket: Socket): { readonly logger: Logger } {
+    const log = this;
+    return {
+      get logger() {
+        return log.loggerFor(socket);
+      },
+    };
+  }
+
   /** A child logger for `socket` carrying its connection id and peer. */
   loggerFor(socket: Socket): Logger {
     return connectionLogger(this.#logger, { conn: this.#ids.get(socket) ?? 0, remote: remoteOf(socket) });

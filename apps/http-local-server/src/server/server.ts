@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { ProtocolError, ServiceErrorCode } from '@sockworks/error-codes';
 import { type Logger, redactHttpText, silentLogger, truncateForLog } from '@sockworks/logging';
+import { createObservability, type Observability, serveObservability } from '@sockworks/metrics';
 import {
   type BoundAddress,
   ConfigError,
@@ -59,14 +60,16 @@ export interface HttpLocalServerOptions {
   closeTimeoutMs?: number;
   /** File mode of a Unix socket when the listen target gives none. @default 0o660 */
   socketMode?: number;
+  /** Metrics, request log and health (see createHttpObservability). @default health only */
+  observability?: Observability;
 }
 
-type ResolvedOptions = Required<Omit<HttpLocalServerOptions, 'logger'>>;
+type ResolvedOptions = Required<Omit<HttpLocalServerOptions, 'logger' | 'observability'>>;
 
 type State = 'idle' | 'listening' | 'closing' | 'closed';
 
 function resolveOptions(options: HttpLocalServerOptions): ResolvedOptions {
-  const { logger: _logger, ...rest } = options;
+  const { logger: _logger, observability: _observability, ...rest } = options;
   const o = withDefaults(HTTP_LOCAL_SERVER_DEFAULTS, rest);
   const resolved: ResolvedOptions = {
     headersTimeoutMs: checkInt('headersTimeoutMs', o.headersTimeoutMs),
@@ -101,22 +104,38 @@ export class HttpLocalServer implements AsyncDisposable {
   #state: State = 'idle';
   #address: BoundAddress | null = null;
   #closing: Promise<void> | undefined;
+  readonly #obs: Observability;
 
   constructor(options: HttpLocalServerOptions = {}) {
     this.options = Object.freeze(resolveOptions(options));
     this.#logger = options.logger ?? silentLogger();
+    // Without observability options: health only (/livez, /readyz), no metrics, no request log.
+    const obs = options.observability ?? createObservability();
+    this.#obs = obs;
+    const metrics = obs.metrics;
+    const recorder = obs.recorder.active ? obs.recorder : undefined;
+    const routes = { metrics, health: obs.health };
     this.server = createServer(parserOptions(this.options), (req: IncomingMessage, res: ServerResponse) => {
       // A socket over the connection limit already got the runtime's 503 and is being closed:
       // answering again would write after its end.
       if (!connections.has(req.socket)) return;
+      if (serveObservability(req, res, routes)) return;
+      const started = recorder === undefined ? 0 : recorder.start();
       // The hot path: choose a prepared response and hand Node ready-made headers and body.
       const prepared = answerFor(req);
       res.sendDate = false;
       res.writeHead(prepared.status, prepared.headers as string[]);
       if (omitsBody(req.method)) res.end();
       else res.end(prepared.bodyText);
+      if (recorder !== undefined) {
+        const status = prepared.status;
+        const target = recorder.logs ? this.#connectionLog.targetFor(req.socket) : undefined;
+        recorder.finish(started, req.method ?? '', status < 400 ? 'ok' : String(status), null, target);
+        metrics?.sent('response');
+      }
     });
     this.#tracked = trackHttpServer(this.server, {
+      ...(metrics === undefined ? {} : { observer: metrics }),
       logger: this.#logger,
       maxConnections: this.options.maxConnections,
       closeTimeoutMs: this.options.closeTimeoutMs,
@@ -178,6 +197,7 @@ export class HttpLocalServer implements AsyncDisposable {
       this.#state = 'idle';
       throw err;
     }
+    this.#obs.health.setListening();
     // Errors after start-up (EMFILE on accept) are logged, never thrown out of the event loop.
     this.server.on('error', (err) => this.#logger.error({ err }, 'server error'));
     const where = formatAddress(this.#address);
@@ -194,6 +214,7 @@ export class HttpLocalServer implements AsyncDisposable {
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.#state = 'closing';
+    this.#obs.health.setDraining();
     this.#closing ??= this.#tracked.close(options).then(() => {
       this.#state = 'closed';
     });
@@ -220,6 +241,7 @@ export class HttpLocalServer implements AsyncDisposable {
 
   #onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     const answer = answerForClientError(err.code);
+    if (answer.status !== 0) this.#obs.metrics?.error(String(answer.status));
     if (answer.status !== 0) this.#endWith(socket, answer.bytes);
     else socket.destroy();
     if (this.#logger.isLevelEnabled('debug')) {

@@ -4,7 +4,9 @@ import {
   defineCli,
   logFileOption,
   logLevelOption,
+  logRequestsOption,
   logRotationOptions,
+  metricsOptions,
 } from '@sockworks/service/cli';
 import { FSYNC_POLICIES } from '../server/persistence/data-file.js';
 import { KV_SERVER_DEFAULTS, type KvServerOptions } from '../server/server.js';
@@ -143,6 +145,8 @@ export const serverCli = defineCli({
     logLevel: logLevelOption('Log level (debug logs every command)'),
     logFile: logFileOption('KV_LOG_FILE', 'Also write logs to this file'),
     ...logRotationOptions('KV_LOG_FILE'),
+    logRequests: logRequestsOption('KV'),
+    ...metricsOptions('KV'),
   },
   examples: [
     'kv-unix-server',

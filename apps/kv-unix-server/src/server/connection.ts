@@ -8,6 +8,7 @@ import {
   type PartialMessageHolder,
 } from '@sockworks/framing';
 import type { LazyConnectionLogger } from '@sockworks/logging';
+import type { ServiceMetrics } from '@sockworks/metrics';
 import { type ConnectionHandle, destroySocketAfter, routeSocketEvents } from '@sockworks/service';
 import { peekRequestId } from '../protocol/messages.js';
 import { createRequestDecoder } from './codec.js';
@@ -36,6 +37,8 @@ export interface KvConnectionDeps {
   partials: PartialMessageGuard<KvConnection>;
   /** The connection's logger, used only when a line is actually written. */
   log: LazyConnectionLogger;
+  /** Counts framing errors and slow consumers when metrics are on. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 type ConnectionState = 'open' | 'draining' | 'closing' | 'ended';
@@ -204,6 +207,7 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
         { pendingOutputBytes: this.#socket.writableLength, stallTimeoutMs: this.#stallMs },
         'client has not read its replies within the stall timeout; disconnecting',
       );
+      this.#deps.metrics?.slowConsumer(this.#socket);
       this.destroy();
     }, this.#stallMs);
     this.#stallTimer.unref();
@@ -233,6 +237,12 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
         if (this.#state === 'closing' && this.#allowance > 0) this.#allowance--;
         const reply = framingReply(item, handler, this.#log);
         out += reply.line;
+        const metrics = this.#deps.metrics;
+        if (metrics !== undefined) {
+          metrics.error(reply.code);
+          metrics.sent('error');
+          if (reply.close) metrics.closeReason(this.#socket, 'protocol_error');
+        }
         if (reply.close) {
           close = true;
           break;

@@ -8,33 +8,36 @@ export function framingReply(
   error: FramingError,
   handler: RequestHandler,
   log: LazyConnectionLogger,
-): { line: string; close: boolean } {
+): { line: string; close: boolean; code: KvErrorCode } {
+  const reply = (code: KvErrorCode, message: string, close: boolean) => ({
+    line: handler.error(code, message),
+    close,
+    code,
+  });
   switch (error.code) {
     case FramingErrorCode.FRAME_TOO_LARGE:
       log.logger.warn({ input: error.excerpt }, 'request line too long; closing');
-      return { line: handler.error(KvErrorCode.MESSAGE_TOO_LARGE, error.message), close: true };
+      return reply(KvErrorCode.MESSAGE_TOO_LARGE, error.message, true);
     case FramingErrorCode.MESSAGE_TIMEOUT:
-      return { line: handler.error(KvErrorCode.MESSAGE_TIMEOUT, error.message), close: true };
+      return reply(KvErrorCode.MESSAGE_TIMEOUT, error.message, true);
     case FramingErrorCode.PARTIAL_BUDGET_EXCEEDED:
-      return { line: handler.error(KvErrorCode.PARTIAL_BUDGET_EXCEEDED, error.message), close: true };
+      return reply(KvErrorCode.PARTIAL_BUDGET_EXCEEDED, error.message, true);
     case FramingErrorCode.INVALID_JSON:
       if (error.excerpt !== undefined && looksLikeHttpRequest(error.excerpt)) {
         log.logger.warn({ input: error.excerpt }, 'HTTP request on the JSON socket; closing');
-        return {
-          line: handler.error(
-            KvErrorCode.PROTOCOL_MISMATCH,
-            'This is a newline-delimited JSON server, not an HTTP server',
-          ),
-          close: true,
-        };
+        return reply(
+          KvErrorCode.PROTOCOL_MISMATCH,
+          'This is a newline-delimited JSON server, not an HTTP server',
+          true,
+        );
       }
       if (log.enabled('debug')) log.logger.debug({ input: error.excerpt }, 'invalid JSON');
-      return { line: handler.error(KvErrorCode.INVALID_JSON, 'Message is not valid JSON'), close: false };
+      return reply(KvErrorCode.INVALID_JSON, 'Message is not valid JSON', false);
     default:
       // INVALID_UTF8 and TOO_DEEP: the line is unusable but framing is intact.
       if (log.enabled('debug')) {
         log.logger.debug({ input: error.excerpt, code: error.code }, 'undecodable line');
       }
-      return { line: handler.error(KvErrorCode.INVALID_JSON, error.message), close: error.fatal };
+      return reply(KvErrorCode.INVALID_JSON, error.message, error.fatal);
   }
 }

@@ -1,5 +1,6 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { type LazyConnectionLogger, truncateForLog } from '@sockworks/logging';
+import type { RequestRecorder } from '@sockworks/metrics';
 import { IsoClock } from '@sockworks/service';
 import { parseRequest, peekRequestId, type RequestId } from '../protocol/messages.js';
 import type { CommandContext } from './commands/registry.js';
@@ -13,11 +14,16 @@ import { encodeReply, errorReply, successReply } from './reply.js';
 export class RequestHandler {
   readonly #ctx: CommandContext;
   readonly #clock: IsoClock;
+  readonly #recorder: RequestRecorder | undefined;
 
-  /** `clockMs` reads the clock for reply timestamps without allocating a Date (default: `ctx.now()`). */
-  constructor(ctx: CommandContext, clockMs?: () => number) {
+  /**
+   * `clockMs` reads the clock for reply timestamps without allocating a Date (default: `ctx.now()`);
+   * `recorder` times and counts every request (metrics, request log).
+   */
+  constructor(ctx: CommandContext, clockMs?: () => number, recorder?: RequestRecorder) {
     this.#ctx = ctx;
     this.#clock = new IsoClock(clockMs ?? (() => ctx.now().getTime()));
+    this.#recorder = recorder?.active === true ? recorder : undefined;
   }
 
   /** ISO 8601 timestamp of now, formatted at most once per millisecond. */
@@ -32,6 +38,8 @@ export class RequestHandler {
   handle(message: unknown, log: LazyConnectionLogger, timestamp = this.timestamp()): string {
     let requestId: RequestId | undefined;
     let command = '';
+    const recorder = this.#recorder;
+    const started = recorder === undefined ? 0 : recorder.start();
     try {
       const request = parseRequest(message);
       requestId = request.requestId;
@@ -47,9 +55,23 @@ export class RequestHandler {
           `Unknown command: ${truncateForLog(command, 100)}`,
         );
       }
-      return encodeReply(successReply(requestId, timestamp, definition.handler(request.data, this.#ctx)));
+      const line = encodeReply(
+        successReply(requestId, timestamp, definition.handler(request.data, this.#ctx)),
+      );
+      if (recorder !== undefined) {
+        recorder.finish(started, command, 'ok', requestId, log);
+        recorder.metrics?.sent('success');
+      }
+      return line;
     } catch (err) {
-      return this.#failure(err, requestId ?? peekRequestId(message), command, log, timestamp);
+      const id = requestId ?? peekRequestId(message);
+      const code =
+        ProtocolError.is(err) && typeof err.code === 'string' ? err.code : KvErrorCode.INTERNAL_ERROR;
+      if (recorder !== undefined) {
+        recorder.finish(started, command, code, id, log);
+        recorder.metrics?.sent('error');
+      }
+      return this.#failure(err, id, command, log, timestamp);
     }
   }
 

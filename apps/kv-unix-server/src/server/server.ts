@@ -1,6 +1,7 @@
 import { KvErrorCode } from '@sockworks/error-codes';
 import { PARTIAL_MESSAGE_DEFAULTS, PartialMessageGuard } from '@sockworks/framing';
 import { LazyConnectionLogger, type Logger, silentLogger } from '@sockworks/logging';
+import type { Observability } from '@sockworks/metrics';
 import { type BoundAddress, ConfigError, type ListenTarget, NetService } from '@sockworks/service';
 import { DEFAULT_SOCKET_PATH } from '../protocol/constants.js';
 import { createDefaultRegistry } from './commands/index.js';
@@ -70,6 +71,8 @@ export interface KvServerOptions {
   now?: () => Date;
   /** The commands served. @default the spec's nine (createDefaultRegistry()) */
   registry?: CommandRegistry;
+  /** Metrics, request log and health (see createKvObservability). @default none */
+  observability?: Observability;
 }
 
 /** A key-value server, not yet listening. */
@@ -122,9 +125,11 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     maxKeys: o.maxKeys,
     maxTotalBytes: o.maxStorageBytes,
   });
+  const metrics = options.observability?.metrics;
   const handler = new RequestHandler(
     { store, now, registry },
     options.now === undefined ? Date.now : undefined,
+    options.observability?.recorder,
   );
   let dataFile: DataFile | undefined;
   const beforeReply = (): void => dataFile?.flush();
@@ -148,14 +153,22 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     // Half-open: a client may send its last request and shut down its side, and still get the reply.
     // The socket's own high-water mark matches ours, so write() reports "full" exactly when we stop.
     serverOptions: { allowHalfOpen: true, highWaterMark: o.outputHighWaterMark },
+    ...(metrics === undefined ? {} : { observer: metrics }),
     createConnection: (socket, ctx) =>
       new KvConnection(
         socket,
         // The connection's logger is built only when it writes a line; idle connections stay small.
-        { handler, beforeReply, partials, log: new LazyConnectionLogger(logger, ctx.id, ctx.remote) },
+        {
+          handler,
+          beforeReply,
+          partials,
+          log: new LazyConnectionLogger(logger, ctx.id, ctx.remote),
+          metrics,
+        },
         connectionOptions,
       ),
     rejectConnection: (socket) => {
+      metrics?.error(KvErrorCode.TOO_MANY_CONNECTIONS);
       socket.write(
         handler.error(
           KvErrorCode.TOO_MANY_CONNECTIONS,

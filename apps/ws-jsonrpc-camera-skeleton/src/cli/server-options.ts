@@ -1,5 +1,11 @@
 import { LOG_LEVELS } from '@sockworks/logging';
-import { defineCli, logLevelOption, logRotationOptions } from '@sockworks/service/cli';
+import {
+  defineCli,
+  logLevelOption,
+  logRequestsOption,
+  logRotationOptions,
+  metricsEndpointOption,
+} from '@sockworks/service/cli';
 import { DEFAULT_SERVER_OPTIONS } from '../server/options.js';
 
 /** The server's flags and environment variables (flags win over env, env over a --config file, then defaults). */
@@ -40,6 +46,8 @@ export const serverCli = defineCli({
         'Log file (JSON lines, relative to the working directory, directory created); "none" disables it',
     },
     ...logRotationOptions('WS_LOG_FILE'),
+    logRequests: logRequestsOption('WS'),
+    metrics: metricsEndpointOption('WS'),
     logLevel: logLevelOption(),
     messageLogLevel: {
       type: 'enum',

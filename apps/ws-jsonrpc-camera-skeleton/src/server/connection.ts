@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type { JsonRpcEngine } from '@sockworks/jsonrpc';
 import { type Logger, truncateForLog } from '@sockworks/logging';
+import type { ServiceMetrics } from '@sockworks/metrics';
 import WebSocket, { type RawData } from 'ws';
 import type { WsConnectionContext } from './connection-context.js';
 import type { RpcContext } from './context.js';
@@ -20,6 +21,8 @@ export interface ConnectionDeps {
   maxBufferedBytes: number;
   /** Called once, after the socket closed. */
   onClose(connection: WsRpcConnection, code: number): void;
+  /** Counts responses sent and slow consumers when metrics are on. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 /** ws sends a Buffer as a binary frame unless told otherwise; JSON-RPC replies are text. */
@@ -50,6 +53,10 @@ let wsListeners: {
  */
 export class WsRpcConnection {
   readonly ctx: WsConnectionContext;
+  /** The upgraded TCP socket (metrics read its byte counts). */
+  get socket(): Socket {
+    return this.#socket;
+  }
   readonly #ws: WebSocket;
   readonly #socket: Socket;
   readonly #deps: ConnectionDeps;
@@ -212,6 +219,7 @@ export class WsRpcConnection {
       process.nextTick(this.#uncork);
     }
     ws.send(payload, TEXT_FRAME);
+    this.#deps.metrics?.sent('response');
   }
 
   /** Measures the real queue; false (and the client terminated) when it is a backlog over the cap. */
@@ -226,6 +234,7 @@ export class WsRpcConnection {
       { bufferedAmount: queued, maxBufferedBytes: max },
       'Client is not reading its replies: output queue over the cap, terminating',
     );
+    this.#deps.metrics?.slowConsumer(this.#socket);
     this.#ws.terminate();
     return false;
   }

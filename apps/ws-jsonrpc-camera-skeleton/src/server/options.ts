@@ -1,4 +1,5 @@
 import type { Logger } from '@sockworks/logging';
+import type { Observability } from '@sockworks/metrics';
 import { ConfigError, checkInt, withDefaults } from '@sockworks/service';
 import { type MethodRegistry, methods } from './methods/index.js';
 
@@ -13,6 +14,8 @@ export interface WsRpcServerOptions {
   methods?: MethodRegistry;
   /** Root logger; each connection gets a child. @default silent */
   logger?: Logger;
+  /** Metrics, request log and health (see createWsObservability). @default health only */
+  observability?: Observability;
   /** Level of the per-message lines (received, sending, method called). @default 'info' (the spec's) */
   messageLogLevel?: MessageLogLevel;
   /** Logged message text is cut to this many characters. @default 200 */
@@ -69,11 +72,11 @@ export const DEFAULT_SERVER_OPTIONS = {
   requestTimeoutMs: 30_000,
   maxHeaderBytes: 16 * 1024,
   timeoutCheckIntervalMs: 1000,
-} as const satisfies Omit<WsRpcServerOptions, 'logger' | 'methods' | 'authToken'>;
+} as const satisfies Omit<WsRpcServerOptions, 'logger' | 'methods' | 'authToken' | 'observability'>;
 
 /** Options after merging with the defaults and validation. */
 export interface ResolvedServerOptions
-  extends Required<Omit<WsRpcServerOptions, 'logger' | 'authToken' | 'allowedOrigins'>> {
+  extends Required<Omit<WsRpcServerOptions, 'logger' | 'authToken' | 'allowedOrigins' | 'observability'>> {
   logger: Logger;
   authToken: string | undefined;
   allowedOrigins: ReadonlySet<string>;

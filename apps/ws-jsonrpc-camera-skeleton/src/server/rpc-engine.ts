@@ -1,4 +1,4 @@
-import { JsonRpcEngine } from '@sockworks/jsonrpc';
+import { type JsonRpcCallObserver, JsonRpcEngine } from '@sockworks/jsonrpc';
 import type { Logger } from '@sockworks/logging';
 import type { RpcContext } from './context.js';
 import type { RpcMethod } from './methods/define.js';
@@ -14,6 +14,8 @@ export interface RpcEngineOptions {
   /** Level of the "<Method> method called" line. */
   callLogLevel: MessageLogLevel;
   logger: Logger;
+  /** Times and counts each request (metrics, request logs). @default none */
+  observer?: JsonRpcCallObserver<RpcContext> | undefined;
 }
 
 const DISCOVER = 'rpc.discover';
@@ -29,6 +31,7 @@ export function createRpcEngine(options: RpcEngineOptions): JsonRpcEngine<RpcCon
     // The spec's client expects "Method not found: invalid_method".
     methodNotFoundDetail: true,
     logger: options.logger,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
   for (const [name, def] of Object.entries(options.methods)) {
     engine.register(name, withCallLog(name, def, options.callLogLevel, options.logger));

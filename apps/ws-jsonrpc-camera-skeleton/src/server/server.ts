@@ -4,6 +4,13 @@ import type { Duplex } from 'node:stream';
 import type { JsonRpcEngine } from '@sockworks/jsonrpc';
 import { type Logger, redactUrl, silentLogger, truncateForLog } from '@sockworks/logging';
 import {
+  createObservability,
+  jsonRpcObserver,
+  type Observability,
+  type RefusedReason,
+  serveObservability,
+} from '@sockworks/metrics';
+import {
   type BoundAddress,
   ConnectionTracker,
   remoteOf,
@@ -52,12 +59,19 @@ export class WsRpcServer {
   #heartbeat: NodeJS.Timeout | null = null;
   #closing = false;
   #closed: Promise<void> | null = null;
+  readonly #obs: Observability;
 
   constructor(options: WsRpcServerOptions = {}) {
     const opts = resolveServerOptions(options, options.logger ?? silentLogger());
     this.#opts = opts;
     this.#clients = new ConnectionTracker(opts.maxConnections);
+    // Without observability options: health only (/livez, /readyz), no metrics, no request log.
+    const obs = options.observability ?? createObservability();
+    this.#obs = obs;
+    const recorder = obs.recorder.active ? obs.recorder : undefined;
+    const metrics = obs.metrics;
     this.engine = createRpcEngine({
+      observer: recorder === undefined ? undefined : jsonRpcObserver(recorder, (ctx: RpcContext) => ctx),
       methods: opts.methods,
       maxBatch: opts.maxBatch,
       maxDepth: opts.maxDepth,
@@ -74,11 +88,14 @@ export class WsRpcServer {
       logMessages: level !== 'silent' && logger.isLevelEnabled(level),
       logMaxChars: opts.logMaxChars,
       maxBufferedBytes: opts.maxBufferedBytes,
+      metrics,
       onClose: (client, code) => {
         this.#clients.delete(client);
+        metrics?.closed(client.socket, this.#closing);
         logClientCount(logger, client.ctx, this.#clients.size, 'Client disconnected', { code });
       },
     };
+    const routes = { metrics, health: obs.health };
     this.#onUpgradeSocketError = (err) => logger.debug({ err }, 'Socket error during the upgrade');
     this.httpServer = createServer(
       {
@@ -87,13 +104,15 @@ export class WsRpcServer {
         requestTimeout: opts.requestTimeoutMs,
         connectionsCheckingInterval: opts.timeoutCheckIntervalMs,
       },
-      (req, res) =>
+      (req, res) => {
+        if (serveObservability(req, res, routes)) return;
         handleHttpRequest(req, res, {
           path: opts.path,
           closing: this.#closing,
           connections: this.#clients.size,
           startedAt: this.#startedAt,
-        }),
+        });
+      },
     );
     this.#tracked = trackHttpServer(this.httpServer, {
       logger: opts.logger,
@@ -132,6 +151,7 @@ export class WsRpcServer {
   /** Binds the HTTP server and starts the heartbeat; resolves with the bound address. */
   async listen(target: WsListenTarget): Promise<BoundAddress> {
     const address = await this.#tracked.listen(target);
+    this.#obs.health.setListening();
     if (this.#opts.heartbeatIntervalMs > 0 && this.#heartbeat === null) {
       this.#heartbeat = setInterval(() => {
         for (const client of this.#clients) client.heartbeat();
@@ -157,6 +177,7 @@ export class WsRpcServer {
 
   #shutdownClients(): void {
     this.#closing = true;
+    this.#obs.health.setDraining();
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#opts.logger.info(
       { clients: this.#clients.size, closeCode: GOING_AWAY.code },
@@ -180,6 +201,7 @@ export class WsRpcServer {
         },
         `Upgrade refused: ${rejection.reason}`,
       );
+      this.#obs.metrics?.refusedByApp(refusedReason(rejection.status, this.#closing));
       rejectUpgrade(socket, rejection);
       return;
     }
@@ -193,9 +215,11 @@ export class WsRpcServer {
     // The gate checked the limit in this same tick (handleUpgrade completes synchronously), so this
     // only fails if that changes; 1013 "try again later" is the WebSocket way to say so.
     if (!this.#clients.tryAdd(client)) {
+      this.#obs.metrics?.refusedByApp('max_connections');
       ws.close(1013, 'Too many connections');
       return;
     }
+    this.#obs.metrics?.accepted(socket);
     if (this.#closing) client.shutdown();
     logClientCount(this.#opts.logger, ctx, this.#clients.size, 'Client connected');
   }
@@ -217,6 +241,14 @@ function logClientCount(
     { conn: ctx.connectionId, remote: ctx.remote, ...extra, total },
     `${what}: ${ctx.remote} (Total clients: ${total})`,
   );
+}
+
+/** The metrics' refusal reason of an upgrade refused with `status`. */
+function refusedReason(status: number, closing: boolean): RefusedReason {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 503) return closing ? 'shutting_down' : 'max_connections';
+  return 'other';
 }
 
 /** Creates the server (pure: no listening, no signal handlers). */

@@ -19,6 +19,7 @@ export {
   logRotationOptions,
   openLogFileOption,
 } from './log-options.js';
+export { logRequestsOption, metricsEndpointOption, metricsOptions } from './observability-options.js';
 export type {
   BooleanOptionSpec,
   BytesOptionSpec,
