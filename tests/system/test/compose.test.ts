@@ -107,12 +107,14 @@ describe('docker-compose.yml', () => {
   it('publishes TCP ports on 127.0.0.1 only, to the port the service listens on', () => {
     for (const [name, service] of APP_SERVICES) {
       const env = service.environment ?? {};
-      const portVar = Object.keys(env).find((k) => k.endsWith('_PORT'));
+      // A service may listen on several ports (chat: its TCP port and its web port).
+      const listening = Object.entries(env)
+        .filter(([k]) => k.endsWith('_PORT'))
+        .map(([, v]) => String(v));
       for (const mapping of service.ports ?? []) {
         const m = /^127\.0\.0\.1:(?:\$\{[A-Z_]+:-(\d+)\}|(\d+)):(\d+)$/.exec(mapping);
         expect(m, `${name}: ${mapping}`).not.toBeNull();
-        expect(portVar, `${name} sets its port explicitly`).toBeDefined();
-        expect(String(env[portVar ?? ''])).toBe(m?.[3]);
+        expect(listening, `${name} sets the port it publishes (${mapping}) explicitly`).toContain(m?.[3]);
         const hostVar = Object.keys(env).find((k) => k.endsWith('_HOST'));
         expect(env[hostVar ?? ''], `${name} listens on all interfaces in the container`).toBe('0.0.0.0');
       }
