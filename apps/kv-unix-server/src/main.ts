@@ -2,7 +2,8 @@
 import { runServer } from '@sockworks/service';
 import { openLogFileOption } from '@sockworks/service/cli';
 import { serverCli, serverOptionsFromConfig } from './cli/server-options.js';
-import { createKvServer } from './server/server.js';
+import { openRedisStore } from './server/redis/open.js';
+import { createKvServer, KV_SERVER_DEFAULTS } from './server/server.js';
 
 runServer('kv-unix-server', async () => {
   const { values } = serverCli.parse();
@@ -11,7 +12,23 @@ runServer('kv-unix-server', async () => {
     log: { level: values.logLevel, file: await openLogFileOption(values.logFile, values) },
     graceMs: values.closeTimeout,
     start: async (logger) => {
-      const server = createKvServer({ ...options, logger });
+      const storage =
+        values.redisUrl === undefined
+          ? undefined
+          : await openRedisStore({
+              url: values.redisUrl,
+              cluster: values.redisCluster === true,
+              prefix: values.redisPrefix,
+              connectTimeoutMs: values.redisConnectTimeout,
+              commandTimeoutMs: values.redisCommandTimeout,
+              limits: {
+                maxKeyBytes: options.maxKeyBytes ?? KV_SERVER_DEFAULTS.maxKeyBytes,
+                maxKeys: options.maxKeys ?? KV_SERVER_DEFAULTS.maxKeys,
+                maxTotalBytes: options.maxStorageBytes ?? KV_SERVER_DEFAULTS.maxStorageBytes,
+              },
+              logger,
+            });
+      const server = createKvServer({ ...options, logger, storage });
       await server.listen();
       return server;
     },

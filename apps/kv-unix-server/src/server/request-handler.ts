@@ -27,9 +27,14 @@ export class RequestHandler {
 
   /**
    * The reply line for one decoded message; never throws. `timestamp` is the reply's (a connection
-   * reads the clock once for all the replies it answers in one go).
+   * reads the clock once for all the replies it answers in one go). A Promise of the line (which
+   * never rejects) when the command waits for a shared store; a string otherwise.
    */
-  handle(message: unknown, log: LazyConnectionLogger, timestamp = this.timestamp()): string {
+  handle(
+    message: unknown,
+    log: LazyConnectionLogger,
+    timestamp = this.timestamp(),
+  ): string | Promise<string> {
     let requestId: RequestId | undefined;
     let command = '';
     try {
@@ -47,7 +52,14 @@ export class RequestHandler {
           `Unknown command: ${truncateForLog(command, 100)}`,
         );
       }
-      return encodeReply(successReply(requestId, timestamp, definition.handler(request.data, this.#ctx)));
+      const data = definition.handler(request.data, this.#ctx);
+      if (data instanceof Promise) {
+        const id = requestId;
+        return data
+          .then((value) => encodeReply(successReply(id, timestamp, value)))
+          .catch((err: unknown) => this.#failure(err, id, command, log, timestamp));
+      }
+      return encodeReply(successReply(requestId, timestamp, data));
     } catch (err) {
       return this.#failure(err, requestId ?? peekRequestId(message), command, log, timestamp);
     }
