@@ -107,6 +107,10 @@ describe.skipIf(!redisAvailable())(
       expect(proc.exitCode).toBeUndefined();
       expect(proc.stdout).toContain('redis connection back');
       expect(proc.stdout + proc.stderr).not.toMatch(/unhandled|uncaught|fatal/i);
+      // And it still stops cleanly on SIGTERM, closing its Redis connection.
+      client.end();
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
     });
   },
 );

@@ -119,6 +119,49 @@ describe.skipIf(!redisAvailable())('kv on Redis (--redis-url)', { timeout: scale
     expect(await raw.request({ command: 'list_keys' })).toMatchObject({ error: { code: 'REPLY_TOO_LARGE' } });
   });
 
+  it('pages a sparse keyspace (other prefixes dominate): empty pages keep a cursor, no key is missed', async () => {
+    const redis = await startRedisServer();
+    // 5000 keys of another application in the same database, 3 of ours.
+    await redis.cli('EVAL', "for i = 1, 5000 do redis.call('SET', 'other:' .. i, 'x') end", '0');
+    expect((await redis.cli('DBSIZE')).trim()).toBe('5000');
+    const { kv } = await startRedisKv(redis.url);
+    for (const key of ['a', 'b', 'c']) await kv.store(key, key);
+    let cursor = '0';
+    const keys: string[] = [];
+    let emptyPages = 0;
+    do {
+      const page = await kv.listKeysPage(cursor, 2);
+      if (page.keys.length === 0) emptyPages++;
+      expect(page.count).toBe(page.keys.length);
+      keys.push(...page.keys);
+      cursor = page.cursor;
+    } while (cursor !== '0');
+    expect(keys.sort()).toEqual(['a', 'b', 'c']);
+    // With COUNT 2, SCAN visits few slots of the 8192-slot table per call: most pages come back empty.
+    expect(emptyPages).toBeGreaterThan(0);
+    expect(await kv.listKeys()).toEqual({ keys: expect.arrayContaining(['a', 'b', 'c']), count: 3 });
+  });
+
+  it('1000 requests pipelined in one write are answered in order', async () => {
+    const redis = await startRedisServer();
+    const { path } = await startRedisKv(redis.url);
+    const raw = await RawClient.connect(path);
+    const lines: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      lines.push(
+        JSON.stringify({ command: 'store', data: { key: `k${i % 7}`, value: i }, request_id: 2 * i }),
+      );
+      lines.push(JSON.stringify({ command: 'retrieve', data: { key: `k${i % 7}` }, request_id: 2 * i + 1 }));
+    }
+    raw.write(`${lines.join('\n')}\n`);
+    const replies = await raw.replies(1000, 30_000);
+    expect(replies.map((r) => r.request_id)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    // Each retrieve sees the store just before it on the same connection.
+    for (let i = 0; i < 500; i++) {
+      expect(replies[2 * i + 1]).toMatchObject({ success: true, data: { value: i } });
+    }
+  });
+
   it('works through a unix:// socket URL', async () => {
     const redis = await startRedisServer();
     const { kv } = await startRedisKv(redis.unixUrl);

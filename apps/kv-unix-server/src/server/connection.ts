@@ -45,9 +45,6 @@ const NEWLINE = Buffer.from('\n');
 /** How long an ended connection may stay half-open (peer not closing) before it is destroyed. */
 const LINGER_MS = 2000;
 
-/** Replies of one batch that wait for a shared store at most (then the batch is written first). */
-const MAX_AWAITED_REPLIES = 1024;
-
 /**
  * One client socket: bytes -> decoder -> queue of requests -> handler -> one write per batch.
  * Requests are processed in order; while replies wait in the socket's buffer above the high-water mark,
@@ -71,7 +68,7 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   #scheduled = false;
   /** While closing: requests still answered normally (the ones in flight when shutdown began). */
   #allowance = 0;
-  /** Replies of a batch that waits for a shared store (Redis); processing resumes once they settle. */
+  /** A request waits for a shared store (Redis); processing resumes once its reply is written. */
   #awaiting = false;
 
   constructor(socket: Socket, deps: KvConnectionDeps, options: KvConnectionOptions) {
@@ -221,10 +218,12 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   }
 
   /**
-   * Answers queued requests until the queue is empty or the output buffer is full; one write. A reply
-   * that waits for a shared store (a Promise) makes the rest of the batch wait with it, in order: the
-   * batch's commands are all sent at once (node-redis pipelines them) and written together when every
-   * one is answered; reading pauses meanwhile, so the queue cannot grow while Redis is slow.
+   * Answers queued requests until the queue is empty or the output buffer is full; one write. A
+   * request that waits for a shared store (its reply is a Promise) ends the pass: the replies before it
+   * are written, and the next request is started only once its reply is, so a connection's requests
+   * run in order, as in process (a `retrieve` pipelined after a `store` sees it). Reading pauses
+   * meanwhile, so the queue cannot grow while Redis is slow. Other connections' requests go to Redis
+   * together (node-redis pipelines what is sent in one tick).
    */
   #process(): void {
     if (this.#waitingDrain || this.#awaiting || this.#state === 'ended') return;
@@ -235,20 +234,21 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
     // One clock read for the replies answered in this pass, not one per request.
     const timestamp = this.#head < queue.length ? handler.timestamp() : '';
     let out = '';
-    /** From the first reply that is a Promise on: the batch's replies in order. */
-    let later: (string | Promise<string>)[] | undefined;
+    let pending: Promise<string> | undefined;
     let close = false;
     while (this.#head < queue.length) {
       const item = queue[this.#head];
       queue[this.#head++] = undefined;
-      let reply: string | Promise<string>;
       if (item instanceof FramingError) {
         if (this.#state === 'closing' && this.#allowance > 0) this.#allowance--;
-        const framing = framingReply(item, handler, this.#log);
-        reply = framing.line;
-        close = framing.close;
+        const reply = framingReply(item, handler, this.#log);
+        out += reply.line;
+        if (reply.close) {
+          close = true;
+          break;
+        }
       } else if (this.#state === 'closing' && this.#allowance === 0) {
-        reply = handler.error(
+        out += handler.error(
           KvErrorCode.SHUTTING_DOWN,
           'Server is shutting down',
           peekRequestId(item),
@@ -256,34 +256,35 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
         );
       } else {
         if (this.#state === 'closing') this.#allowance--;
-        reply = handler.handle(item, this.#log, timestamp);
+        const reply = handler.handle(item, this.#log, timestamp);
+        if (typeof reply !== 'string') {
+          pending = reply;
+          break;
+        }
+        out += reply;
       }
-      if (later === undefined && typeof reply === 'string') out += reply;
-      else {
-        later ??= [];
-        later.push(reply);
-      }
-      if (close || base + out.length >= this.#hwm || (later?.length ?? 0) >= MAX_AWAITED_REPLIES) break;
+      if (base + out.length >= this.#hwm) break;
     }
     if (this.#head === queue.length) {
       queue.length = 0;
       this.#head = 0;
     }
-    if (later !== undefined) {
-      if (out.length > 0 && !close && !this.#write(out)) out = '';
-      this.#awaitReplies(later, close ? out : '', close);
+    if (pending !== undefined) {
+      // A full socket buffer is fine here: the reply is awaited either way, and 'drain' resumes.
+      if (out.length > 0) this.#write(out);
+      this.#awaitReply(pending);
       return;
     }
-    this.#afterBatch(out, close);
-  }
-
-  /** Writes `out` (or finishes with it) and goes on with the queue, reading or closing. */
-  #afterBatch(out: string, close: boolean): void {
     if (close) {
       this.#finish(out);
       return;
     }
     if (out.length > 0 && !this.#write(out)) return;
+    this.#continue();
+  }
+
+  /** After a pass whose replies are written: go on with the queue, resume reading, or close. */
+  #continue(): void {
     const socket = this.#socket;
     if (this.queuedRequests > 0) {
       // Stopped at the high-water mark but the socket took it all: yield to other clients, then go on.
@@ -299,19 +300,21 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
     if (socket.isPaused()) socket.resume();
   }
 
-  /** Waits for the batch's replies (they never reject), then writes them after `head`, in order. */
-  #awaitReplies(replies: (string | Promise<string>)[], head: string, close: boolean): void {
+  /** Waits for one reply (the Promise never rejects), writes it, and goes on with the queue. */
+  #awaitReply(reply: Promise<string>): void {
     this.#awaiting = true;
     this.#socket.pause();
-    Promise.all(replies)
-      .then((lines) => {
+    reply
+      .then((line) => {
         this.#awaiting = false;
-        if (this.#state === 'ended') return;
-        this.#afterBatch(head + lines.join(''), close);
+        if (this.#state === 'ended' || !this.#write(line)) return;
+        // Straight on (this is already a later turn): the next pipelined request of this client.
+        if (this.queuedRequests > 0 && !this.#waitingDrain) this.#process();
+        else this.#continue();
       })
       .catch((err: unknown) => {
         // Unreachable (RequestHandler's Promises resolve with error replies); never a stuck connection.
-        this.#log.logger.error({ err }, 'awaiting replies failed; dropping the connection');
+        this.#log.logger.error({ err }, 'awaiting a reply failed; dropping the connection');
         this.destroy();
       });
   }
