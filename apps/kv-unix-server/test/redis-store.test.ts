@@ -7,7 +7,7 @@ import {
   startRedisServer,
 } from '@sockworks/test-utils';
 import { describe, expect, it } from 'vitest';
-import type { KvClient } from '../src/index.js';
+import type { KvClient, RedisKvStore } from '../src/index.js';
 import { RawClient } from './helpers.js';
 import { startRedisKv } from './redis-helpers.js';
 
@@ -192,5 +192,29 @@ describe.skipIf(!redisAvailable())('kv on Redis (--redis-url)', { timeout: scale
       const size = await runTracked('redis-cli', ['-p', String(port), 'DBSIZE']);
       expect(Number(size.stdout.trim()), `keys on :${port}`).toBeGreaterThan(10);
     }
+  });
+
+  it('a Redis Cluster with a hash-tagged prefix: one slot, exact limits', async () => {
+    const cluster = await startRedisCluster(3);
+    const limits = { maxKeyBytes: 64, maxKeys: 5, maxTotalBytes: 1000 };
+    const a = await startRedisKv(cluster.url, { cluster: true, prefix: '{kv}:', limits });
+    const b = await startRedisKv(cluster.url, { cluster: true, prefix: '{kv}:', limits });
+    expect((a.server.storage as RedisKvStore).exactLimits).toBe(true);
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      (i % 2 ? a : b).kv.store(`key-${i}`, i).then(
+        () => true,
+        () => false,
+      ),
+    );
+    expect((await Promise.all(attempts)).filter(Boolean)).toHaveLength(5);
+    expect((await b.kv.ping()).storage_size).toBe(5);
+    expect((await a.kv.listKeys()).count).toBe(5);
+    const sizes = await Promise.all(
+      cluster.ports.map(async (port) =>
+        Number((await runTracked('redis-cli', ['-p', String(port), 'DBSIZE'])).stdout.trim()),
+      ),
+    );
+    // Five entries and the counters hash, all on the master of the {kv} slot.
+    expect(sizes.sort()).toEqual([0, 0, 6]);
   });
 });
