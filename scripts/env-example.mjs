@@ -13,7 +13,8 @@ const apps = readdirSync(join(root, 'apps')).sort();
 /** Option lines of a --help text: description, default and env var. */
 function options(help) {
   const out = [];
-  // An option's description may wrap onto the next line; join continuation lines first.
+  // An option's description may wrap onto the next line; join continuation lines first. A switch
+  // (boolean) shows as `--flag, --no-flag`.
   const lines = help.split('\n Examples:')[0].split('\n');
   const joined = [];
   for (const line of lines) {
@@ -23,7 +24,9 @@ function options(help) {
   }
   for (const line of joined) {
     const m =
-      /^\s+(?:-\w, )?(--[\w-]+)(?: <[^>]+>)?\s+(.*)\((?:default: (.*?), )?env: ([A-Z0-9_]+)\)\s*$/.exec(line);
+      /^\s+(?:-\w, )?(--[\w-]+)(?: <[^>]+>|, --no-[\w-]+)?\s+(.*)\((?:default: (.*?), )?env: ([A-Z0-9_]+)\)\s*$/.exec(
+        line,
+      );
     if (m) out.push({ flag: m[1], description: m[2].trim(), def: m[3] ?? '', env: m[4] });
   }
   return out;

@@ -16,7 +16,7 @@ function setup(limits = { maxKeyBytes: 64, maxKeys: 3, maxTotalBytes: 200 }) {
   const handler = new RequestHandler({ store, registry, now: () => NOW });
   const log = silentLogger();
   const call = (message: unknown) =>
-    JSON.parse(handler.handle(message, new LazyConnectionLogger(log, 'test'))) as Reply;
+    JSON.parse(handler.handle(message, new LazyConnectionLogger(log, 'test')) as string) as Reply;
   const run = (command: string, data?: unknown, extra: Record<string, unknown> = {}) =>
     call({ command, ...(data === undefined ? {} : { data }), ...extra });
   return { store, registry, handler, call, run };
@@ -313,11 +313,11 @@ describe('help and the registry', () => {
       handler.handle(
         { command: 'upper', data: { text: 'hi' } },
         new LazyConnectionLogger(silentLogger(), 'test'),
-      ),
+      ) as string,
     );
     expect(reply.data).toEqual({ upper: 'HI' });
     const help = JSON.parse(
-      handler.handle({ command: 'help' }, new LazyConnectionLogger(silentLogger(), 'test')),
+      handler.handle({ command: 'help' }, new LazyConnectionLogger(silentLogger(), 'test')) as string,
     );
     expect(help.data.commands.upper.description).toBe('Upper-case a string');
     expect(() => registry.register('upper', registry.get('echo')!)).toThrow(/already registered/);
@@ -344,7 +344,10 @@ describe('help and the registry', () => {
     const handler = new RequestHandler({ store, registry, now: () => NOW });
     for (const command of ['boom', 'cyclic']) {
       const reply = JSON.parse(
-        handler.handle({ command, request_id: 'x' }, new LazyConnectionLogger(silentLogger(), 'test')),
+        handler.handle(
+          { command, request_id: 'x' },
+          new LazyConnectionLogger(silentLogger(), 'test'),
+        ) as string,
       );
       expect(reply).toMatchObject({ success: false, request_id: 'x', error: { code: 'INTERNAL_ERROR' } });
       expect(reply.error.message).not.toContain('secret');

@@ -2,7 +2,13 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
 import { KvErrorCode } from '@sockworks/error-codes';
 import { describe, expect, it } from 'vitest';
-import { CommandRegistry, createDefaultRegistry, KvClient, runKvClientCli } from '../src/index.js';
+import {
+  CommandRegistry,
+  createDefaultRegistry,
+  KvClient,
+  type KvStore,
+  runKvClientCli,
+} from '../src/index.js';
 import { RawClient, startServer } from './helpers.js';
 
 const KEY_PAD = 'k'.repeat(1000);
@@ -260,7 +266,10 @@ describe('list_keys paging', () => {
           ? {
               description: 'List all stored keys',
               parameters: {},
-              handler: (_data, ctx) => ({ keys: ctx.store.keys(), count: ctx.store.size }),
+              handler: (_data, ctx) => {
+                const store = ctx.store as KvStore;
+                return { keys: store.keys(), count: store.size };
+              },
             }
           : registry.get(name)!,
       );

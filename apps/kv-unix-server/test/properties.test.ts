@@ -121,7 +121,8 @@ describe('properties', () => {
     );
     fc.assert(
       fc.property(message, (m) => {
-        const line = handler.handle(m, new LazyConnectionLogger(silentLogger(), 'test'));
+        // The in-process store answers synchronously: a string, never a Promise.
+        const line = handler.handle(m, new LazyConnectionLogger(silentLogger(), 'test')) as string;
         expect(line.endsWith('\n')).toBe(true);
         expect(line.indexOf('\n')).toBe(line.length - 1);
         const reply = JSON.parse(line);

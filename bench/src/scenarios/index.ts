@@ -3,6 +3,7 @@ import { chatFanout, chatRoomFanout, idleChat } from './chat.ts';
 import type { Scenario } from './common.ts';
 import { httpGet } from './http.ts';
 import { idleKv, kv4x64, kv50x1 } from './kv.ts';
+import { kvRedis50x1 } from './kv-redis.ts';
 import {
   chatMetricsOverhead,
   httpMetricsOverhead,
@@ -21,6 +22,7 @@ export const SCENARIOS: Scenario[] = [
   tcpEcho8k,
   kv50x1,
   kv4x64,
+  kvRedis50x1,
   wsPing,
   wsRpcPeers,
   httpGet,

@@ -12,7 +12,7 @@ import { idleConnections, load, roundsFor, type Scenario, startApp } from './com
  * sized to last about `roundMs` at the rate of the previous round (redis-benchmark takes a request
  * count, not a duration). Its rate is the harmonic mean of SET and GET (an even mix, like ours).
  */
-function redisSubject(clients: number, window: number, roundMs: number): InterleavedSubject {
+export function redisSubject(clients: number, window: number, roundMs: number): InterleavedSubject {
   let socket = '';
   let lastRate = 100_000;
   return {
@@ -52,6 +52,16 @@ function redisSubject(clients: number, window: number, roundMs: number): Interle
   };
 }
 
+/** What each kv client sends, round and round: 64 keys per client, a store of each, then a retrieve of each. */
+export function kvMessages(): string[] {
+  const messages: string[] = [];
+  for (let k = 0; k < 64; k++) {
+    messages.push(JSON.stringify({ command: 'store', data: { key: `c{c}k${k}`, value: `value-${k}` } }));
+    messages.push(JSON.stringify({ command: 'retrieve', data: { key: `c{c}k${k}` } }));
+  }
+  return messages;
+}
+
 function kvStoreRetrieve(id: string, clients: number, window: number, minRatio: number): Scenario {
   return {
     id,
@@ -60,12 +70,7 @@ function kvStoreRetrieve(id: string, clients: number, window: number, minRatio: 
     target: `>= ${minRatio}x redis-server`,
     async run(s) {
       const path = tempSocketPath('kv');
-      // 64 keys per client: a store of each, then a retrieve of each.
-      const messages: string[] = [];
-      for (let k = 0; k < 64; k++) {
-        messages.push(JSON.stringify({ command: 'store', data: { key: `c{c}k${k}`, value: `value-${k}` } }));
-        messages.push(JSON.stringify({ command: 'retrieve', data: { key: `c{c}k${k}` } }));
-      }
+      const messages = kvMessages();
       const start = () =>
         startApp('kv-unix-server', { KV_SOCKET_PATH: path, KV_MAX_CONNECTIONS: '20000' }, { path });
       const spec = (durationMs: number): GeneratorSpec => ({

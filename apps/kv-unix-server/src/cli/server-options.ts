@@ -1,3 +1,4 @@
+import { redisOptions } from '@sockworks/redis';
 import { ConfigError } from '@sockworks/service';
 import {
   type Config,
@@ -9,6 +10,7 @@ import {
   metricsOptions,
 } from '@sockworks/service/cli';
 import { FSYNC_POLICIES } from '../server/persistence/data-file.js';
+import { DEFAULT_REDIS_PREFIX } from '../server/redis/redis-store.js';
 import { KV_SERVER_DEFAULTS, type KvServerOptions } from '../server/server.js';
 import { socketOption } from './socket-option.js';
 
@@ -135,6 +137,23 @@ export const serverCli = defineCli({
       min: 1,
       description: 'Compact the data file once it is this large and over twice the live data',
     },
+    ...redisOptions('KV'),
+    redisPrefix: {
+      type: 'string',
+      flag: '--redis-prefix',
+      env: 'KV_REDIS_PREFIX',
+      default: DEFAULT_REDIS_PREFIX,
+      placeholder: 'prefix',
+      description:
+        'With --redis-url: each entry is the Redis key <prefix><key>; the counters hash is <prefix> itself',
+    },
+    redisCluster: {
+      type: 'boolean',
+      flag: '--redis-cluster',
+      env: 'KV_REDIS_CLUSTER',
+      description:
+        'With --redis-url: the URL is a seed node of a Redis Cluster (the other nodes are discovered)',
+    },
     closeTimeout: {
       type: 'duration',
       flag: '--shutdown-grace',
@@ -152,6 +171,7 @@ export const serverCli = defineCli({
     'kv-unix-server',
     'kv-unix-server --socket /run/kv/kv.sock --data-file /var/lib/kv/data.log',
     'KV_MAX_KEYS=1000 kv-unix-server --log-level debug',
+    'kv-unix-server --redis-url redis://127.0.0.1:6379 --redis-prefix kv:',
   ],
 });
 
@@ -168,8 +188,16 @@ export function parseSocketMode(text: string): number {
   return Number.parseInt(text, 8);
 }
 
-/** Maps the parsed flags onto server options. */
+/** Maps the parsed flags onto server options (a shared store is opened separately: see redis/open.ts). */
 export function serverOptionsFromConfig(config: ServerConfig): KvServerOptions {
+  if (config.redisUrl !== undefined && config.dataFile !== undefined) {
+    throw new ConfigError(
+      '--redis-url (KV_REDIS_URL) and --data-file (KV_DATA_FILE) cannot be used together: Redis keeps the data',
+    );
+  }
+  if (config.redisPrefix.length === 0) {
+    throw new ConfigError('--redis-prefix (KV_REDIS_PREFIX) must not be empty');
+  }
   return {
     socketPath: config.socket,
     socketMode: parseSocketMode(config.socketMode),

@@ -71,6 +71,8 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
   #scheduled = false;
   /** While closing: requests still answered normally (the ones in flight when shutdown began). */
   #allowance = 0;
+  /** A request waits for a shared store (Redis); processing resumes once its reply is written. */
+  #awaiting = false;
 
   constructor(socket: Socket, deps: KvConnectionDeps, options: KvConnectionOptions) {
     this.#socket = socket;
@@ -219,9 +221,16 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
     this.#stallTimer = undefined;
   }
 
-  /** Answers queued requests until the queue is empty or the output buffer is full; one write. */
+  /**
+   * Answers queued requests until the queue is empty or the output buffer is full; one write. A
+   * request that waits for a shared store (its reply is a Promise) ends the pass: the replies before it
+   * are written, and the next request is started only once its reply is, so a connection's requests
+   * run in order, as in process (a `retrieve` pipelined after a `store` sees it). Reading pauses
+   * meanwhile, so the queue cannot grow while Redis is slow. Other connections' requests go to Redis
+   * together (node-redis pipelines what is sent in one tick).
+   */
   #process(): void {
-    if (this.#waitingDrain || this.#state === 'ended') return;
+    if (this.#waitingDrain || this.#awaiting || this.#state === 'ended') return;
     const socket = this.#socket;
     const queue = this.#queue;
     const base = socket.writableLength;
@@ -229,6 +238,7 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
     // One clock read for the replies answered in this pass, not one per request.
     const timestamp = this.#head < queue.length ? handler.timestamp() : '';
     let out = '';
+    let pending: Promise<string> | undefined;
     let close = false;
     while (this.#head < queue.length) {
       const item = queue[this.#head];
@@ -256,7 +266,12 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
         );
       } else {
         if (this.#state === 'closing') this.#allowance--;
-        out += handler.handle(item, this.#log, timestamp);
+        const reply = handler.handle(item, this.#log, timestamp);
+        if (typeof reply !== 'string') {
+          pending = reply;
+          break;
+        }
+        out += reply;
       }
       if (base + out.length >= this.#hwm) break;
     }
@@ -264,11 +279,23 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
       queue.length = 0;
       this.#head = 0;
     }
+    if (pending !== undefined) {
+      // A full socket buffer is fine here: the reply is awaited either way, and 'drain' resumes.
+      if (out.length > 0) this.#write(out);
+      this.#awaitReply(pending);
+      return;
+    }
     if (close) {
       this.#finish(out);
       return;
     }
     if (out.length > 0 && !this.#write(out)) return;
+    this.#continue();
+  }
+
+  /** After a pass whose replies are written: go on with the queue, resume reading, or close. */
+  #continue(): void {
+    const socket = this.#socket;
     if (this.queuedRequests > 0) {
       // Stopped at the high-water mark but the socket took it all: yield to other clients, then go on.
       socket.pause();
@@ -281,6 +308,25 @@ export class KvConnection implements ConnectionHandle, PartialMessageHolder {
       return;
     }
     if (socket.isPaused()) socket.resume();
+  }
+
+  /** Waits for one reply (the Promise never rejects), writes it, and goes on with the queue. */
+  #awaitReply(reply: Promise<string>): void {
+    this.#awaiting = true;
+    this.#socket.pause();
+    reply
+      .then((line) => {
+        this.#awaiting = false;
+        if (this.#state === 'ended' || !this.#write(line)) return;
+        // Straight on (this is already a later turn): the next pipelined request of this client.
+        if (this.queuedRequests > 0 && !this.#waitingDrain) this.#process();
+        else this.#continue();
+      })
+      .catch((err: unknown) => {
+        // Unreachable (RequestHandler's Promises resolve with error replies); never a stuck connection.
+        this.#log.logger.error({ err }, 'awaiting a reply failed; dropping the connection');
+        this.destroy();
+      });
   }
 
   #write(out: string): boolean {

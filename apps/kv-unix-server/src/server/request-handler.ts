@@ -33,9 +33,14 @@ export class RequestHandler {
 
   /**
    * The reply line for one decoded message; never throws. `timestamp` is the reply's (a connection
-   * reads the clock once for all the replies it answers in one go).
+   * reads the clock once for all the replies it answers in one go). A Promise of the line (which
+   * never rejects) when the command waits for a shared store; a string otherwise.
    */
-  handle(message: unknown, log: LazyConnectionLogger, timestamp = this.timestamp()): string {
+  handle(
+    message: unknown,
+    log: LazyConnectionLogger,
+    timestamp = this.timestamp(),
+  ): string | Promise<string> {
     let requestId: RequestId | undefined;
     let command = '';
     const recorder = this.#recorder;
@@ -55,9 +60,30 @@ export class RequestHandler {
           `Unknown command: ${truncateForLog(command, 100)}`,
         );
       }
-      const line = encodeReply(
-        successReply(requestId, timestamp, definition.handler(request.data, this.#ctx)),
-      );
+      const data = definition.handler(request.data, this.#ctx);
+      if (data instanceof Promise) {
+        const id = requestId;
+        return data.then(
+          (value) => {
+            const line = encodeReply(successReply(id, timestamp, value));
+            if (recorder !== undefined) {
+              recorder.finish(started, command, 'ok', id, log);
+              recorder.metrics?.sent('success');
+            }
+            return line;
+          },
+          (err: unknown) => {
+            if (recorder !== undefined) {
+              const code =
+                ProtocolError.is(err) && typeof err.code === 'string' ? err.code : KvErrorCode.INTERNAL_ERROR;
+              recorder.finish(started, command, code, id, log);
+              recorder.metrics?.sent('error');
+            }
+            return this.#failure(err, id, command, log, timestamp);
+          },
+        );
+      }
+      const line = encodeReply(successReply(requestId, timestamp, data));
       if (recorder !== undefined) {
         recorder.finish(started, command, 'ok', requestId, log);
         recorder.metrics?.sent('success');

@@ -7,6 +7,7 @@ import { DEFAULT_SOCKET_PATH } from '../protocol/constants.js';
 import { createDefaultRegistry } from './commands/index.js';
 import type { CommandRegistry } from './commands/registry.js';
 import { KvConnection } from './connection.js';
+import type { KvStorage } from './kv-storage.js';
 import { DataFile, type FsyncPolicy } from './persistence/data-file.js';
 import { RequestHandler } from './request-handler.js';
 import { KvStore } from './store.js';
@@ -63,6 +64,11 @@ export interface KvServerOptions {
   closeTimeoutMs?: number;
   /** Append-only data file; when unset the store lives in memory only. */
   dataFile?: string;
+  /**
+   * A shared store to serve instead of the in-process one (`RedisKvStore`, `--redis-url`); the server
+   * closes it after its connections. Not together with `dataFile`.
+   */
+  storage?: KvStorage & { close?(): Promise<void> };
   fsync?: FsyncPolicy;
   compactMinBytes?: number;
   /** @default silent */
@@ -77,7 +83,10 @@ export interface KvServerOptions {
 
 /** A key-value server, not yet listening. */
 export interface KvServer extends AsyncDisposable {
+  /** The in-process store (empty and unused when `storage` was given). */
   readonly store: KvStore;
+  /** The store the commands use: `options.storage`, else `store`. */
+  readonly storage: KvStorage;
   readonly registry: CommandRegistry;
   /** The bound address once listening. */
   readonly address: BoundAddress | null;
@@ -126,8 +135,12 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
     maxTotalBytes: o.maxStorageBytes,
   });
   const metrics = options.observability?.metrics;
+  if (options.storage !== undefined && o.dataFile !== undefined) {
+    throw new ConfigError('a shared store (--redis-url) and --data-file cannot be used together');
+  }
+  const storage = options.storage ?? store;
   const handler = new RequestHandler(
-    { store, now, registry },
+    { store: storage, now, registry },
     options.now === undefined ? Date.now : undefined,
     options.observability?.recorder,
   );
@@ -181,6 +194,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
   let closing: Promise<void> | undefined;
   return {
     store,
+    storage,
     registry,
     get address() {
       return service.address;
@@ -229,6 +243,7 @@ export function createKvServer(options: KvServerOptions = {}): KvServer {
         } finally {
           partials.close();
           dataFile?.close();
+          await options.storage?.close?.();
           logger.info({ keys: store.size }, 'kv server stopped');
         }
       })();

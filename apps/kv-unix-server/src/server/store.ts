@@ -1,5 +1,13 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
 import { JsonText } from './json-text.js';
+import {
+  type AllKeys,
+  INVALID_CURSOR_MESSAGE,
+  jsonOf,
+  type KeyPage,
+  type KvStorage,
+  validateKey,
+} from './kv-storage.js';
 
 /** Limits of a {@link KvStore}. */
 export interface KvStoreLimits {
@@ -41,7 +49,7 @@ const MIN_HOLES_TO_COMPACT = 1024;
  * Every value is kept as its JSON text (see {@link JsonText}): what the byte limit counts, what the
  * journal writes, and what a read returns.
  */
-export class KvStore {
+export class KvStore implements KvStorage {
   readonly limits: KvStoreLimits;
   #entries = new Map<string, Entry>();
   /**
@@ -64,6 +72,11 @@ export class KvStore {
     return this.#entries.size;
   }
 
+  /** {@link size}, as {@link KvStorage} asks for it. */
+  keyCount(): number {
+    return this.#entries.size;
+  }
+
   /** UTF-16 length of every key together: what listing them all would cost, known without a walk. */
   get keyChars(): number {
     return this.#keyChars;
@@ -81,25 +94,12 @@ export class KvStore {
 
   /** Throws INVALID_INPUT unless `key` is a non-empty string within the key length limit. */
   validateKey(key: unknown): asserts key is string {
-    if (typeof key !== 'string' || key.length === 0) {
-      throw new ProtocolError(KvErrorCode.INVALID_INPUT, "'key' must be a non-empty string");
-    }
-    // Cheap bound first: a string's UTF-8 length is at most 3 bytes per UTF-16 unit.
-    if (key.length * 3 > this.limits.maxKeyBytes && Buffer.byteLength(key) > this.limits.maxKeyBytes) {
-      throw new ProtocolError(
-        KvErrorCode.INVALID_INPUT,
-        `'key' is longer than ${this.limits.maxKeyBytes} bytes`,
-      );
-    }
+    validateKey(key, this.limits.maxKeyBytes);
   }
 
   /** Stores `value` (any JSON value); throws INVALID_INPUT / STORAGE_FULL and then stores nothing. */
   set(key: string, value: unknown): void {
-    const json = JSON.stringify(value);
-    if (json === undefined) {
-      throw new ProtocolError(KvErrorCode.INVALID_INPUT, "'value' must be a JSON value");
-    }
-    this.setJson(key, json);
+    this.setJson(key, jsonOf(value));
   }
 
   /** Stores a value given as JSON text (trusted to be valid JSON). */
@@ -199,6 +199,22 @@ export class KvStore {
     }
     while (i < order.length && !order[i]!.live) i++;
     return { keys, cursor: i < order.length ? last : 0 };
+  }
+
+  /** {@link scan} behind the protocol's string cursor (an insertion number, at most 15 digits). */
+  listPage(cursor: string, count: number, maxChars: number): KeyPage {
+    if (!/^\d{1,15}$/.test(cursor))
+      throw new ProtocolError(KvErrorCode.INVALID_INPUT, INVALID_CURSOR_MESSAGE);
+    const page = this.scan(Number(cursor), count, maxChars);
+    return { keys: page.keys, cursor: String(page.cursor) };
+  }
+
+  /** Every key when they fit, known from the counters before any walk. */
+  listAll(maxKeys: number, maxChars: number): AllKeys {
+    if (this.size > maxKeys || this.keyChars > maxChars) {
+      return { fits: false, size: this.size, chars: this.keyChars };
+    }
+    return { fits: true, keys: this.scan(0, maxKeys, Number.POSITIVE_INFINITY).keys };
   }
 
   /** Every key, in insertion order (unbounded: for tests and tools; the protocol uses `scan`). */

@@ -1,3 +1,4 @@
+import { andThen } from '../kv-storage.js';
 import type { CommandDefinition } from './registry.js';
 
 /** `ping`: health check with the number of stored keys. */
@@ -5,6 +6,11 @@ export const pingCommand: CommandDefinition = {
   description: 'Health check - returns server status',
   parameters: {},
   handler(_data, ctx) {
-    return { status: 'ok', server_time: ctx.now().toISOString(), storage_size: ctx.store.size };
+    const serverTime = ctx.now().toISOString();
+    return andThen(ctx.store.keyCount(), (size) => ({
+      status: 'ok',
+      server_time: serverTime,
+      storage_size: size,
+    }));
   },
 };

@@ -1,9 +1,10 @@
 import type { CommandHelp } from '../../protocol/commands.js';
-import type { KvStore } from '../store.js';
+import type { KvStorage } from '../kv-storage.js';
 
 /** What a command handler may use: the storage and the clock, never the socket. */
 export interface CommandContext {
-  store: KvStore;
+  /** The in-process store, or a shared one (`--redis-url`) whose operations return Promises. */
+  store: KvStorage;
   /** The server clock (injectable for tests). */
   now: () => Date;
   /** The registry that dispatched the command (for `help`). */
@@ -18,8 +19,8 @@ export interface CommandDefinition {
   parameters: Readonly<Record<string, string>>;
   /**
    * Returns the reply's `data` (any JSON-serialisable value; a stored value read from the store is a
-   * `JsonText` member of it); throws `ProtocolError` for a client error. Any other exception is a bug
-   * and becomes INTERNAL_ERROR.
+   * `JsonText` member of it), or a Promise of it when the store is shared; throws (or rejects with)
+   * `ProtocolError` for a client error. Any other exception is a bug and becomes INTERNAL_ERROR.
    */
   handler(data: Record<string, unknown>, ctx: CommandContext): unknown;
 }

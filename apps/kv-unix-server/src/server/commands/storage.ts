@@ -1,4 +1,5 @@
 import { KvErrorCode, ProtocolError } from '@sockworks/error-codes';
+import { andThen, INVALID_CURSOR_MESSAGE, type KeyPage } from '../kv-storage.js';
 import { requireParam } from './params.js';
 import type { CommandContext, CommandDefinition } from './registry.js';
 
@@ -18,8 +19,11 @@ export const storeCommand: CommandDefinition = {
   parameters: { key: 'string - non-empty key', value: 'any - JSON value to store' },
   handler(data, ctx) {
     const key = keyParam(data, ctx);
-    ctx.store.set(key, requireParam(data, 'value'));
-    return { key, stored: true, message: `Value stored for key '${key}'` };
+    return andThen(ctx.store.set(key, requireParam(data, 'value')), () => ({
+      key,
+      stored: true,
+      message: `Value stored for key '${key}'`,
+    }));
   },
 };
 
@@ -29,10 +33,11 @@ export const retrieveCommand: CommandDefinition = {
   parameters: { key: 'string - key to look up' },
   handler(data, ctx) {
     const key = keyParam(data, ctx);
-    const value = ctx.store.read(key);
-    if (value === undefined) throw notFound(key);
-    // Stored as JSON text, written into the reply as it is (JsonText).
-    return { key, value };
+    return andThen(ctx.store.read(key), (value) => {
+      if (value === undefined) throw notFound(key);
+      // Stored as JSON text, written into the reply as it is (JsonText).
+      return { key, value };
+    });
   },
 };
 
@@ -48,17 +53,17 @@ export const LIST_KEYS_PAGE_CHARS = 256 * 1024;
 /** Key text (UTF-16 units) of a `list_keys` reply without a cursor (all keys at once) at most. */
 export const LIST_KEYS_MAX_CHARS = 1024 * 1024;
 
-/** The cursor parameter: a decimal string (as replies give it) or a non-negative integer; 0 starts. */
-function cursorParam(data: Record<string, unknown>): number {
+/**
+ * The cursor parameter: a decimal string (as replies give it) or a non-negative integer; "0" starts.
+ * The store decides which cursors it gave (the in-process one: 15 digits; Redis: a SCAN cursor).
+ */
+function cursorParam(data: Record<string, unknown>): string {
   const raw = data.cursor;
-  const text = typeof raw === 'number' ? String(raw) : raw;
-  if (typeof text !== 'string' || !/^\d{1,15}$/.test(text)) {
-    throw new ProtocolError(
-      KvErrorCode.INVALID_INPUT,
-      '\'cursor\' must be "0" or the cursor of the previous list_keys reply',
-    );
+  const text = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
+  if (typeof text !== 'string' || !/^\d{1,40}$/.test(text)) {
+    throw new ProtocolError(KvErrorCode.INVALID_INPUT, INVALID_CURSOR_MESSAGE);
   }
-  return Number(text);
+  return text;
 }
 
 function countParam(data: Record<string, unknown>): number {
@@ -89,22 +94,23 @@ export const listKeysCommand: CommandDefinition = {
   handler(data, ctx) {
     const count = countParam(data);
     const { store } = ctx;
+    const toReply = (page: KeyPage) => ({ keys: page.keys, count: page.keys.length, cursor: page.cursor });
     if (!Object.hasOwn(data, 'cursor') && !Object.hasOwn(data, 'count')) {
-      if (store.size > LIST_KEYS_MAX_COUNT || store.keyChars > LIST_KEYS_MAX_CHARS) {
-        throw new ProtocolError(
-          KvErrorCode.REPLY_TOO_LARGE,
-          `list_keys would return ${store.size} keys (${store.keyChars} characters), over one reply's ` +
-            `${LIST_KEYS_MAX_COUNT} keys / ${LIST_KEYS_MAX_CHARS} characters; page with ` +
-            `{"command":"list_keys","data":{"cursor":"0","count":${LIST_KEYS_DEFAULT_COUNT}}} and pass each ` +
-            `reply's cursor back until it is "0"`,
-        );
-      }
-      const page = store.scan(0, LIST_KEYS_MAX_COUNT, Number.POSITIVE_INFINITY);
-      return { keys: page.keys, count: page.keys.length, cursor: String(page.cursor) };
+      return andThen(store.listAll(LIST_KEYS_MAX_COUNT, LIST_KEYS_MAX_CHARS), (all) => {
+        if (!all.fits) {
+          throw new ProtocolError(
+            KvErrorCode.REPLY_TOO_LARGE,
+            `list_keys would return ${all.size} keys (${all.chars} characters), over one reply's ` +
+              `${LIST_KEYS_MAX_COUNT} keys / ${LIST_KEYS_MAX_CHARS} characters; page with ` +
+              `{"command":"list_keys","data":{"cursor":"0","count":${LIST_KEYS_DEFAULT_COUNT}}} and pass each ` +
+              `reply's cursor back until it is "0"`,
+          );
+        }
+        return toReply({ keys: all.keys, cursor: '0' });
+      });
     }
-    const cursor = Object.hasOwn(data, 'cursor') ? cursorParam(data) : 0;
-    const page = store.scan(cursor, count, LIST_KEYS_PAGE_CHARS);
-    return { keys: page.keys, count: page.keys.length, cursor: String(page.cursor) };
+    const cursor = Object.hasOwn(data, 'cursor') ? cursorParam(data) : '0';
+    return andThen(store.listPage(cursor, count, LIST_KEYS_PAGE_CHARS), toReply);
   },
 };
 
@@ -114,7 +120,9 @@ export const deleteCommand: CommandDefinition = {
   parameters: { key: 'string - key to delete' },
   handler(data, ctx) {
     const key = keyParam(data, ctx);
-    if (!ctx.store.delete(key)) throw notFound(key);
-    return { key, deleted: true, message: `Key '${key}' deleted` };
+    return andThen(ctx.store.delete(key), (deleted) => {
+      if (!deleted) throw notFound(key);
+      return { key, deleted: true, message: `Key '${key}' deleted` };
+    });
   },
 };
