@@ -31,19 +31,21 @@ describe('unfinished frames are bounded (issue 14, item 4)', () => {
   });
 
   it('a client that keeps completing frames is never cut off, even when every chunk ends mid-frame', async () => {
-    const { port } = await startServer({ messageTimeoutMs: 300 });
+    // A 1 s timeout, so a stall of this (shared, busy) process up to ~1 s between two chunks cannot
+    // cut a frame off; 130 chunks 25 ms apart keep the decoder busy for over three timeouts.
+    const { port } = await startServer({ messageTimeoutMs: 1000 });
     const c = await RawClient.connect(port);
     const one = frame({ type: 'ping' });
-    const stream = Buffer.concat(Array.from({ length: 40 }, () => one));
+    const stream = Buffer.concat(Array.from({ length: 130 }, () => one));
     // Half a frame, then whole-frame-sized chunks every 25 ms: each completes a frame and ends inside
-    // the next, so the decoder is never empty between chunks for 1 s, three message timeouts.
+    // the next, so the decoder is never empty between chunks for 3.25 s, three message timeouts.
     const half = Math.floor(one.length / 2);
     c.write(stream.subarray(0, half));
     for (let i = half; i < stream.length; i += one.length) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       c.write(stream.subarray(i, i + one.length));
     }
-    const frames = await c.waitFrames(40);
+    const frames = await c.waitFrames(130);
     expect(frames.every((f) => f.type === 'pong')).toBe(true);
     expect(c.closed).toBe(false);
   });
